@@ -1,0 +1,1 @@
+"""Ingest: files -> the lake's Parquet dataset, incremental and exactly once."""

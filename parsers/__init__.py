@@ -1,0 +1,1 @@
+"""Parsers: bytes -> records -> events -> rows, one module per source (see base.py)."""

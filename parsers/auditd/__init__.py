@@ -1,0 +1,1 @@
+"""auditd: records, field interpretation, event assembly, normalization."""

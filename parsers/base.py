@@ -1,0 +1,103 @@
+"""The contract every parser keeps: blocks of whole lines in, rows out, nothing lost.
+
+A parser is fed blocks of complete lines (each ends with b"\\n", except possibly the
+last line of a file that `finish(final=True)` closes). It never reads files itself:
+`ingest` reads, decompresses, enforces the line-length limit and hands blocks in.
+
+Accounting rule (the ingest guarantee rests on it): every line fed before the offset
+that `finish()` returns appears, by its (source_offset, source_length), in at least one
+emitted row: an `events` row, an `auditd_records` row, or a `rejects` row. Lines at or
+after that offset are emitted nowhere and will be fed again by the next run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from datetime import UTC, tzinfo
+from typing import Any, ClassVar
+
+from auditlake.schema import REJECT_RAW_CAP
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceContext:
+    """What a parser knows about the file it is fed, besides its bytes."""
+
+    source_file: str  # the path recorded as provenance
+    file_id: str = ""  # stable content identity of the file across renames/compression
+    host: str | None = None  # fallback host when the content names none
+    year: int | None = None  # year for timestamps without one (RFC3164); None: this year
+    tz: tzinfo = UTC  # zone for timestamps without one
+
+
+@dataclass(slots=True)
+class ParseOutput:
+    """Rows ready to be written, as dicts keyed by the schema's column names."""
+
+    events: list[Row] = field(default_factory=list)
+    auditd_records: list[Row] = field(default_factory=list)
+    rejects: list[Row] = field(default_factory=list)
+
+    def extend(self, other: ParseOutput) -> None:
+        self.events.extend(other.events)
+        self.auditd_records.extend(other.auditd_records)
+        self.rejects.extend(other.rejects)
+
+    def __len__(self) -> int:
+        return len(self.events) + len(self.auditd_records) + len(self.rejects)
+
+
+class Parser(ABC):
+    """One source format. Streaming: memory stays bounded whatever is fed."""
+
+    source_type: ClassVar[str]  # auditd | journald | syslog | dockerd
+    name: ClassVar[str]  # the format name `--format` accepts, e.g. "auditd", "journald-json"
+
+    def __init__(self, ctx: SourceContext) -> None:
+        self.ctx = ctx
+
+    @abstractmethod
+    def feed(self, block: bytes, offset: int) -> None:
+        """Parse a block of whole lines that starts at byte `offset` of the file."""
+
+    @abstractmethod
+    def drain(self) -> ParseOutput:
+        """Take the rows completed so far (the parser forgets them)."""
+
+    @abstractmethod
+    def finish(self, final: bool) -> int:
+        """Close the input; return the offset up to which everything fed is emitted.
+
+        final=True: the file will not grow (rotated, compressed, or idle): close every
+        open event; the return value is the end of the input. final=False: keep back
+        what may still be incomplete (an audit event that may get more records); it is
+        neither emitted nor rejected, and the next run feeds it again. Call drain()
+        afterwards to take the last rows.
+        """
+
+
+def reject(ctx: SourceContext, offset: int, line: bytes, reason: str, source_type: str) -> Row:
+    """Build a `rejects` row for one line (`line` includes its newline, if any)."""
+    return {
+        "source_file": ctx.source_file,
+        "source_offset": offset,
+        "source_length": len(line),
+        "source_type": source_type,
+        "reason": reason,
+        "raw": line[:REJECT_RAW_CAP],
+        "raw_sha256": hashlib.sha256(line).hexdigest(),
+    }
+
+
+def event_uid(file_id: str, offset: int, index: int = 0) -> str:
+    """Return the deterministic id of the `index`-th event that starts at `offset`.
+
+    It depends on the file's content identity, not its name, so a rotated or
+    compressed copy of an already-read file yields the same ids.
+    """
+    digest = hashlib.blake2b(f"{file_id}:{offset}:{index}".encode(), digest_size=12)
+    return digest.hexdigest()

@@ -1,0 +1,1 @@
+"""Queries: the views, the detections and hunts, and the code that loads and runs them."""
