@@ -6,7 +6,10 @@ The only module that imports click. Library errors (`AuditlakeError`) become one
 
 from __future__ import annotations
 
+import json
 import sys
+import time
+from pathlib import Path
 from typing import Any
 
 import click
@@ -40,10 +43,252 @@ def cli(ctx: click.Context, debug: bool) -> None:
 # --- ingest, verify, compact (owner: ingest) ---------------------------------------
 
 
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--lake", required=True, type=click.Path(path_type=Path), help="Lake directory.")
+@click.option("--host", help="Host for files whose content names none.")
+@click.option("--host-from", help="Path template naming the host, e.g. '{host}/...'.")
+@click.option("--format", "fmt", help="Parser to use instead of sniffing (e.g. auditd).")
+@click.option("--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (0: CPUs).")
+@click.option("--max-line", type=click.IntRange(min=1024), default=1 << 20, help="Longest line read.")
+@click.option("--strict", is_flag=True, help="Stop at the first rejected line.")
+@click.option("--dry-run", is_flag=True, help="List what would be read; read nothing.")
+@click.option("--quiet", is_flag=True, help="No progress and no summary.")
+@click.option("--json-summary", is_flag=True, help="Print the summary as JSON on stdout.")
+def ingest(paths: tuple[Path, ...], lake: Path, fmt: str | None, max_line: int, **kw: Any) -> None:
+    """Read log files and directories into the lake (incremental, exactly once)."""
+    from auditlake.ingest import pipeline, summary
+    from auditlake.ingest.readers import Limits
+    from auditlake.lake import Lake
+
+    dry_run, quiet, as_json = kw.pop("dry_run"), kw.pop("quiet"), kw.pop("json_summary")
+    options = pipeline.IngestOptions(
+        list(paths), lake, format=fmt, limits=Limits(max_line=max_line), **kw
+    )
+    if dry_run:
+        click.echo("\n".join(summary.dry_run_lines(pipeline.plan_run(options, Lake(lake)))))
+        return
+    bar = _ProgressBar() if sys.stderr.isatty() and not quiet else None
+    report = pipeline.ingest(options, bar)
+    if bar:
+        bar.close()
+    for line in [] if quiet else summary.notices(report):
+        click.echo(line, err=True)
+    if as_json:
+        click.echo(json.dumps(summary.as_dict(report)))
+    elif not quiet:
+        click.echo(summary.summary_line(report), err=True)
+
+
+@cli.command()
+@click.option("--lake", required=True, type=click.Path(path_type=Path), help="Lake directory.")
+def verify(lake: Path) -> None:
+    """Prove every byte read is in a row, a reject or a gap, exactly once (exit 2 if not)."""
+    from auditlake import render
+    from auditlake.ingest.verify import as_table, verify
+
+    checks = verify(lake)
+    click.echo(render.table(*as_table(checks), max_width=100))
+    bad = [c for c in checks if not c.ok]
+    click.echo(f"verify: {len(checks)} files, {len(bad)} with problems", err=True)
+    if bad:
+        sys.exit(EXIT_ERROR)
+
+
+@cli.command()
+@click.option("--lake", required=True, type=click.Path(path_type=Path), help="Lake directory.")
+def compact(lake: Path) -> None:
+    """Merge small parts of each partition into larger ones; rows stay the same."""
+    from auditlake.ingest.compact import compact
+
+    report = compact(lake)
+    click.echo(f"compact: {report.parts_before} parts merged into {report.parts_after}", err=True)
+
+
+class _ProgressBar:
+    """Bytes done, throughput and ETA on stderr, redrawn in place."""
+
+    def __init__(self) -> None:
+        self.start = time.monotonic()
+
+    def __call__(self, done: int, total: int) -> None:
+        rate = done / max(time.monotonic() - self.start, 1e-6)
+        eta = (total - done) / rate if rate and total > done else 0
+        pct = 100 * done / total if total else 100
+        click.echo(f"\r{pct:5.1f}% {done >> 20} / {total >> 20} MiB  {rate / (1 << 20):.1f} MiB/s  ETA {eta:.0f} s ", nl=False, err=True)
+
+    def close(self) -> None:
+        click.echo("", err=True)
+
+
 # --- query (owner: queries) -------------------------------------------------------
 
 
+@cli.command()
+@click.argument("sql")
+@click.option("--lake", required=True, type=click.Path(path_type=Path), help="Lake directory.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+    help="table (escaped for the terminal), json (JSON Lines) or csv (formula-guarded).",
+)
+def query(sql: str, lake: Path, fmt: str) -> None:
+    """Run SQL over the views events, auditd_records, rejects, findings, gaps."""
+    from auditlake import render
+    from auditlake.queries.connection import run_sql
+
+    columns, rows = run_sql(lake, sql)
+    text = {"table": render.table, "json": render.json_lines, "csv": render.csv_text}[fmt](
+        columns, rows
+    )
+    if text:
+        click.echo(text)
+
+
 # --- detect, rules, demo (owner: detections) ----------------------------------------
+
+_LEVELS = ("low", "medium", "high", "critical")
+# The table shows what an analyst triages by; json and csv carry every column.
+_FINDING_TABLE = (
+    "severity",
+    "analytic_uid",
+    "device_hostname",
+    "start_time",
+    "actor_user_name",
+    "user_name",
+    "src_endpoint_ip",
+    "message",
+)
+
+
+def _render(fmt: str, columns: list[str], rows: list[tuple[Any, ...]]) -> str:
+    from auditlake import render
+
+    if fmt == "json":
+        return render.json_lines(columns, rows)
+    if fmt == "csv":
+        return render.csv_text(columns, rows)
+    return render.table(columns, rows)
+
+
+def _print_findings(findings: Any, fmt: str) -> None:
+    columns = list(_FINDING_TABLE) if fmt == "table" else findings.column_names
+    rows = [tuple(r[c] for c in columns) for r in findings.select(columns).to_pylist()]
+    text = _render(fmt, columns, rows)
+    if text:
+        click.echo(text)
+
+
+def _finish_detect(run: Any, fmt: str, fail_on: str) -> None:
+    from auditlake.queries.detect import at_or_above
+
+    _print_findings(run.findings, fmt)
+    click.echo(f"{run.findings.num_rows} finding(s), {run.added} new in the lake", err=True)
+    if at_or_above(run.findings, fail_on):
+        sys.exit(EXIT_FINDINGS)
+
+
+_format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    help="table (escaped for the terminal), json (JSON Lines) or csv (formula-guarded).",
+)
+_fail_on_option = click.option(
+    "--fail-on",
+    type=click.Choice(_LEVELS),
+    default="low",
+    show_default=True,
+    help="Exit 1 when a finding has this severity or worse.",
+)
+
+
+@cli.command()
+@click.option("--lake", required=True, type=click.Path(path_type=Path), help="Lake directory.")
+@click.option("--policy", type=click.Path(path_type=Path), help="Policy TOML (default: built-in).")
+@click.option("--only", multiple=True, help="Run only this detection id (repeatable).")
+@click.option("--since", type=click.DateTime(), help="Evidence at or after this UTC time.")
+@click.option("--until", type=click.DateTime(), help="Evidence before this UTC time.")
+@_format_option
+@_fail_on_option
+def detect(
+    lake: Path,
+    policy: Path | None,
+    only: tuple[str, ...],
+    since: Any,
+    until: Any,
+    fmt: str,
+    fail_on: str,
+) -> None:
+    """Run the detections, append new findings to the lake, print every finding."""
+    from datetime import UTC
+
+    from auditlake import pipeline
+
+    since = since.replace(tzinfo=UTC) if since else None
+    until = until.replace(tzinfo=UTC) if until else None
+    _finish_detect(pipeline.detect(lake, policy, only, since, until), fmt, fail_on)
+
+
+@cli.group()
+def rules() -> None:
+    """List, lint and test the detection files."""
+
+
+@rules.command("list")
+@_format_option
+def rules_list(fmt: str) -> None:
+    """List every detection with its metadata."""
+    from auditlake.queries.rules import load_detections
+
+    columns = ["id", "level", "status", "techniques", "tests", "title"]
+    rows = [
+        (d.id, d.level, d.status, " ".join(d.attack_technique_uids), len(d.tests), d.title)
+        for d in load_detections()
+    ]
+    click.echo(_render(fmt, columns, rows))
+
+
+@rules.command("lint")
+def rules_lint() -> None:
+    """Check every detection file; print every problem, exit 1 if there is any."""
+    from auditlake.queries.rules import lint_detections
+
+    detections, problems = lint_detections()
+    for problem in problems:
+        click.echo(problem)
+    click.echo(f"{len(detections)} detection(s) checked, {len(problems)} problem(s)", err=True)
+    if problems:
+        sys.exit(EXIT_FINDINGS)
+
+
+@rules.command("test")
+@click.option("--only", multiple=True, help="Test only this detection id (repeatable).")
+def rules_test(only: tuple[str, ...]) -> None:
+    """Run every detection's inline tests end to end (raw logs -> lake -> SQL)."""
+    from auditlake import pipeline
+    from auditlake.render import escape_terminal
+
+    outcomes = pipeline.test_rules(only)
+    for o in outcomes:
+        click.echo(f"{'PASS' if o.passed else 'FAIL'} {o.detection_id}: {escape_terminal(o.name)}")
+        for problem in o.problems:
+            click.echo(f"  {o.location}: {escape_terminal(problem)}")
+    failed = sum(not o.passed for o in outcomes)
+    click.echo(f"{len(outcomes) - failed} passed, {failed} failed", err=True)
+    if failed:
+        sys.exit(EXIT_FINDINGS)
+
+
+@cli.command()
+@_format_option
+def demo(fmt: str) -> None:
+    """Ingest the bundled sample fleet into a temporary lake, detect, print findings."""
+    from auditlake import pipeline
+
+    run = pipeline.demo()
+    _print_findings(run.findings, fmt)
+    click.echo(f"{run.findings.num_rows} finding(s) in the sample fleet", err=True)
 
 
 def main() -> None:

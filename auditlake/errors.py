@@ -41,5 +41,9 @@ class LakeLockedError(LakeError):
     """Another writer holds the lake's lock."""
 
 
+class QueryError(AuditlakeError):
+    """SQL that DuckDB refuses (syntax, unknown column, type mismatch)."""
+
+
 class InputError(AuditlakeError):
     """An input path that cannot be read (missing, not a regular file, unsupported format)."""

@@ -8,7 +8,10 @@ person goes through one of these functions.
 
 from __future__ import annotations
 
+import csv
 import html
+import io
+import json
 import re
 from typing import Any
 
@@ -44,3 +47,51 @@ def escape_html(value: Any) -> str:
     if value is None:
         return ""
     return html.escape(escape_terminal(value, keep_newlines=True), quote=True)
+
+
+def _plain(value: Any) -> Any:
+    """Turn a query value into JSON-able data (bytes as text with \\xNN escapes)."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "backslashreplace")
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def table(columns: list[str], rows: list[tuple[Any, ...]], max_width: int = 60) -> str:
+    """Render rows as an aligned text table, every cell escaped for the terminal."""
+    cells = [[escape_terminal(c) for c in columns]]
+    for row in rows:
+        out = []
+        for v in row:
+            text = escape_terminal(json.dumps(_plain(v)) if isinstance(v, list | dict) else _plain(v))
+            out.append(text if len(text) <= max_width else text[: max_width - 1] + "…")
+        cells.append(out)
+    widths = [max(len(r[i]) for r in cells) for i in range(len(columns))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def json_lines(columns: list[str], rows: list[tuple[Any, ...]]) -> str:
+    """Render rows as JSON Lines; non-ASCII and controls are \\u-escaped."""
+    return "\n".join(
+        json.dumps(dict(zip(columns, map(_plain, row), strict=True)), ensure_ascii=True)
+        for row in rows
+    )
+
+
+def csv_text(columns: list[str], rows: list[tuple[Any, ...]]) -> str:
+    """Render rows as CSV with every cell guarded against formula injection."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow([csv_cell(c) for c in columns])
+    for row in rows:
+        writer.writerow(
+            [csv_cell(json.dumps(_plain(v)) if isinstance(v, list | dict) else _plain(v)) for v in row]
+        )
+    return buf.getvalue().rstrip("\n")

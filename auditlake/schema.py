@@ -63,6 +63,9 @@ _PROVENANCE = [
     pa.field("source_file", STR, nullable=False),
     pa.field("source_offset", I64, nullable=False),
     pa.field("source_length", I64, nullable=False),
+    # content identity of the file (ingest fills it; parsers leave it out): the same
+    # bytes read under a rotated name keep their id, so verify can prove exactly-once
+    pa.field("source_file_id", STR),
 ]
 
 EVENTS = _schema(
@@ -209,6 +212,7 @@ REJECTS = _schema(
         pa.field("reason", STR, nullable=False),
         pa.field("raw", pa.binary(), nullable=False),  # capped at REJECT_RAW_CAP bytes
         pa.field("raw_sha256", STR, nullable=False),  # of the whole line, not the cap
+        pa.field("source_file_id", STR),  # as in _PROVENANCE
     ]
 )
 REJECT_RAW_CAP = 4096
@@ -237,6 +241,19 @@ FINDINGS = _schema(
         pa.field("attack_technique_uids", STR_LIST),
         pa.field("event_uids", STR_LIST),
         pa.field("detected_at", TIME, nullable=False),
+    ]
+)
+
+# Bytes of an input file that are in no row, and why (truncated stream, decompression
+# bomb, file rewritten in place). Kept in the manifest with the checkpoints (they are
+# published together), exposed as the view `gaps`; not a Parquet table.
+GAPS = _schema(
+    [
+        pa.field("source_file_id", STR, nullable=False),
+        pa.field("source_file", STR, nullable=False),
+        pa.field("source_offset", I64, nullable=False),
+        pa.field("source_length", I64, nullable=False),
+        pa.field("reason", STR, nullable=False),
     ]
 )
 

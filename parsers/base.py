@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from datetime import UTC, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import Any, ClassVar
 
 from auditlake.schema import REJECT_RAW_CAP
@@ -32,6 +32,10 @@ class SourceContext:
     host: str | None = None  # fallback host when the content names none
     year: int | None = None  # year for timestamps without one (RFC3164); None: this year
     tz: tzinfo = UTC  # zone for timestamps without one
+    # When the file was last written (its mtime). An RFC3164 time without a year is put in
+    # the latest year that does not place it after this, so a Dec->Jan rollover inside the
+    # file comes out right; without it, `year` and now stand in (see parsers/syslog.py).
+    reference_time: datetime | None = None
 
 
 @dataclass(slots=True)

@@ -8,8 +8,9 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from auditlake.errors import QueryError
 from auditlake.lake import TABLES, Lake
-from auditlake.schema import SCHEMAS
+from auditlake.schema import GAPS, SCHEMAS
 
 VIEWS_DIR = Path(__file__).parent / "views"
 
@@ -36,6 +37,32 @@ def connect(
         else:
             rel = con.from_arrow(pa.Table.from_batches([], SCHEMAS[table]))
         rel.create_view(table, replace=True)
+    gaps = [
+        {
+            "source_file_id": g["file_id"],
+            "source_file": g["source_file"],
+            "source_offset": g["offset"],
+            "source_length": g["length"],
+            "reason": g["reason"],
+        }
+        for g in (manifest.extra or {}).get("gaps", [])
+    ]
+    con.from_arrow(pa.Table.from_pylist(gaps, GAPS)).create_view("gaps", replace=True)
     for sql_file in sorted(VIEWS_DIR.glob("*.sql")):
         con.execute(sql_file.read_text())
     return con
+
+
+def run_sql(
+    lake_root: str | os.PathLike[str], sql: str
+) -> tuple[list[str], list[tuple[object, ...]]]:
+    """Run one SQL statement over a lake's views; return column names and rows."""
+    con = connect(lake_root)
+    try:
+        rel = con.execute(sql)
+        columns = [d[0] for d in rel.description or []]
+        return columns, rel.fetchall()
+    except duckdb.Error as exc:
+        raise QueryError(str(exc).splitlines()[0], "query") from None
+    finally:
+        con.close()

@@ -1,0 +1,67 @@
+"""Subprocess side of measurements that time themselves: `python -m bench.probe KIND ...`.
+
+Each probe does one thing, then prints one JSON line with `seconds` (the work alone,
+without interpreter start and imports), so the parent can measure the process tree's
+memory while the time compares like with like.
+
+- `limit FILE DELIM`: DuckDB reads FILE as whole lines (one VARCHAR column), 1 thread,
+  as PERFORMANCE.md measured the limit.
+- `detect LAKE DETECTION_ID`: run one detection's SQL over the lake, as `auditlake detect`
+  does, and count its rows; `seconds` is the query, `setup_seconds` the views and policy.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from typing import Any
+
+import duckdb
+
+LIMIT_THREADS = 1  # PERFORMANCE.md's whole-line read ran on 1 thread; the targets use it
+# One column, no quoting, and a delimiter the generated logs never hold: every line is
+# read whole. (ENRICHED auditd holds 0x1D; journald JSON escapes every control byte.)
+WHOLE_LINES = """
+SELECT count(*) AS lines, sum(strlen(line)) AS bytes
+FROM read_csv(
+    $path,
+    columns = {'line': 'VARCHAR'},
+    delim = $delim,
+    quote = '',
+    escape = '',
+    header = false,
+    auto_detect = false,
+    new_line = '\\n',
+    strict_mode = false,
+    max_line_size = 16777216
+)
+"""
+
+
+def limit(path: str, delim: str) -> dict[str, Any]:
+    """Read `path` as whole lines with DuckDB; return the time, lines and bytes read."""
+    con = duckdb.connect(config={"threads": LIMIT_THREADS})
+    start = time.perf_counter()
+    row = con.execute(WHOLE_LINES, {"path": path, "delim": delim}).fetchone()
+    seconds = time.perf_counter() - start
+    assert row is not None
+    return {"seconds": seconds, "lines": row[0], "bytes": row[1]}
+
+
+def detect(lake: str, detection_id: str) -> dict[str, Any]:
+    """Run one detection over `lake`; return its time and how many rows it found."""
+    from bench.detections import run_one
+
+    setup, seconds, rows = run_one(lake, detection_id)
+    return {"seconds": seconds, "setup_seconds": setup, "rows": rows}
+
+
+def main(argv: list[str]) -> None:
+    kind, *args = argv
+    result = limit(args[0], args[1]) if kind == "limit" else detect(args[0], args[1])
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

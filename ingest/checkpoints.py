@@ -1,0 +1,70 @@
+"""Per-file read state, kept in the manifest so it is published with the parts.
+
+A checkpoint and the rows it accounts for must become visible together: if they were
+separate files, a crash between the two writes would read bytes twice or never. So the
+states live in the manifest's `files` entry and the gaps in its `gaps` entry, and one
+`Lake.publish()` replaces parts, states and gaps at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from auditlake.lake import Manifest
+
+
+@dataclass(slots=True)
+class FileState:
+    """What was read of one file, identified by content (`file_id`), not by name."""
+
+    file_id: str
+    path: str  # where it was read last
+    format: str
+    host: str | None
+    head_len: int  # bytes of the head hashed (the whole file while it is short)
+    head_hash: str
+    offset: int  # committed: every byte before it is in a row, a reject or a gap
+    tail_len: int = 0  # bytes just before `offset` hashed, to detect rewrites
+    tail_hash: str = ""
+    stat: list[int] = field(default_factory=list)  # dev, ino, size, mtime_ns at last read
+    final: bool = False  # the last read closed the file (rotated, compressed, idle)
+    paths: list[str] = field(default_factory=list)  # every name it was read under
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, doc: dict[str, Any]) -> FileState:
+        return cls(**doc)
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """Bytes of a file that are in no row, and why (truncated stream, bomb, rewrite)."""
+
+    file_id: str
+    source_file: str
+    offset: int
+    length: int
+    reason: str
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def load(manifest: Manifest) -> tuple[dict[str, FileState], list[Gap]]:
+    """Return the file states by file_id and the recorded gaps of a manifest."""
+    extra = manifest.extra or {}
+    states = {fid: FileState.from_json(doc) for fid, doc in extra.get("files", {}).items()}
+    gaps = [Gap(**doc) for doc in extra.get("gaps", [])]
+    return states, gaps
+
+
+def dump(states: dict[str, FileState], gaps: list[Gap]) -> dict[str, Any]:
+    """Return the manifest `extra` entries for `states` and `gaps`."""
+    unique = sorted(set(gaps), key=lambda g: (g.file_id, g.offset, g.reason))
+    return {
+        "files": {fid: states[fid].to_json() for fid in sorted(states)},
+        "gaps": [g.to_json() for g in unique],
+    }

@@ -1,0 +1,85 @@
+"""Merge small parts of each partition into parts sized for readers; no row changes.
+
+Each run of ingest adds at least one part per partition it touched, so a lake fed
+hourly collects many small files. Compaction rewrites a partition's small parts as
+fewer, larger ones (rows sorted as ingest sorts them) and swaps them in with one
+manifest update; the old files are deleted only after that update.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from auditlake.ingest.pipeline import clean_leftovers, locked
+from auditlake.ingest.writer import ROW_GROUP, SORT
+from auditlake.lake import TABLES, Lake
+from auditlake.schema import SCHEMAS
+
+TARGET_BYTES = 128 << 20  # on-disk size of a compacted part
+
+
+@dataclass(frozen=True, slots=True)
+class CompactReport:
+    """How many parts were merged into how many."""
+
+    parts_before: int
+    parts_after: int
+
+
+def compact(lake_root: str | os.PathLike[str], target_bytes: int = TARGET_BYTES) -> CompactReport:
+    """Merge each partition's parts smaller than half the target; publish once."""
+    lake = Lake(lake_root)
+    with locked(lake):
+        clean_leftovers(lake)
+        manifest = lake.read_manifest()
+        added: dict[str, list[str]] = defaultdict(list)
+        removed: dict[str, list[str]] = defaultdict(list)
+        for table in TABLES:
+            for subdir, group in _merge_groups(lake, manifest.parts[table], target_bytes):
+                data = pa.concat_tables(
+                    pq.read_table(lake.root / rel, schema=SCHEMAS[table], partitioning=None)
+                    for rel in group
+                )
+                order = [(c, "ascending") for c in SORT.get(table, ())]
+                if order:
+                    data = data.sort_by(order)
+                batches = data.combine_chunks().to_batches(ROW_GROUP)
+                added[table].append(lake.stage_part(table, batches, subdir))
+                removed[table].extend(group)
+        before = sum(len(v) for v in removed.values())
+        if before:
+            lake.publish(dict(added), dict(removed))
+            for table, rels in removed.items():
+                for rel in rels:
+                    (lake.root / rel).unlink(missing_ok=True)
+    return CompactReport(before, sum(len(v) for v in added.values()))
+
+
+def _merge_groups(
+    lake: Lake, parts: tuple[str, ...], target_bytes: int
+) -> list[tuple[str, list[str]]]:
+    """Return (subdir, parts) groups of at least two small parts, each up to the target."""
+    by_dir: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for rel in parts:
+        size = (lake.root / rel).stat().st_size
+        if size < target_bytes // 2:
+            path = PurePosixPath(rel)
+            by_dir[path.parent.relative_to(path.parts[0]).as_posix()].append((rel, size))
+    groups = []
+    for subdir, small in sorted(by_dir.items()):
+        current: list[str] = []
+        total = 0
+        for rel, size in small:
+            if current and total + size > target_bytes:
+                groups.append((subdir, current))
+                current, total = [], 0
+            current.append(rel)
+            total += size
+        groups.append((subdir, current))
+    return [(d if d != "." else "", g) for d, g in groups if len(g) > 1]

@@ -1,0 +1,230 @@
+"""One ingest run: lock, clean up, discover, plan, read in parallel, publish once.
+
+The run's parts, the advanced file states and the new gaps become visible together in
+one manifest replacement; until then readers see the previous state, and a run that
+dies leaves only unlisted files behind, which the next run deletes.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import multiprocessing
+import os
+import queue
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from auditlake.errors import LakeLockedError
+from auditlake.ingest import checkpoints
+from auditlake.ingest.checkpoints import FileState
+from auditlake.ingest.discover import Skipped, compile_template, discover
+from auditlake.ingest.plan import Plan, plan_files
+from auditlake.ingest.readers import Limits
+from auditlake.ingest.worker import Counts, WorkerResult, read_plans
+from auditlake.lake import TABLES, Lake
+
+ProgressFn = Callable[[int, int], None]  # (bytes done, bytes planned)
+
+
+@dataclass(slots=True)
+class IngestOptions:
+    """Everything `auditlake ingest` can be told."""
+
+    roots: list[Path]
+    lake: Path
+    host: str | None = None
+    host_from: str | None = None
+    format: str | None = None
+    jobs: int = 0  # 0: one per CPU
+    limits: Limits = field(default_factory=Limits)
+    strict: bool = False
+
+
+@dataclass(slots=True)
+class IngestReport:
+    """What a run did (or, for a dry run, would do)."""
+
+    plans: list[Plan]
+    skipped: list[Skipped]
+    counts: Counts = field(default_factory=Counts)
+    seconds: float = 0.0
+
+
+@contextmanager
+def locked(lake: Lake) -> Iterator[None]:
+    """Hold the lake's writer lock; fail at once if another writer holds it."""
+    lake.state.mkdir(parents=True, exist_ok=True)
+    path = lake.state / "lock"
+    with open(path, "a+") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            f.seek(0)
+            holder = f.read().strip() or "unknown"
+            raise LakeLockedError(
+                f"another ingest or compact is writing this lake (pid {holder}); "
+                "wait for it to finish",
+                str(path),
+            ) from None
+        f.seek(0)
+        f.truncate()
+        f.write(f"{os.getpid()}\n")
+        f.flush()
+        try:
+            yield
+        finally:
+            f.truncate(0)
+
+
+def clean_leftovers(lake: Lake) -> list[Path]:
+    """Delete parts and temporary files that no manifest lists (a killed run's).
+
+    Call only while holding the lock: another writer's staged parts look the same.
+    """
+    listed = {p for parts in lake.read_manifest().parts.values() for p in parts}
+    removed = []
+    for table in TABLES:
+        base = lake.root / table
+        if not base.is_dir():
+            continue
+        for path in base.rglob("*.parquet*"):
+            if path.relative_to(lake.root).as_posix() not in listed:
+                path.unlink()
+                removed.append(path)
+    for tmp in lake.state.glob(".*.tmp"):
+        tmp.unlink()
+        removed.append(tmp)
+    return removed
+
+
+def plan_run(options: IngestOptions, lake: Lake) -> IngestReport:
+    """Discover and plan without reading (the `--dry-run` answer)."""
+    template = compile_template(options.host_from) if options.host_from else None
+    found, skipped = discover(options.roots, options.host, template)
+    states = checkpoints.load(lake.read_manifest())[0] if lake.exists() else {}
+    plans = plan_files(found, states, options.limits, options.format)
+    return IngestReport(plans, skipped)
+
+
+def ingest(options: IngestOptions, progress: ProgressFn | None = None) -> IngestReport:
+    """Run one ingest: read what is new under the roots and publish it atomically."""
+    started = time.monotonic()
+    lake = Lake(options.lake)
+    lake.init()
+    with locked(lake):
+        clean_leftovers(lake)
+        report = plan_run(options, lake)
+        todo = [p for p in report.plans if p.action == "read"]
+        try:
+            results = _read_all(options, todo, progress)
+            _publish(lake, report.plans, results)
+        except BaseException:
+            clean_leftovers(lake)  # this run's staged parts; the manifest is untouched
+            raise
+        for result in results:
+            report.counts.add(result.counts)
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _publish(lake: Lake, plans: list[Plan], results: list[WorkerResult]) -> None:
+    states, gaps = checkpoints.load(lake.read_manifest())
+    for plan in plans:
+        gaps.extend(plan.gaps)
+        if plan.action == "unchanged" and plan.prior is not None:
+            states[plan.file_id] = _renamed(plan.prior, plan)
+    added: dict[str, list[str]] = {t: [] for t in TABLES}
+    for result in results:
+        for table, rels in result.staged.items():
+            added[table].extend(rels)
+        for state in result.states:
+            states[state.file_id] = state
+        gaps.extend(result.gaps)
+    lake.publish(added, extra=checkpoints.dump(states, gaps))
+
+
+def _renamed(prior: FileState, plan: Plan) -> FileState:
+    """Return `prior` under the plan's current name and stat (content unchanged)."""
+    path = plan.path.as_posix()
+    paths = prior.paths if path in prior.paths else [*prior.paths, path]
+    final = prior.final or plan.final
+    return FileState(**{**prior.to_json(), "path": path, "stat": plan.stat, "final": final, "paths": paths})
+
+
+def _read_all(
+    options: IngestOptions, plans: list[Plan], progress: ProgressFn | None
+) -> list[WorkerResult]:
+    if not plans:
+        return []
+    total = sum(p.stat[2] - p.start for p in plans)
+    jobs = min(options.jobs or os.cpu_count() or 1, len(plans))
+    root = str(options.lake)
+    if jobs <= 1:
+        done = [0]
+
+        def step(n: int) -> None:
+            done[0] += n
+            if progress:
+                progress(done[0], total)
+
+        return [read_plans(root, plans, options.limits, options.strict, step)]
+    return _read_parallel(root, options, plans, jobs, total, progress)
+
+
+def _bins(plans: list[Plan], n: int) -> list[list[Plan]]:
+    """Split plans into `n` lists of about equal bytes (largest first, to the lightest)."""
+    bins: list[list[Plan]] = [[] for _ in range(n)]
+    weights = [0] * n
+    for plan in sorted(plans, key=lambda p: p.stat[2] - p.start, reverse=True):
+        i = weights.index(min(weights))
+        bins[i].append(plan)
+        weights[i] += plan.stat[2] - plan.start
+    return [b for b in bins if b]
+
+
+_progress_queue: multiprocessing.Queue[int] | None = None
+
+
+def _init_worker(q: multiprocessing.Queue[int]) -> None:
+    global _progress_queue
+    _progress_queue = q
+
+
+def _report(n: int) -> None:
+    if _progress_queue is not None:
+        _progress_queue.put(n)
+
+
+def _work(root: str, plans: list[Plan], limits: Limits, strict: bool) -> WorkerResult:
+    return read_plans(root, plans, limits, strict, _report)
+
+
+def _read_parallel(
+    root: str,
+    options: IngestOptions,
+    plans: list[Plan],
+    jobs: int,
+    total: int,
+    progress: ProgressFn | None,
+) -> list[WorkerResult]:
+    # forkserver: workers do not inherit the parent's threads or its lock descriptor
+    ctx = multiprocessing.get_context("forkserver")
+    q: multiprocessing.Queue[int] = ctx.Queue()
+    done = 0
+    with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=(q,)) as pool:
+        futures: list[Future[WorkerResult]] = [
+            pool.submit(_work, root, chunk, options.limits, options.strict)
+            for chunk in _bins(plans, jobs)
+        ]
+        while not all(f.done() for f in futures):
+            try:
+                done += q.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            if progress:
+                progress(done, total)
+        return [f.result() for f in futures]

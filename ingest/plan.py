@@ -1,0 +1,166 @@
+"""Decide, per discovered file, what to read: identity, start offset, format, finality.
+
+Planning reads only heads (and, for a file whose name or compression changed, the
+bytes before its committed offset); it never parses. `--dry-run` prints the plans.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from auditlake.errors import InputError
+from auditlake.ingest.checkpoints import FileState, Gap
+from auditlake.ingest.discover import Found
+from auditlake.ingest.identity import HEAD, Index, check_tail, digest
+from auditlake.ingest.readers import Limits, compression_of, read_head
+from auditlake.parsers import registry
+
+SNIFF_BYTES = 64 * 1024
+IDLE_SECONDS = 10.0  # a file not written for this long is closed (final)
+# logrotate names: audit.log.1, audit.log.2.gz, auth.log-20261128(.gz)
+_ROTATED = re.compile(r"(?:\.\d+|-\d{8}(?:\d{2})?)(?:\.(?:gz|bz2|xz|zst))?$")
+
+
+@dataclass(slots=True)
+class Plan:
+    """One file to read (or not), as decided before reading."""
+
+    path: Path
+    host: str | None
+    host_source: str
+    stat: list[int]
+    compression: str | None = None
+    format: str | None = None
+    file_id: str = ""
+    start: int = 0
+    final: bool = False
+    head: bytes = b""
+    year: int | None = None
+    action: str = "read"  # read | unchanged | skip
+    note: str = ""
+    prior: FileState | None = None
+    gaps: list[Gap] = field(default_factory=list)
+
+
+def plan_files(
+    found: list[Found],
+    states: dict[str, FileState],
+    limits: Limits,
+    fmt: str | None = None,
+    now: float | None = None,
+) -> list[Plan]:
+    """Return one plan per found file, in the order found."""
+    now = time.time() if now is None else now
+    by_stat = {tuple(s.stat): s for s in states.values() if s.stat}
+    index = Index(states)
+    plans = [_first_look(f, by_stat, limits, now) for f in found]
+    claimed: set[str] = set()
+    # files still under their last name first, so a rotated copy cannot steal the state
+    todo = [p for p in plans if p.action == "read"]
+    todo.sort(key=lambda p: p.path.as_posix() not in _last_paths(p, index))
+    for plan in todo:
+        _identify(plan, index, claimed, limits)
+        if plan.action == "read":
+            _choose_format(plan, fmt)
+    return plans
+
+
+def _last_paths(plan: Plan, index: Index) -> set[str]:
+    return {s.path for s in index.candidates(plan.head[:HEAD])}
+
+
+def _first_look(found: Found, by_stat: dict[tuple[int, ...], FileState], limits: Limits, now: float) -> Plan:
+    st = os.stat(found.path)
+    stat = [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns]
+    plan = Plan(found.path, found.host, found.host_source, stat)
+    if st.st_size == 0:
+        plan.action, plan.note = "skip", "empty"
+        return plan
+    prior = by_stat.get(tuple(stat))
+    if prior is not None and prior.final:
+        plan.action, plan.note = "unchanged", "unchanged since the last run"
+        plan.file_id, plan.start, plan.format, plan.prior = prior.file_id, prior.offset, prior.format, prior
+        return plan
+    plan.compression = compression_of(found.path)
+    plan.final = bool(
+        plan.compression not in (None, "journal")  # a compressed file never grows
+        or _ROTATED.search(found.path.name)
+        or now - st.st_mtime > IDLE_SECONDS
+    )
+    plan.year = datetime.fromtimestamp(st.st_mtime, UTC).year
+    try:
+        plan.head = read_head(found.path, SNIFF_BYTES, limits)
+    except InputError as exc:
+        plan.action, plan.note = "skip", exc.message
+        return plan
+    if not plan.head:
+        plan.action, plan.note = "skip", "no readable bytes"
+    return plan
+
+
+def _identify(plan: Plan, index: Index, claimed: set[str], limits: Limits) -> None:
+    head = plan.head[:HEAD]
+    rewritten: FileState | None = None
+    for state in sorted(index.candidates(head), key=lambda s: s.path != plan.path.as_posix()):
+        check = check_tail(plan.path, state, limits)
+        if not check.continues:
+            if state.path == plan.path.as_posix():
+                rewritten = state
+            continue
+        if state.file_id in claimed:
+            plan.action, plan.note = "skip", f"same content as {state.path} (read once)"
+            return
+        claimed.add(state.file_id)
+        plan.file_id, plan.start, plan.prior = state.file_id, state.offset, state
+        plan.format = state.format
+        renamed = "" if state.path == plan.path.as_posix() else f" (was {state.path})"
+        if check.at_end and (state.final or not plan.final):
+            plan.action, plan.note = "unchanged", f"read up to its end already{renamed}"
+        else:
+            plan.note = f"from offset {state.offset}{renamed}"
+        return
+    plan.file_id = index.new_id(head)
+    claimed.add(plan.file_id)
+    plan.note = "new file"
+    if rewritten is not None:
+        plan.note = f"rewritten since offset {rewritten.offset} was read: read as a new file"
+        plan.gaps.append(
+            Gap(
+                rewritten.file_id,
+                rewritten.path,
+                rewritten.offset,
+                0,
+                "file truncated or rewritten in place (copytruncate?); bytes written after "
+                "the last run and before the truncation were not seen",
+            )
+        )
+    index.add(
+        FileState(plan.file_id, plan.path.as_posix(), "", plan.host, len(head), digest(head), 0)
+    )
+
+
+def _choose_format(plan: Plan, fmt: str | None) -> None:
+    if fmt:
+        plan.format = fmt
+        return
+    if plan.format:
+        return
+    if plan.compression == "journal":
+        plan.format = "journald-export"
+        return
+    sniffed = registry.sniff(_whole_lines(plan.head))
+    if sniffed is None:
+        plan.action, plan.note = "skip", "unknown format (name it with --format)"
+        return
+    plan.format = sniffed
+
+
+def _whole_lines(head: bytes) -> bytes:
+    """Cut a head at its last newline (sniffers get whole lines), unless it has none."""
+    cut = head.rfind(b"\n") + 1
+    return head[:cut] if cut else head

@@ -1,0 +1,201 @@
+"""Read planned files through their parsers into staged parts (runs in a worker process).
+
+A worker reads its files one after another with one PartWriter, so parts hold the
+rows of many small files rather than one tiny part per input. It returns the staged
+parts and the new file states; only the parent publishes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from auditlake.errors import AuditlakeError, ParseError
+from auditlake.ingest.checkpoints import FileState, Gap
+from auditlake.ingest.identity import HEAD, TAIL, digest
+from auditlake.ingest.plan import Plan
+from auditlake.ingest.readers import Block, Limits, LongLine, Stopped, blocks, open_stream
+from auditlake.ingest.writer import PartWriter
+from auditlake.lake import Lake
+from auditlake.parsers import registry
+from auditlake.parsers.base import ParseOutput, Row, SourceContext
+
+Progress = Callable[[int], None]  # called with bytes read since the last call
+
+
+@dataclass(slots=True)
+class Counts:
+    """What a run read and produced (summed over workers)."""
+
+    files: int = 0
+    bytes: int = 0
+    lines: int = 0
+    events: int = 0
+    records: int = 0
+    rejects: int = 0
+    gaps: int = 0
+
+    def add(self, other: Counts) -> None:
+        for name in self.__slots__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass(slots=True)
+class WorkerResult:
+    """Parts staged, states advanced and gaps found by one worker."""
+
+    staged: dict[str, list[str]]
+    states: list[FileState] = field(default_factory=list)
+    gaps: list[Gap] = field(default_factory=list)
+    counts: Counts = field(default_factory=Counts)
+
+
+def read_plans(
+    lake_root: str,
+    plans: list[Plan],
+    limits: Limits,
+    strict: bool = False,
+    progress: Progress | None = None,
+) -> WorkerResult:
+    """Read every plan; stage the rows; return the new states (nothing is published)."""
+    writer = PartWriter(Lake(lake_root))
+    result = WorkerResult(writer.staged)
+    parent = os.getppid()
+    for plan in plans:
+        state, gaps, counts = _read_one(plan, writer, limits, strict, progress, parent)
+        result.states.append(state)
+        result.gaps.extend(gaps)
+        result.counts.add(counts)
+    writer.flush()
+    return result
+
+
+def _read_one(
+    plan: Plan,
+    writer: PartWriter,
+    limits: Limits,
+    strict: bool,
+    progress: Progress | None,
+    parent: int,
+) -> tuple[FileState, list[Gap], Counts]:
+    assert plan.format is not None
+    cls = registry.get(plan.format)
+    source = plan.path.as_posix()
+    ctx = SourceContext(source_file=source, file_id=plan.file_id, host=plan.host, year=plan.year)
+    parser = cls(ctx)
+    counts = Counts(files=1)
+    gaps: list[Gap] = []
+    long_rejects: list[Row] = []
+    window, window_end = b"", 0  # the last bytes fed, for the tail hash of the new offset
+    fed_end: int | None = None  # end of the bytes fed to the parser
+    items_end = plan.start  # end of the bytes read (fed or rejected as over-long)
+    with open_stream(plan.path, limits) as stream:
+        for item in blocks(stream, plan.start, plan.final):
+            if os.getppid() != parent:
+                raise SystemExit("ingest parent died; worker stops")
+            if isinstance(item, Block):
+                counts.lines += item.data.count(b"\n")
+                _feed(parser, item, source)
+                window = item.data if len(item.data) >= TAIL else (window + item.data)[-TAIL:]
+                window_end = fed_end = items_end = item.offset + len(item.data)
+                _keep(writer, parser.drain(), plan.file_id, counts, strict, source)
+                if progress:
+                    progress(len(item.data))
+            elif isinstance(item, LongLine):
+                counts.lines += 1
+                long_rejects.append(_long_reject(source, item, limits, cls.source_type))
+                window, window_end = b"", item.offset + item.length
+                items_end = window_end
+            elif isinstance(item, Stopped):
+                gaps.append(Gap(plan.file_id, source, item.offset, 0, item.reason))
+        counts.bytes = stream.pos - plan.start
+    held = parser.finish(plan.final)
+    # the parser accounts for what it was fed; over-long lines after that are ours
+    offset = items_end if fed_end is None or held >= fed_end else held
+    out = parser.drain()
+    out.rejects.extend(r for r in long_rejects if r["source_offset"] < offset)
+    _keep(writer, out, plan.file_id, counts, strict, source)
+    counts.gaps = len(gaps)
+    state = _advance(plan, offset, window, window_end, limits)
+    return state, gaps, counts
+
+
+def _feed(parser: object, block: Block, source: str) -> None:
+    try:
+        parser.feed(block.data, block.offset)  # type: ignore[attr-defined]
+    except AuditlakeError:
+        raise
+    except Exception as exc:
+        raise ParseError(
+            f"parser {type(parser).__name__} failed: {type(exc).__name__}: {exc} "
+            "(a parser bug: please report it; --format can choose another parser)",
+            f"{source}:{block.offset}",
+        ) from exc
+
+
+def _keep(
+    writer: PartWriter, out: ParseOutput, file_id: str, counts: Counts, strict: bool, source: str
+) -> None:
+    if strict and out.rejects:
+        first = min(out.rejects, key=lambda r: r["source_offset"])
+        raise ParseError(
+            f"rejected ({first['reason']}); --strict stops at the first reject",
+            f"{source}:{first['source_offset']}",
+        )
+    counts.events += len(out.events)
+    counts.records += len(out.auditd_records)
+    counts.rejects += len(out.rejects)
+    writer.add(out, file_id)
+
+
+def _long_reject(source: str, item: LongLine, limits: Limits, source_type: str) -> Row:
+    return {
+        "source_file": source,
+        "source_offset": item.offset,
+        "source_length": item.length,
+        "source_type": source_type,
+        "reason": f"line of {item.length} bytes is over the limit of {limits.max_line} bytes; not parsed",
+        "raw": item.head,
+        "raw_sha256": item.sha256,
+    }
+
+
+def _advance(
+    plan: Plan, offset: int, window: bytes, window_end: int, limits: Limits
+) -> FileState:
+    """Return the file's state after the read: committed offset, head and tail hashes."""
+    head = plan.head[:HEAD]
+    tail = _tail_before(plan, offset, window, window_end, limits)
+    prior = plan.prior
+    paths = list(prior.paths) if prior else []
+    if plan.path.as_posix() not in paths:
+        paths.append(plan.path.as_posix())
+    return FileState(
+        file_id=plan.file_id,
+        path=plan.path.as_posix(),
+        format=plan.format or "",
+        host=plan.host,
+        head_len=len(head),
+        head_hash=digest(head),
+        offset=offset,
+        tail_len=len(tail),
+        tail_hash=digest(tail) if tail else "",
+        stat=plan.stat,
+        final=plan.final,
+        paths=paths,
+    )
+
+
+def _tail_before(
+    plan: Plan, offset: int, window: bytes, window_end: int, limits: Limits
+) -> bytes:
+    """Return up to TAIL bytes before `offset`, re-reading them if the window lacks them."""
+    want = min(TAIL, offset)
+    if not want:
+        return b""
+    if offset == window_end and len(window) >= want:
+        return window[len(window) - want :]
+    with open_stream(plan.path, limits) as stream:
+        stream.skip_to(offset - want)
+        return stream.read_exactly(want)

@@ -1,0 +1,186 @@
+"""Split a record body into fields and interpret each value by its kind.
+
+Field syntax: `key=value` separated by spaces; a value is `"quoted"` (a literal
+string), bare (a number, a token, or hex), or `{ ... }` (ENRICHED SADDR). User-space
+records nest their own fields in `msg='...'`: they are split like the outer ones and
+follow them; the nested text runs to the last `'` of the body, since values inside may
+hold a `'` themselves (e.g. `acct="system-property('xsl:vendor')/>"`). A key may occur
+twice (`uid=` outside and inside `msg='...'`): both are kept, in order, never merged.
+
+Tolerated oddities: double spaces; `subj==unconfined` (the value is `=unconfined`);
+words that are not `key=value` (`auditd start, ver=...`, `avc:  denied  { read } for`,
+`op=adding group to /etc/group`): words before the first field become the field
+`text`, words after a field extend that field's value (`subj=/usr/sbin/cupsd
+(enforce)`); the kernel's old `old auid=` / `new auid=` become today's `old-auid` / `auid`;
+old PAM `PAM: setcred acct=root : exe=... (hostname=?, addr=?, terminal=cron
+res=success)` loses its `:` separator, parentheses and commas.
+
+Values are decoded by field *kind*, as auparse does (typetab.h), not by a fixed list of
+records: a string-kind field (`name`, `exe`, `comm`, `cwd`, `proctitle`, `key`, `cmd`,
+`acct`, `data`, EXECVE `aN` and `aN[i]`, ...) holds either `"text"` or, when the text
+contains a space, a quote, a control or a non-ASCII byte, the upper-case hex of its
+bytes. Register-kind fields (SYSCALL `a0`..`a3`) and `saddr` stay as written. `?`,
+`(null)` and `(none)` mean "no value", and so do `4294967295` / `-1` in id fields
+(`auid`, `uid`, `ses`, ...): all become None (NULL).
+
+Lossless text rule: bytes that are valid UTF-8 become that text, unchanged. Bytes that
+are not (a hex-decoded value, or user-space text carrying raw bytes) become text in
+which every invalid byte is written `\\xNN` and every backslash of the input is
+doubled, so the exact bytes can be recovered (`unescape_text`). A record row whose
+`raw` needed this rule is flagged with `fields['raw_escaped'] = 'true'`; a hex-decoded
+column value can always be recovered exactly from the hex kept in `raw`.
+"""
+
+from __future__ import annotations
+
+import re
+
+Pair = tuple[str, str]
+
+_VALUE = r"""("[^"]*"|\{[^}]*\}|\S*)"""
+_TOKEN = re.compile(r"([^\s=]+)=" + _VALUE + r"|(\S+)")
+_PAIR = re.compile(r"([^\s=]+)=" + _VALUE)
+# Text made only of `key=value` pairs (the common case) is split by one findall.
+_ONLY_PAIRS = re.compile(r"""(?:\s*[^\s=]+=(?:"[^"]*"|\{[^}]*\}|\S*))*\s*""")
+_HEX = re.compile(r"(?:[0-9A-F]{2})+")
+_EXECVE_ARG = re.compile(r"a\d+(?:\[\d+\])?")
+_OLD_PAM = re.compile(r" \((hostname=.*)\)$")
+
+# auparse typetab.h AUPARSE_TYPE_ESCAPED (and friends): values that are hex when needed.
+STRING_KIND = frozenset(
+    {
+        "name", "watch", "dir", "path", "ocomm", "data", "comm", "exe", "file", "cwd", "key",
+        "acct", "cmd", "proctitle", "vm", "old-chardev", "new-chardev", "old-disk",
+        "new-disk", "old-fs", "new-fs", "old-net", "new-net", "device", "cgroup", "new-rng",
+        "old-rng", "sw", "root_dir", "grp", "new_group",
+    }
+)  # fmt: skip
+# Fields holding a user, group or session id, where 4294967295 (u32 -1) means unset.
+ID_KIND = frozenset(
+    {
+        "auid", "uid", "euid", "suid", "fsuid", "gid", "egid", "sgid", "fsgid", "ouid",
+        "ogid", "ses", "old-auid", "new-auid", "old-ses", "new-ses", "loginuid",
+        "old-loginuid", "sauid", "oauid", "iuid", "obj_uid", "obj_gid", "id",
+    }
+)  # fmt: skip
+UNSET = frozenset({"?", "(null)", "(none)"})
+UNSET_ID = frozenset({"4294967295", "-1"})
+
+
+def escape_bytes(data: bytes) -> str:
+    """Return `data` as text by the lossless rule (see the module docstring)."""
+    try:
+        return data.decode()
+    except UnicodeDecodeError:
+        return data.replace(b"\\", b"\\\\").decode("utf-8", "backslashreplace")
+
+
+def unescape_text(text: str) -> bytes:
+    """Invert `escape_bytes` for a text that needed escaping."""
+    out = bytearray()
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\" and text[i + 1 : i + 2] == "\\":
+            out += b"\\"
+            i += 2
+        elif ch == "\\" and text[i + 1 : i + 2] == "x":
+            out.append(int(text[i + 2 : i + 4], 16))
+            i += 4
+        else:
+            out += ch.encode()
+            i += 1
+    return bytes(out)
+
+
+def split_fields(body: str) -> list[Pair]:
+    """Split a record body (without its ENRICHED part) into (key, raw value) pairs."""
+    start = body.find("msg='")
+    if start < 0 or (start > 0 and body[start - 1] != " "):
+        return tokens(body)
+    end = body.rfind("'")
+    if end < start + 5:
+        return tokens(body)
+    nested = body[start + 5 : end]
+    if nested.startswith("PAM: "):
+        nested = _OLD_PAM.sub(r" \1", nested).replace(", ", " ")
+    return tokens(body[:start]) + tokens(nested) + tokens(body[end + 1 :])
+
+
+def tokens(text: str) -> list[Pair]:
+    """Split `key=value` text; stray words attach as the module docstring says."""
+    if _ONLY_PAIRS.fullmatch(text):
+        return _PAIR.findall(text)
+    out: list[Pair] = []
+    words: list[str] = []
+    prefix = ""
+    for m in _TOKEN.finditer(text):
+        key, value, word = m.group(1, 2, 3)
+        if word is None:
+            if prefix:  # today's names: "old auid" -> old-auid, "new auid" -> auid
+                key, prefix = (key if prefix == "new-" else prefix + key), ""
+            out.append((key, value))
+            continue
+        if prefix:  # "old"/"new" not followed by a field: an ordinary word after all
+            word, prefix = prefix[:-1] + " " + word, ""
+        if word in ("old", "new"):
+            prefix = word + "-"  # the kernel's old LOGIN: "old auid=1 new auid=2"
+        elif word == ":":
+            continue
+        elif out:
+            last_key, last_value = out[-1]
+            out[-1] = (last_key, f"{last_value} {word}")
+        else:
+            words.append(word)
+    if prefix:
+        if out:
+            out[-1] = (out[-1][0], f"{out[-1][1]} {prefix[:-1]}")
+        else:
+            words.append(prefix[:-1])
+    if words:
+        out.insert(0, ("text", " ".join(words)))
+    return out
+
+
+def is_string_kind(record_type: str, key: str) -> bool:
+    """Tell whether a field holds a string that auditd hex-encodes when needed."""
+    return key in STRING_KIND or (
+        record_type == "EXECVE" and _EXECVE_ARG.fullmatch(key) is not None
+    )
+
+
+def value_bytes(raw: str, string_kind: bool) -> bytes | None:
+    """Return the bytes a string-kind value stands for (None if it is not a string)."""
+    if raw[:1] == '"':
+        return raw[1:-1].encode() if raw.endswith('"') and len(raw) > 1 else raw[1:].encode()
+    if string_kind and _HEX.fullmatch(raw):
+        return bytes.fromhex(raw)
+    return None
+
+
+def interpret(record_type: str, key: str, raw: str) -> str | None:
+    """Interpret one raw value: unquote, hex-decode string kinds, map unset to None."""
+    first = raw[:1]
+    if first == '"':
+        value = raw[1:-1] if len(raw) > 1 and raw[-1] == '"' else raw[1:]
+    elif first in "0123456789ABCDEF" and first and is_string_kind(record_type, key):
+        value = escape_bytes(bytes.fromhex(raw)) if _HEX.fullmatch(raw) else raw
+    else:
+        value = raw
+    if value in UNSET or (key in ID_KIND and value in UNSET_ID):
+        return None
+    return value
+
+
+INT64_MAX = 2**63 - 1
+
+
+def to_int(value: str | None, limit: int = INT64_MAX) -> int | None:
+    """Parse a decimal integer field; None when absent, not a number, or beyond +-limit."""
+    if value is None or not value.isascii():
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        return None
+    return number if -limit - 1 <= number <= limit else None

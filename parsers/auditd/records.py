@@ -1,0 +1,139 @@
+"""Build `auditd_records` rows: one per record, fields named as auditd names them.
+
+Promoted raw fields become columns (hex decoded, unset -> NULL); upper-case columns
+(ARCH, SYSCALL, AUID, UID) hold ENRICHED's interpretation, or ours from the generated
+tables when the log is RAW (ARCH, SYSCALL). When a key occurs more than once in a record
+the first occurrence fills the column and the others go to `fields` as `key#2`,
+`key#3`: a user-space `msg='...'` can never overwrite what the kernel wrote. Every
+other field goes to `fields` (raw) or `enriched` (ENRICHED) under its own name.
+A numeric column whose value is not a number (already-interpreted logs: `auid=vagrant`)
+is NULL and the text stays in `fields`. The `proctitle` column shows the NUL separators
+of the command line as spaces; `raw` keeps the exact hex.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from auditlake.parsers.auditd.fields import Pair, interpret, to_int, tokens
+from auditlake.parsers.auditd.record import Record
+from auditlake.parsers.auditd.sockaddr import decode_saddr
+from auditlake.parsers.auditd.tables import ARCH_NAMES, syscall_name
+
+Row = dict[str, Any]
+
+INT_COLUMNS = frozenset(
+    {
+        "syscall", "exit", "items", "ppid", "pid", "auid", "uid", "gid", "euid", "suid",
+        "fsuid", "egid", "sgid", "fsgid", "ses", "item", "inode", "ouid", "ogid", "argc",
+    }
+)  # fmt: skip
+TEXT_COLUMNS = frozenset(
+    {
+        "arch", "success", "a0", "a1", "a2", "a3", "tty", "comm", "exe", "subj", "key",
+        "name", "nametype", "mode", "cwd", "proctitle", "op", "acct", "hostname", "addr",
+        "terminal", "res", "grp",
+    }
+)  # fmt: skip
+PROMOTED = INT_COLUMNS | TEXT_COLUMNS
+INT32_COLUMNS = frozenset({"items", "item", "argc"})
+INT32_MAX = 2**31 - 1
+ENRICHED_COLUMNS = frozenset({"ARCH", "SYSCALL", "AUID", "UID"})
+LITTLE_ENDIAN_BIT = 0x40000000  # __AUDIT_ARCH_LE in the kernel's AUDIT_ARCH_* values
+
+
+def little_endian(arch: str | None) -> bool:
+    """Tell the byte order of an AUDIT_ARCH_* hex value (x86/arm64 are little-endian)."""
+    try:
+        return arch is None or bool(int(arch, 16) & LITTLE_ENDIAN_BIT)
+    except ValueError:
+        return True
+
+
+def record_row(rec: Record, pairs: list[Pair], base: Row, index: int, le: bool) -> Row:
+    """Build the `auditd_records` row of one record of an event (`base`: shared columns)."""
+    row = dict(base)
+    row["node"] = rec.node
+    row["record_index"] = index
+    row["type"] = rec.type
+    row["type_id"] = rec.type_id
+    row["raw"] = rec.raw
+    row["source_offset"] = rec.offset
+    row["source_length"] = rec.length
+    fields: dict[str, str | None] = {}
+    rtype = rec.type
+    unique = dict(pairs)
+    if len(unique) != len(pairs):  # a key repeats: number the later ones key#2, key#3
+        seen: dict[str, int] = {}
+        unique = {}
+        for key, raw in pairs:
+            n = seen[key] = seen.get(key, 0) + 1
+            unique[key if n == 1 else f"{key}#{n}"] = raw
+    for key, raw in unique.items():
+        value = interpret(rtype, key, raw)
+        if key not in PROMOTED:
+            fields[key] = value
+        elif key in INT_COLUMNS:
+            number = to_int(value, INT32_MAX) if key in INT32_COLUMNS else to_int(value)
+            row[key] = number
+            if number is None and value is not None:
+                fields[key] = value
+        else:
+            row[key] = value
+    if rec.escaped:
+        fields["raw_escaped"] = "true"
+    row["fields"] = fields
+    if rec.enriched:
+        _enrich(row, rec.enriched)
+    _interpret_arch(row, fields)
+    proctitle = row.get("proctitle")
+    if proctitle is not None:
+        row["proctitle"] = proctitle.replace("\x00", " ").rstrip()
+    saddr = row.get("saddr") or fields.get("saddr")
+    if saddr is not None and rtype == "SOCKADDR":
+        row["saddr"] = saddr
+        fields.pop("saddr", None)
+        decoded = decode_saddr(saddr, le)
+        if decoded is not None:
+            row["saddr_family"] = decoded.family
+            row["saddr_path"] = decoded.path
+            row["saddr_ip"] = decoded.ip
+            row["saddr_port"] = decoded.port
+    return row
+
+
+def _enrich(row: Row, enriched_text: str) -> None:
+    """Put ENRICHED fields in their upper-case columns or the `enriched` map."""
+    enriched: dict[str, str | None] = {}
+    for key, raw in tokens(enriched_text):
+        value = raw[1:-1] if len(raw) > 1 and raw[0] == '"' and raw[-1] == '"' else raw
+        if key in ENRICHED_COLUMNS and key not in row:
+            row[key] = value
+            continue
+        name, n = key, 2
+        while name in enriched:
+            name, n = f"{key}#{n}", n + 1
+        enriched[name] = value
+    row["enriched"] = enriched
+
+
+def _interpret_arch(row: Row, fields: dict[str, str | None]) -> None:
+    """Fill ARCH/SYSCALL (and AUID/UID of interpreted logs) when ENRICHED did not."""
+    arch = row.get("arch")
+    if arch is not None and row.get("ARCH") is None:
+        row["ARCH"] = ARCH_NAMES.get(arch.lower(), None if _is_hex(arch) else arch)
+    if row.get("SYSCALL") is None:
+        number = row.get("syscall")
+        row["SYSCALL"] = syscall_name(arch, number) if number is not None else fields.get("syscall")
+    for column in ("AUID", "UID"):
+        if row.get(column) is None and fields.get(column.lower()) is not None:
+            row[column] = fields[column.lower()]
+
+
+def _is_hex(text: str) -> bool:
+    """Tell whether text is a hex number."""
+    try:
+        int(text, 16)
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,368 @@
+"""dockerd logs: logrus text, the TTY form, `--log-format json`, and the debug API lines.
+
+One line is one event, always: the `Calling POST .../containers/create` line and the
+`form data: {...}` line that follows it stay two events (each keeps its own provenance);
+the container name from the first is carried onto the second when they can be paired.
+
+Plain-text lines mixed into a dockerd log (containerd-shim output, Go panics and
+goroutine dumps, `failed to start daemon: ...`) have no time of their own: they take the
+time of the last timestamped line before them, marked `unmapped.time_inferred`. The TTY
+form with relative seconds (`INFO[0003]`, seconds since the daemon started) is treated
+the same way. A line with no timestamped line before it is rejected with a reason.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, ClassVar
+from urllib.parse import parse_qs
+
+from auditlake.parsers.base import Row, SourceContext
+from auditlake.parsers.line_parser import LineParser, mostly
+from auditlake.parsers.rows import cap_value, event_row, parse_rfc3339
+
+SOURCE_TYPE = "dockerd"
+
+# A logrus field: key=value after a space, the value Go-quoted (strconv.Quote) when it
+# needs quoting. The look-behind keeps the scan linear on long words without "=".
+_PAIR = re.compile(r'(?<!\S)([^\s="]+)=("(?:[^"\\]|\\.)*"|[^\s"]*)')
+# The TTY form: level abbreviated to 4 letters, then [time] or [seconds since start].
+_TTY = re.compile(r"(PANI|FATA|ERRO|WARN|INFO|DEBU|TRAC)\[([^\]]*)\] ?(.*)", re.S)
+_GO_ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{3}|.)", re.S)
+_CALLING = re.compile(r"Calling ([A-Z]+) (\S+)")
+_API_VERSION = re.compile(r"/v\d+(?:\.\d+)?(?=/)")
+
+_TTY_LEVELS = {
+    "PANI": "panic",
+    "FATA": "fatal",
+    "ERRO": "error",
+    "WARN": "warning",
+    "INFO": "info",
+    "DEBU": "debug",
+    "TRAC": "trace",
+}
+_GO_SIMPLE = {
+    "a": "\a",
+    "b": "\b",
+    "f": "\f",
+    "n": "\n",
+    "r": "\r",
+    "t": "\t",
+    "v": "\v",
+    "\\": "\\",
+    '"': '"',
+    "'": "'",
+}
+# Namespace modes that, set to "host", share the host's namespace with the container.
+_HOST_NAMESPACE_MODES = (
+    ("PidMode", "pid"),
+    ("NetworkMode", "network"),
+    ("IpcMode", "ipc"),
+    ("UTSMode", "uts"),
+    ("UsernsMode", "userns"),
+)
+# Daemon lifecycle messages (OCSF Application Lifecycle activity ids: 3 Start, 4 Stop).
+_LIFECYCLE = {
+    "Starting up": (3, "Start"),
+    "Daemon has completed initialization": (3, "Start"),
+    "Daemon shutdown complete": (4, "Stop"),
+}
+_API_ACTIVITY = {"GET": (2, "Read"), "HEAD": (2, "Read"), "DELETE": (4, "Delete")}
+
+
+def go_unquote(body: str) -> str:
+    """Undo Go's strconv.Quote escapes in `body` (without its quotes).
+
+    `\\xNN` and octal escapes stand for bytes that are not valid UTF-8; they stay as
+    written so that nothing is lost or misread as Latin-1.
+    """
+    if "\\" not in body:
+        return body
+    return _GO_ESCAPE.sub(_go_escape, body)
+
+
+def _go_escape(m: re.Match[str]) -> str:
+    code = m.group(1)
+    if code[0] in "uU" and len(code) > 1:
+        point = int(code[1:], 16)
+        return chr(point) if point <= 0x10FFFF and not 0xD800 <= point <= 0xDFFF else m.group(0)
+    return _GO_SIMPLE.get(code, m.group(0))
+
+
+def logrus_fields(text: str) -> dict[str, str]:
+    """Return the key=value fields of a logrus text line, values unquoted."""
+    fields: dict[str, str] = {}
+    for key, value in _PAIR.findall(text):
+        if value.startswith('"') and len(value) >= 2:
+            value = go_unquote(value[1:-1])
+        fields[key] = value
+    return fields
+
+
+@dataclass(slots=True)
+class ApiPairing:
+    """The `Calling POST ...` line just before, waiting for the form data line after it.
+
+    dockerd logs both lines in one request handler, so they are adjacent unless another
+    request's lines come between: then the form data stays unpaired rather than risk
+    taking another request's container name.
+    """
+
+    operation: str | None = None
+    activity: tuple[int, str] = (99, "Other")
+    container_name: str | None = None
+
+
+def normalize_dockerd_message(message: str, pairing: ApiPairing | None = None) -> Row | None:
+    """Return a partial events row for one dockerd message; None for a blank one.
+
+    `message` is what dockerd wrote: a logrus text or JSON line, the TTY form, or plain
+    text (class 0). When the message carries dockerd's own absolute time, the row has
+    `time` and `event_date` (UTC, microseconds): callers should keep them over a wrapper's
+    coarser time. `pairing` carries a container name from a `Calling` line to the
+    `form data` line after it; callers that see one daemon's lines in order pass one.
+    """
+    text = message.strip()
+    if not text:
+        return None
+    if text.startswith(("time=", "level=")):
+        fields = logrus_fields(text)
+        row = _structured_row(fields.pop("msg", None), fields.pop("level", None), pairing)
+        _set_time(row, fields.pop("time", None))
+        _set_fields(row, fields)
+        return row
+    if text.startswith("{"):
+        return _json_row(text, pairing)
+    tty = _TTY.fullmatch(text)
+    if tty is not None:
+        return _tty_row(tty, pairing)
+    if pairing is not None:
+        pairing.operation = pairing.container_name = None
+    return {"class_uid": 0, "message": text}
+
+
+def _json_row(text: str, pairing: ApiPairing | None) -> Row:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return {"class_uid": 0, "message": text}
+    if not isinstance(data, dict) or not {"msg", "level", "time"} & data.keys():
+        return {"class_uid": 0, "message": text}
+    msg, level, time = data.pop("msg", None), data.pop("level", None), data.pop("time", None)
+    row = _structured_row(
+        msg if isinstance(msg, str) or msg is None else json.dumps(msg),
+        level if isinstance(level, str) else None,
+        pairing,
+    )
+    _set_time(row, time if isinstance(time, str) else None)
+    _set_fields(row, {k: v if isinstance(v, str) else json.dumps(v) for k, v in data.items()})
+    return row
+
+
+def _tty_row(m: re.Match[str], pairing: ApiPairing | None) -> Row:
+    level, stamp, rest = m.groups()
+    start = _fields_start(rest)
+    row = _structured_row(rest[:start].rstrip(), _TTY_LEVELS[level], pairing)
+    fields = logrus_fields(rest[start:])
+    if stamp.isdigit():
+        fields["elapsed_seconds"] = stamp  # seconds since the daemon started
+    elif not _set_time(row, stamp):
+        fields["tty_time"] = stamp
+    _set_fields(row, fields)
+    return row
+
+
+def _fields_start(text: str) -> int:
+    """Return where the trailing run of key=value fields of a TTY line starts.
+
+    logrus pads the message to 44 columns, then writes ` key=value` for each field; the
+    run is the last chain of fields separated only by spaces that reaches the end.
+    """
+    start = end = len(text)
+    for m in _PAIR.finditer(text):
+        if start == len(text) or text[end : m.start()].strip():
+            start = m.start()
+        end = m.end()
+    return start if not text[end:].strip() else len(text)
+
+
+def _set_time(row: Row, stamp: str | None) -> bool:
+    time = parse_rfc3339(stamp) if stamp else None
+    if time is None:
+        return False
+    row["time"] = time
+    row["event_date"] = time.date()
+    return True
+
+
+def _set_fields(row: Row, fields: dict[str, str]) -> None:
+    """Promote the logrus fields that have a column; the rest go to `unmapped`."""
+    container = fields.pop("container", None)
+    if container:
+        row["container_uid"] = container
+    if fields:
+        unmapped = row.setdefault("unmapped", {})
+        for key, value in fields.items():
+            unmapped[key] = cap_value(value)
+
+
+def _structured_row(msg: str | None, level: str | None, pairing: ApiPairing | None) -> Row:
+    """Classify one dockerd message (already unquoted) into a partial row."""
+    row: Row = {"class_uid": 6002, "severity": level, "message": msg}
+    if msg is not None and msg.startswith("Calling "):
+        _calling(row, msg, pairing)
+        return row
+    if msg is not None and msg.startswith("form data: "):
+        _form_data(row, msg[len("form data: ") :], pairing)
+        return row
+    if pairing is not None:  # form data directly follows its Calling line, or is not paired
+        pairing.operation = pairing.container_name = None
+    lifecycle = _LIFECYCLE.get(msg) if msg is not None else None
+    if lifecycle is not None:
+        row["activity_id"], row["activity_name"] = lifecycle
+    return row
+
+
+def _calling(row: Row, msg: str, pairing: ApiPairing | None) -> None:
+    m = _CALLING.match(msg)
+    if m is None:
+        return
+    method, uri = m.groups()
+    path, _, query = uri.partition("?")
+    operation = f"{method} {_API_VERSION.sub('', path, count=1)}"
+    row["class_uid"] = 6003
+    row["api_operation"] = operation
+    create = method == "POST" and operation.endswith("/create")
+    activity = (1, "Create") if create else _API_ACTIVITY.get(method, (99, "Other"))
+    row["activity_id"], row["activity_name"] = activity
+    names = parse_qs(query).get("name") if query else None
+    if names and operation == "POST /containers/create":
+        row["container_name"] = names[0]
+    if pairing is not None:  # only POST requests log form data
+        pairing.operation = operation if method == "POST" else None
+        pairing.activity, pairing.container_name = activity, row.get("container_name")
+
+
+def _form_data(row: Row, body: str, pairing: ApiPairing | None) -> None:
+    row["class_uid"] = 6003
+    if pairing is not None and pairing.operation is not None:
+        row["api_operation"] = pairing.operation
+        row["activity_id"], row["activity_name"] = pairing.activity
+        if pairing.container_name is not None:
+            row["container_name"] = pairing.container_name
+        pairing.operation = pairing.container_name = None
+    try:
+        form = json.loads(body)
+    except ValueError:
+        return  # dockerd falls back to Go's %q of a map when it cannot marshal the form
+    if not isinstance(form, dict):
+        return
+    if "Image" in form or isinstance(form.get("HostConfig"), dict):
+        _container_config(row, form)
+    elif isinstance(form.get("Cmd"), list):  # exec create
+        row["process_args"] = [str(a) for a in form["Cmd"]]
+        if isinstance(form.get("Privileged"), bool):
+            row["container_privileged"] = form["Privileged"]
+
+
+def _container_config(row: Row, form: dict[str, Any]) -> None:
+    """Copy what matters for security from a containers/create request body."""
+    if isinstance(form.get("Image"), str):
+        row["container_image_name"] = form["Image"]
+    host = form.get("HostConfig")
+    if not isinstance(host, dict):
+        return
+    if isinstance(host.get("Privileged"), bool):
+        row["container_privileged"] = host["Privileged"]
+    row["container_mounts"] = _host_mounts(host)
+    cap_add = host.get("CapAdd")
+    row["container_cap_add"] = [str(c) for c in cap_add] if isinstance(cap_add, list) else []
+    row["container_host_namespaces"] = [
+        name for key, name in _HOST_NAMESPACE_MODES if host.get(key) == "host"
+    ]
+    security_opt = host.get("SecurityOpt")
+    if isinstance(security_opt, list) and security_opt:
+        row.setdefault("unmapped", {})["security_opt"] = ",".join(map(str, security_opt))
+
+
+def _host_mounts(host: dict[str, Any]) -> list[str]:
+    """Host paths bind-mounted into the container (named volumes are not host paths)."""
+    mounts: list[str] = []
+    for bind in host.get("Binds") or []:
+        source = str(bind).split(":", 1)[0]
+        if source.startswith("/"):
+            mounts.append(source)
+    for mount in host.get("Mounts") or []:
+        if isinstance(mount, dict) and mount.get("Type") == "bind" and mount.get("Source"):
+            mounts.append(str(mount["Source"]))
+    return mounts
+
+
+def looks_like_dockerd(line: str) -> bool:
+    """Tell whether one line has the shape of a dockerd log line (for sniffing)."""
+    if line.startswith("time=") and " level=" in line:
+        return True
+    if line.startswith('{"') and '"level"' in line and '"msg"' in line:
+        return True
+    return _TTY.match(line) is not None
+
+
+def _is_separator(text: str) -> bool:
+    """Tell whether a line is an init script's separator between two daemon runs."""
+    # Amazon Linux's sysvinit writes `\\nSun Aug 16 10:05:04 UTC 2020\\n` with a literal
+    # backslash-n; other scripts write `=== ... ===` banners.
+    text = text.strip()
+    return any(
+        len(text) >= 2 * len(mark) and text.startswith(mark) and text.endswith(mark)
+        for mark in ("\\n", "===")
+    )
+
+
+class DockerdParser(LineParser):
+    """dockerd's own log file: logrus text, TTY form or JSON, one event per line."""
+
+    source_type: ClassVar[str] = SOURCE_TYPE
+    name: ClassVar[str] = "dockerd"
+
+    def __init__(self, ctx: SourceContext) -> None:
+        super().__init__(ctx)
+        self._last_time: datetime | None = None
+        self._pairing = ApiPairing()
+
+    @classmethod
+    def sniff(cls, head: bytes) -> bool:
+        return mostly(head, looks_like_dockerd)
+
+    def _line(self, offset: int, line: bytes) -> None:
+        text = line.decode("utf-8", "backslashreplace")
+        if _is_separator(text):
+            self._reject(offset, line, "init-script separator, not a record")
+            return
+        partial = normalize_dockerd_message(text, self._pairing)
+        if partial is None:
+            self._reject(offset, line, "blank line")
+            return
+        time = partial.pop("time", None)
+        partial.pop("event_date", None)
+        if time is None:
+            if self._last_time is None:
+                reason = "dockerd line without a time, and no timestamped line before it"
+                self._reject(offset, line, reason)
+                return
+            time = self._last_time
+            partial.setdefault("unmapped", {})["time_inferred"] = "from the previous line"
+        self._last_time = time
+        row = event_row(
+            self.ctx,
+            source_type=SOURCE_TYPE,
+            time=time,
+            class_uid=partial.pop("class_uid"),
+            offset=offset,
+            length=len(line),
+        )
+        row["app_name"] = "dockerd"
+        row.update(partial)
+        self._out.events.append(row)

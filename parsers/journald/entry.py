@@ -1,0 +1,284 @@
+"""One journal entry -> rows: the part shared by the JSON, export and text parsers.
+
+Routing, by what journald recorded about the sender:
+- `_TRANSPORT=audit`: the kernel audit record journald took from netlink; rebuilt as
+  `type=NAME msg=audit(SEC.MSEC:ID): body` and handed to the auditd parser, so it
+  becomes the same `auditd_records` and events rows as a line of audit.log.
+- container output (`CONTAINER_ID`, docker's journald log driver): a journald row that
+  keeps the container's id, name and image.
+- the Docker daemon (`_SYSTEMD_UNIT=docker.service`, `SYSLOG_IDENTIFIER=dockerd`): a
+  dockerd row, normalized like dockerd's own log file.
+- anything else: `normalize_program_message` (sshd, sudo, PAM, ...) or a Base Event.
+"""
+
+from __future__ import annotations
+
+import re
+from abc import abstractmethod
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import ClassVar
+
+from auditlake.parsers.auditd import AuditdParser
+from auditlake.parsers.base import ParseOutput, Parser, Row, SourceContext, reject
+from auditlake.parsers.dockerd import ApiPairing, normalize_dockerd_message
+from auditlake.parsers.programs import normalize_program_message
+from auditlake.parsers.rows import UNMAPPED_CAP, cap_value, event_row, utc_from_micros
+
+from auditlake.schema import CLASSES
+
+SOURCE_TYPE = "journald"
+# PRIORITY is the syslog severity number (0 emerg .. 7 debug).
+SEVERITIES = ("emerg", "alert", "crit", "err", "warning", "notice", "info", "debug")
+UNSET_ID = "4294967295"  # (uid_t)-1: no login uid / no audit session
+_UNKNOWN_AUDIT_TYPE = re.compile(r"AUDIT(\d+)")  # journald's name for a type it lacks
+
+# Journal fields that have a column; everything else goes to `unmapped`.
+_MAPPED = frozenset(
+    {
+        "MESSAGE",
+        "__REALTIME_TIMESTAMP",
+        "_HOSTNAME",
+        "SYSLOG_IDENTIFIER",
+        "_PID",
+        "_COMM",
+        "_EXE",
+        "_CMDLINE",
+        "_UID",
+        "_AUDIT_LOGINUID",
+        "_AUDIT_SESSION",
+        "PRIORITY",
+        "CONTAINER_ID",
+        "CONTAINER_ID_FULL",
+        "CONTAINER_NAME",
+        "IMAGE_NAME",
+    }
+)
+
+
+@dataclass(slots=True)
+class JournalEntry:
+    """A journal entry: field name -> value; a repeated field's later values in `more`."""
+
+    fields: dict[str, str]
+    more: dict[str, list[str]] = field(default_factory=dict)  # values 2.. of repeated fields
+    null_fields: list[str] = field(default_factory=list)  # printed as null: over the size limit
+    time: datetime | None = None  # the time text output printed, when there are no fields
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value is not None and value.isascii() and value.isdigit() else None
+
+
+class JournalParser(Parser):
+    """Shared driver: turns entries into rows and keeps the accounting rule.
+
+    Audit records go to an inner AuditdParser, which may keep the last event open. Rows
+    of this parser that come after the first audit record not yet emitted are held back
+    until it is, so that `finish(final=False)` can return an offset before which all
+    input is emitted and after which nothing is.
+    """
+
+    source_type: ClassVar[str] = SOURCE_TYPE
+
+    def __init__(self, ctx: SourceContext) -> None:
+        super().__init__(ctx)
+        self._held = ParseOutput()
+        self._audit: AuditdParser | None = None
+        self._audit_out = ParseOutput()
+        self._audit_pending: dict[int, None] = {}  # offsets fed to the auditd parser, not out yet
+        self._pairing = ApiPairing()
+        self._finished = False
+
+    @abstractmethod
+    def _close(self, final: bool) -> int:
+        """Emit what the format keeps open; return the offset up to which input is emitted."""
+
+    def drain(self) -> ParseOutput:
+        self._take_audit()
+        safe = next(iter(self._audit_pending), None)
+        out = self._audit_out
+        self._audit_out = ParseOutput()
+        if safe is None or self._finished:
+            out.extend(self._held)
+            self._held = ParseOutput()
+            return out
+        for name in ("events", "rejects"):
+            rows: list[Row] = getattr(self._held, name)
+            getattr(out, name).extend(r for r in rows if r["source_offset"] < safe)
+            setattr(self._held, name, [r for r in rows if r["source_offset"] >= safe])
+        return out
+
+    def finish(self, final: bool) -> int:
+        resume = self._close(final)
+        if self._audit is not None:
+            self._audit.finish(final)
+            self._take_audit()
+        safe = next(iter(self._audit_pending), None)
+        if not final and safe is not None and safe < resume:
+            resume = safe
+            for name in ("events", "rejects"):
+                rows: list[Row] = getattr(self._held, name)
+                setattr(self._held, name, [r for r in rows if r["source_offset"] < resume])
+        self._finished = True
+        return resume
+
+    def _take_audit(self) -> None:
+        if self._audit is None:
+            return
+        out = self._audit.drain()
+        for rows in (out.auditd_records, out.events, out.rejects):
+            for row in rows:
+                self._audit_pending.pop(row["source_offset"], None)
+        self._audit_out.extend(out)
+
+    def _reject(self, offset: int, raw: bytes, reason: str) -> None:
+        self._held.rejects.append(reject(self.ctx, offset, raw, reason, SOURCE_TYPE))
+
+    def _emit(self, entry: JournalEntry, offset: int, raw: bytes) -> None:
+        """Turn one entry spanning `raw` (at `offset`) into rows."""
+        record = _audit_record(entry)
+        if record is not None and self._feed_audit(record, entry, offset, len(raw)):
+            return
+        time = entry.time
+        if time is None:
+            micros = _int(entry.fields.get("__REALTIME_TIMESTAMP"))
+            if micros is None:
+                micros = _int(entry.fields.get("_SOURCE_REALTIME_TIMESTAMP"))
+            if micros is None:
+                self._reject(offset, raw, "journal entry without __REALTIME_TIMESTAMP")
+                return
+            time = utc_from_micros(micros)
+        row = event_row(
+            self.ctx,
+            source_type=SOURCE_TYPE,
+            time=time,
+            class_uid=0,
+            offset=offset,
+            length=len(raw),
+            host=entry.fields.get("_HOSTNAME"),
+        )
+        _columns(row, entry)
+        unmapped = _unmapped(entry)
+        message = row["message"]
+        if "CONTAINER_ID" in entry.fields or "CONTAINER_ID_FULL" in entry.fields:
+            pass  # container output: its own text, not the daemon's
+        elif _is_dockerd(entry):
+            if message is not None:
+                _merge(row, unmapped, normalize_dockerd_message(message, self._pairing))
+            row["source_type"] = "dockerd"
+        elif message is not None:
+            _merge(row, unmapped, normalize_program_message(row["app_name"], message))
+        if unmapped:
+            row["unmapped"] = unmapped
+        self._held.events.append(row)
+
+    def _feed_audit(self, record: bytes, entry: JournalEntry, offset: int, length: int) -> bool:
+        """Hand an audit record to the auditd parser; False if it refuses it."""
+        if self._audit is None:
+            self._audit = AuditdParser(self.ctx)
+        self._audit_pending[offset] = None
+        host = entry.fields.get("_HOSTNAME")
+        # text output (`audit[1]: SERVICE_START pid=1 ...`) prints no stamp: pass the time
+        if self._audit.feed_record(record, offset, length, host, time=entry.time):
+            return True
+        self._audit_pending.pop(offset, None)
+        return False
+
+
+def _audit_record(entry: JournalEntry) -> bytes | None:
+    """Return the audit record an entry carries, unwrapped; None if it carries none."""
+    get = entry.fields.get
+    transport, message = get("_TRANSPORT"), get("MESSAGE")
+    if message is None:
+        return None
+    if transport == "audit":
+        return _audit_record_text(entry)
+    # kauditd's printk form when no audit daemon reads netlink: "audit: type=1400 audit(...)"
+    if message.startswith("audit: type=") and (transport or get("SYSLOG_IDENTIFIER")) == "kernel":
+        return message[len("audit: ") :].encode()
+    if transport is None and entry.time is not None and get("SYSLOG_IDENTIFIER") == "audit":
+        return message.encode()  # text output of a _TRANSPORT=audit entry
+    return None
+
+
+def _audit_record_text(entry: JournalEntry) -> bytes | None:
+    """Rebuild the audit.log line of an audit entry: journald keeps the stamp in fields."""
+    message = entry.fields.get("MESSAGE")
+    serial = entry.fields.get("_AUDIT_ID")
+    micros = _int(entry.fields.get("_SOURCE_REALTIME_TIMESTAMP")) or _int(
+        entry.fields.get("__REALTIME_TIMESTAMP")
+    )
+    if message is None or serial is None or micros is None:
+        return None
+    name = entry.fields.get("_AUDIT_TYPE_NAME")
+    head, _, rest = message.partition(" ")
+    if name is None:
+        number = entry.fields.get("_AUDIT_TYPE")
+        name = head if head.isupper() else f"UNKNOWN[{number}]"
+    # journald writes MESSAGE as "TYPE_NAME body" (systemd >= 226); older ones the body.
+    body = rest if head == name else message
+    unknown = _UNKNOWN_AUDIT_TYPE.fullmatch(name)
+    if unknown is not None:
+        name = f"UNKNOWN[{unknown.group(1)}]"
+    seconds, rest_micros = divmod(micros, 1_000_000)
+    stamp = f"{seconds}.{rest_micros // 1000:03d}:{serial}"
+    return f"type={name} msg=audit({stamp}): {body}".encode()
+
+
+def _is_dockerd(entry: JournalEntry) -> bool:
+    ident = entry.fields.get("SYSLOG_IDENTIFIER") or entry.fields.get("_COMM")
+    return ident in ("dockerd", "docker") or entry.fields.get("_SYSTEMD_UNIT") == "docker.service"
+
+
+def _columns(row: Row, entry: JournalEntry) -> None:
+    """Fill the columns journald's trusted and user fields map to."""
+    get = entry.fields.get
+    row["message"] = get("MESSAGE")
+    row["app_name"] = get("SYSLOG_IDENTIFIER") or get("_COMM")
+    row["process_pid"] = _int(get("_PID")) or _int(get("SYSLOG_PID"))
+    row["process_name"] = get("_COMM")
+    row["process_file_path"] = get("_EXE")
+    row["process_cmd_line"] = get("_CMDLINE")
+    row["process_uid"] = _int(get("_UID"))
+    loginuid = get("_AUDIT_LOGINUID")
+    row["process_auid"] = _int(loginuid) if loginuid != UNSET_ID else None
+    session = get("_AUDIT_SESSION")
+    row["session_uid"] = session if session != UNSET_ID else None
+    priority = _int(get("PRIORITY"))
+    row["severity"] = SEVERITIES[priority] if priority is not None and priority < 8 else None
+    row["container_uid"] = get("CONTAINER_ID_FULL") or get("CONTAINER_ID")
+    row["container_name"] = get("CONTAINER_NAME")
+    row["container_image_name"] = get("IMAGE_NAME")
+
+
+def _unmapped(entry: JournalEntry) -> dict[str, str]:
+    """Every field without a column (repeated ones as NAME, NAME#2, ...), values capped."""
+    unmapped = {
+        name: value if len(value) <= UNMAPPED_CAP else cap_value(value)
+        for name, value in entry.fields.items()
+        if name not in _MAPPED
+    }
+    for name, values in entry.more.items():
+        for i, value in enumerate(values, 2):
+            unmapped[f"{name}#{i}"] = cap_value(value)
+    if entry.null_fields:
+        unmapped["journald_null_fields"] = ",".join(entry.null_fields)
+    return unmapped
+
+
+def _merge(row: Row, unmapped: dict[str, str], partial: Row | None) -> None:
+    """Lay a normalizer's partial row over a journal row (its unmapped keys merge)."""
+    if partial is None:
+        return
+    extra = partial.pop("unmapped", None)
+    if extra:
+        unmapped.update(extra)
+    class_uid = partial.pop("class_uid", None)
+    if class_uid is not None:
+        row["class_uid"] = class_uid
+        row["class_name"] = CLASSES[class_uid]
+    partial.pop("class_name", None)
+    row.update({k: v for k, v in partial.items() if v is not None})
+    if "time" in partial:
+        row["event_date"] = row["time"].date()

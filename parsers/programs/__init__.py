@@ -1,0 +1,81 @@
+"""Program messages -> normalized events rows, whatever carried them (syslog, journald).
+
+`normalize_program_message(app_name, message)` returns a partial events row (class_uid,
+class_name, activity, status, user and endpoint columns, `unmapped`), or None when the
+message says nothing it knows. The transport adds time, host, pid, app_name, message.
+
+Dispatch is one dict lookup on the program name (the syslog tag or SYSLOG_IDENTIFIER),
+then a look at the message's first word, before any regular expression runs. PAM lines
+are recognised by their module prefix (`pam_unix(sshd:auth): ...`) whatever the program,
+and by their bare body (`session opened for user ...`) under old `sshd(pam_unix)` tags.
+
+Classes (schema.CLASSES): logins, login refusals and session starts/ends are
+Authentication (3002, Logon 1 / Logoff 2, status 1 success / 2 failure) with
+`logon_type` from schema.LOGON_TYPES; commands run through sudo or cron are Process
+Activity (1007, see sessions.py for why); user and group changes are Account Change
+(3001, see accounts.py); sshd connection events outside authentication are Network
+Activity (4001, see sshd.py). `auth_protocol` is the method exactly as sshd names it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from auditlake.parsers.base import Row
+from auditlake.parsers.programs.accounts import normalize_account
+from auditlake.parsers.programs.pam import BARE_BODIES, normalize_pam, pam_body
+from auditlake.parsers.programs.sessions import (
+    normalize_cron,
+    normalize_login,
+    normalize_logind,
+    normalize_su,
+    normalize_sudo,
+)
+from auditlake.parsers.programs.sshd import normalize_sshd
+
+_ACCOUNT_PROGRAMS = (
+    "useradd",
+    "userdel",
+    "usermod",
+    "groupadd",
+    "groupdel",
+    "groupmod",
+    "gpasswd",
+    "chage",
+    "passwd",
+    "chpasswd",
+    "newusers",
+)
+
+_HANDLERS: dict[str, Callable[[str], Row | None]] = {
+    "sshd": normalize_sshd,
+    "sshd-session": normalize_sshd,
+    "sshd-auth": normalize_sshd,
+    "sudo": normalize_sudo,
+    "su": normalize_su,
+    "login": normalize_login,
+    "systemd-logind": normalize_logind,
+    "cron": normalize_cron,
+    "CRON": normalize_cron,
+    "crond": normalize_cron,
+    **dict.fromkeys(_ACCOUNT_PROGRAMS, normalize_account),
+}
+
+# PAM service names of programs whose syslog tag differs from it (sshd-session runs
+# sshd's PAM stack, CRON the cron one).
+_PAM_PREFIXES = ("pam_", "(pam_")
+_PAM_SERVICE = {"sshd-session": "sshd", "sshd-auth": "sshd", "CRON": "cron"}
+
+
+def normalize_program_message(app_name: str | None, message: str) -> Row | None:
+    """Return a partial events row for one program message, or None if it is not known."""
+    if message.startswith(_PAM_PREFIXES):
+        return normalize_pam(_PAM_SERVICE.get(app_name, app_name) if app_name else None, message)
+    handler = _HANDLERS.get(app_name) if app_name else None
+    if handler is not None:
+        row = handler(message)
+        if row is not None:
+            return row
+    if message.startswith(BARE_BODIES):
+        return pam_body(_PAM_SERVICE.get(app_name, app_name) if app_name else None, message)
+    return None

@@ -1,0 +1,549 @@
+"""Syslog files: RFC3164, RFC3339/ISO timestamps, RFC5424, rsyslog's forwarding formats.
+
+A record is a header (optional `<PRI>`, a timestamp, the HOSTNAME, a tag such as
+`sshd[123]:`, `sshd(pam_unix)[123]:` or `[sshd]:`) and a message. One line is one record,
+except that:
+- a line with no header that follows a record continues its message (a message with an
+  embedded newline), up to MAX_CONTINUATION_LINES; blank and `#` lines are not records;
+- rsyslog's ForwardFormat templates (`<PRI>timestamp host tag msg` with no trailer) put
+  several records on one line: a line that starts with `<PRI>` and an RFC3164 or ISO
+  time is split before each further `<PRI>time`. RFC5424 lines are never split. (Such a
+  format has no framing: a message that holds `<13>Nov 27 ...` reads as a record.)
+- `message repeated N times: [ msg ]` (rsyslog) becomes N events of `msg`; sysklogd's
+  `last message repeated N times` becomes N copies of the record before it. All of them
+  keep the line's provenance, event_uid index 0..N-1.
+
+Times: RFC3164 has no year and no zone. The zone is ctx.tz. The year is the latest one
+that does not put the time more than a day after ctx.reference_time (the file's mtime),
+so a file running from December into January gets both years right, line by line, with
+no state (a resumed read agrees with a full one). Without a reference time, ctx.year
+stands for it: now when ctx.year is this year, else the end of ctx.year (every line in
+that year); without either, now. ISO times without an offset are in ctx.tz.
+
+Messages go where their program says: audit records (`audispd: node=.. type=..`,
+`audisp-syslog: type=..`, `kernel: audit: type=1130 audit(..)`, `audit[1]: SERVICE_START
+..`) to an AuditdParser (rows with source_type "auditd"); dockerd's to the dockerd
+normalizer (source_type "dockerd"); everything else to `normalize_program_message`, and
+a message it does not know is still an events row (Base Event). containerd's lines stay
+syslog rows: it is not the Docker daemon and logs no API calls.
+"""
+
+from __future__ import annotations
+
+import gc
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import ClassVar
+
+from auditlake.parsers.audit_relay import AuditRelay
+from auditlake.parsers.base import ParseOutput, Parser, Row, SourceContext, reject
+from auditlake.parsers.dockerd import ApiPairing, normalize_dockerd_message
+from auditlake.parsers.programs import normalize_program_message
+from auditlake.parsers.rows import event_row, parse_rfc3339, split_lines
+
+from auditlake.schema import CLASSES
+
+SOURCE_TYPE = "syslog"
+MAX_CONTINUATION_LINES = 100
+MAX_REPEAT = 10_000  # rsyslog flushes repeats at least every 30 s; more is not a repeat count
+
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 1
+    )
+}
+_SEVERITIES = ("emerg", "alert", "crit", "err", "warning", "notice", "info", "debug")
+_FACILITIES = [
+    "kern",
+    "user",
+    "mail",
+    "daemon",
+    "auth",
+    "syslog",
+    "lpr",
+    "news",
+    "uucp",
+    "cron",
+    "authpriv",
+    "ftp",
+    "ntp",
+    "security",
+    "console",
+    "clock",
+    "local0",
+    "local1",
+    "local2",
+    "local3",
+    "local4",
+    "local5",
+    "local6",
+    "local7",
+]
+
+_PRI = re.compile(r"<(\d{1,3})>")
+_RFC3164_TIME = re.compile(r"([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?")
+_ISO_TIME = re.compile(
+    r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:[Zz]|[+-]\d\d(?::?\d\d)?)?"
+)
+_RFC5424 = re.compile(r"<(\d{1,3})>1 (\S+) (\S+) (\S+) (\S+) (\S+) ")
+_STRUCTURED_DATA = re.compile(r'(?:\[(?:[^\]"\\]|\\.|"(?:[^"\\]|\\.)*")*\])+')
+# A further record inside a ForwardFormat line: `<PRI>` then an RFC3164 or ISO time.
+_FORWARD_BOUNDARY = re.compile(
+    r"<\d{1,3}>(?=[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)"
+)
+# A tag: `prog`, `prog:`, `prog[pid]:`, `prog(pam_unix)[pid]:`, `[prog]:`, `[prog]`.
+_TAG = re.compile(r"\[?([^\s\[\]():]+)\]?(?:\(([^()\s]*)\))?(?:\[([^\]\s]*)\])?:?")
+_SOLARIS_ID = re.compile(r"\[ID (\d+) ([\w.]+)\] ")
+_REPEATED = re.compile(r"message repeated (\d+) times: \[ ?(.*)\]\s*$", re.S)
+_LAST_REPEATED = re.compile(r"(?:--- )?last message repeated (\d+) times?(?: ---)?\s*$")
+_LAST_REPEATED_START = ("last message repeated", "--- last message repeated")
+_KERNEL_STAMP = re.compile(r"\[ *\d+\.\d+\] ")
+# The common line, `TIME HOST TAG[PID]: MSG`, parsed in one match (the fast path).
+_COMMON = re.compile(
+    r"([A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d"
+    r"|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d)) "
+    r"([\w.-]+) ([\w./@-]+)(?:\[(\d{1,10})\])?:(?: +|$)(.*)",
+    re.S,
+)
+# Messages the fast path leaves to the general one.
+_SPECIAL_MESSAGES = ("message repeated ", "last message repeated", "--- last message", "[ID ")
+_JOURNAL_MARKERS = (
+    "-- Logs begin",
+    "-- Journal begins",
+    "-- Boot ",
+    "-- Reboot --",
+    "-- No entries",
+)
+
+_AUDIT_PROGRAMS = frozenset({"audispd", "audisp-syslog", "audisp", "audit"})
+_DOCKER_PROGRAMS = frozenset({"dockerd", "docker"})
+_UNSEEN = datetime.min  # cache marker: a stamp not parsed yet
+_SLACK = timedelta(days=1)  # clocks and zones disagree by hours, not by a day
+
+
+@dataclass(slots=True)
+class _Record:
+    """One syslog record being read; it may still get continuation lines."""
+
+    offset: int
+    length: int
+    index: int  # event_uid index of its first event
+    time: datetime
+    host: str | None
+    app: str | None
+    pid: int | None
+    message: str
+    severity: str | None = None
+    unmapped: dict[str, str] = field(default_factory=dict)
+    repeat: int = 1
+    forward: bool = False  # from a ForwardFormat line: continuations may hold more records
+    lines: int = 1
+
+
+class SyslogParser(Parser):
+    """Syslog files in the formats above; one events row per record (N for repeats)."""
+
+    source_type: ClassVar[str] = SOURCE_TYPE
+    name: ClassVar[str] = "syslog"
+
+    def __init__(self, ctx: SourceContext) -> None:
+        super().__init__(ctx)
+        self._out = ParseOutput()
+        self._end = 0
+        self._pending: _Record | None = None
+        self._last: _Record | None = None  # the record `last message repeated` refers to
+        self._audit = AuditRelay(ctx)
+        self._pairing: dict[str | None, ApiPairing] = {}
+        self._times: dict[str, datetime | None] = {}
+        self._reference = _reference_time(ctx)
+
+    @classmethod
+    def sniff(cls, head: bytes) -> bool:
+        """Tell whether most first lines (blank and # lines aside) start with a syslog header."""
+        text = head.decode("utf-8", "replace")
+        lines = [ln for ln in text.split("\n") if ln.strip() and not ln.startswith("#")][:50]
+        if not lines or any(ln.startswith(_JOURNAL_MARKERS) for ln in lines):
+            return False
+        hits = sum(_header_start(ln) is not None for ln in lines)
+        return 2 * hits >= len(lines)
+
+    def feed(self, block: bytes, offset: int) -> None:
+        """Parse a block of whole lines starting at byte `offset` of the file."""
+        gc_was_enabled = gc.isenabled()
+        gc.disable()  # rows are acyclic; the cyclic GC only costs time here
+        try:
+            line_of = self._line
+            for line_offset, line in split_lines(block, offset):
+                line_of(line, line_offset)
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+        self._end = offset + len(block)
+
+    def drain(self) -> ParseOutput:
+        """Take the rows made so far, except those an unfinished audit event may re-feed."""
+        out = self._audit.take()
+        safe = self._audit.first_pending()
+        held = self._out
+        if safe is None:
+            self._out = ParseOutput()
+            out.extend(held)
+            return out
+        self._out = ParseOutput()
+        for name in ("events", "rejects"):
+            rows: list[Row] = getattr(held, name)
+            getattr(out, name).extend(r for r in rows if r["source_offset"] < safe)
+            getattr(self._out, name).extend(r for r in rows if r["source_offset"] >= safe)
+        return out
+
+    def finish(self, final: bool) -> int:
+        """Close the input; return the offset up to which everything fed is emitted."""
+        resume = self._end
+        if final:
+            self._flush()
+        elif self._pending is not None:
+            resume = self._pending.offset  # it may still get continuation lines
+            self._pending = None
+        audit_resume, audit_out = self._audit.finish(final)
+        self._out.extend(audit_out)
+        if not final and audit_resume is not None and audit_resume < resume:
+            resume = audit_resume
+        if not final:
+            for name in ("events", "auditd_records", "rejects"):
+                rows: list[Row] = getattr(self._out, name)
+                setattr(self._out, name, [r for r in rows if r["source_offset"] < resume])
+        return resume
+
+    # -- lines -------------------------------------------------------------------------
+
+    def _line(self, raw: bytes, offset: int) -> None:
+        text = raw.rstrip(b"\r\n").decode("utf-8", "backslashreplace")
+        common = _COMMON.match(text)
+        if common is not None:
+            stamp, host, app, pid, message = common.groups()
+            time = self._time_of(stamp)
+            if time is not None and not message.startswith(_SPECIAL_MESSAGES):
+                if self._pending is not None:
+                    self._flush()
+                pid_number = int(pid) if pid else None
+                self._pending = _Record(offset, len(raw), 0, time, host, app, pid_number, message)
+                return
+        if _header_start(text) is not None:
+            self._flush()
+            self._records(text, raw, offset)
+            return
+        if not text.strip():
+            self._reject(raw, offset, "blank line")
+            return
+        if text.startswith("#"):
+            self._reject(raw, offset, "comment line (starts with #), not a syslog record")
+            return
+        pending = self._pending
+        if pending is None:
+            reason = "no syslog header (expected <PRI>, 'Nov 27 02:10:00' or an ISO time)"
+            self._reject(raw, offset, reason)
+            return
+        if pending.lines >= MAX_CONTINUATION_LINES:
+            self._flush()
+            reason = f"headerless line after a record of {MAX_CONTINUATION_LINES} lines"
+            self._reject(raw, offset, reason)
+            return
+        boundary = _FORWARD_BOUNDARY.search(text) if pending.forward else None
+        cut = len(text) if boundary is None else boundary.start()
+        pending.message = f"{pending.message}\n{text[:cut]}"
+        pending.length = offset + len(raw) - pending.offset
+        pending.lines += 1
+        if boundary is not None:
+            self._flush()
+            self._records(text[cut:], raw, offset)
+
+    def _records(self, text: str, raw: bytes, offset: int) -> None:
+        """Read the records of one line (several in ForwardFormat); keep the last pending."""
+        index = 0  # event_uid index: records of one line share its offset
+        if text.startswith("<") and not _RFC5424.match(text):
+            cuts = [m.start() for m in _FORWARD_BOUNDARY.finditer(text, 1)]
+            parts = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+            forward = True
+        else:
+            parts, forward = [text], False
+        for part in parts:
+            self._flush()
+            record = self._parse(part, offset, len(raw), index)
+            if isinstance(record, str):
+                self._out.rejects.append(reject(self.ctx, offset, raw, record, SOURCE_TYPE))
+                continue
+            record.forward = forward
+            index += record.repeat
+            self._pending = record
+
+    def _reject(self, raw: bytes, offset: int, reason: str) -> None:
+        self._flush()
+        self._out.rejects.append(reject(self.ctx, offset, raw, reason, SOURCE_TYPE))
+
+    # -- one record ------------------------------------------------------------------
+
+    def _parse(self, text: str, offset: int, length: int, index: int) -> _Record | str:
+        """Parse one record's header; return a reason when it is not a valid record."""
+        pri = None
+        unmapped: dict[str, str] = {}
+        if text.startswith("<"):
+            m5424 = _RFC5424.match(text)
+            if m5424 is not None:
+                return self._parse_5424(text, m5424, offset, length, index)
+            mpri = _PRI.match(text)
+            if mpri is None:
+                return "no syslog header (malformed <PRI>)"
+            pri = int(mpri.group(1))
+            text = text[mpri.end() :]
+        time, rest = self._time(text)
+        if time is None:
+            return rest
+        host, app, pid, message = _host_tag(rest, unmapped)
+        record = _Record(offset, length, index, time, host, app, pid, message, unmapped=unmapped)
+        if pri is not None and not _set_priority(record, pri):
+            return f"<PRI> {pri} out of range (0..191)"
+        _unwrap_message(record, self._last)
+        return record
+
+    def _parse_5424(
+        self, text: str, m: re.Match[str], offset: int, length: int, index: int
+    ) -> _Record | str:
+        pri, stamp, host, app, procid, msgid = m.groups()
+        if stamp == "-":
+            return "RFC5424 record without a timestamp"
+        time = parse_rfc3339(stamp, self.ctx.tz)
+        if time is None:
+            return f"RFC5424 timestamp {stamp!r} is not an RFC3339 time"
+        rest = text[m.end() :]
+        unmapped: dict[str, str] = {}
+        if rest.startswith("-"):
+            rest = rest[1:]
+        else:
+            sd = _STRUCTURED_DATA.match(rest)
+            if sd is None:
+                return "RFC5424 structured data is malformed"
+            unmapped["structured_data"] = sd.group()
+            rest = rest[sd.end() :]
+        if msgid != "-":
+            unmapped["msgid"] = msgid
+        message = rest.lstrip(" ").removeprefix("\ufeff")
+        record = _Record(
+            offset,
+            length,
+            index,
+            time,
+            None if host == "-" else host,
+            None if app == "-" else app,
+            int(procid) if procid.isdigit() and len(procid) < 19 else None,
+            message,
+            unmapped=unmapped,
+        )
+        if procid != "-" and record.pid is None:
+            unmapped["procid"] = procid
+        if not _set_priority(record, int(pri)):
+            return f"<PRI> {pri} out of range (0..191)"
+        _unwrap_message(record, self._last)
+        return record
+
+    def _time(self, text: str) -> tuple[datetime | None, str]:
+        """Return the header time and the text after it, or (None, reason)."""
+        m = _RFC3164_TIME.match(text) or _ISO_TIME.match(text)
+        if m is None:
+            return None, "no syslog header (expected <PRI>, 'Nov 27 02:10:00' or an ISO time)"
+        stamp = m.group()
+        time = self._time_of(stamp)
+        if time is None:
+            return None, f"invalid date or time {stamp!r}"
+        rest = text[m.end() :]
+        return time, rest[1:].lstrip(" ") if rest.startswith(":") else rest.lstrip(" ")
+
+    def _time_of(self, stamp: str) -> datetime | None:
+        """Return the UTC time of a header timestamp (cached: lines share their second)."""
+        time = self._times.get(stamp, _UNSEEN)
+        if time is _UNSEEN:
+            if len(self._times) > 4096:
+                self._times.clear()
+            if stamp[0].isdigit():
+                time = parse_rfc3339(stamp, self.ctx.tz)
+            else:
+                m = _RFC3164_TIME.fullmatch(stamp)
+                time = self._rfc3164(m) if m is not None else None
+            self._times[stamp] = time
+        return time
+
+    def _rfc3164(self, m: re.Match[str]) -> datetime | None:
+        """Return the UTC time of an RFC3164 stamp, its year inferred (module docstring)."""
+        month = _MONTHS.get(m.group(1))
+        if month is None:
+            return None
+        day, hour, minute, second = (int(g) for g in m.group(2, 3, 4, 5))
+        micros = int((m.group(6) or "0").ljust(6, "0"))
+        latest = self._reference + _SLACK
+        for year in (self._reference.year, self._reference.year - 1):
+            try:
+                local = datetime(year, month, day, hour, minute, second, micros, self.ctx.tz)
+            except ValueError:  # Feb 29 outside a leap year, day 31 of a short month
+                continue
+            time = local.astimezone(UTC)
+            if time <= latest:
+                return time
+        return None
+
+    # -- rows --------------------------------------------------------------------------
+
+    def _flush(self) -> None:
+        """Turn the pending record into rows."""
+        record = self._pending
+        if record is None:
+            return
+        self._pending = None
+        self._last = record
+        message = record.message
+        app = record.app
+        if (app in _AUDIT_PROGRAMS or app == "kernel") and self._feed_audit(record):
+            return
+        source_type = SOURCE_TYPE
+        if app in _DOCKER_PROGRAMS:
+            source_type = "dockerd"
+            pairing = self._pairing.setdefault(record.host, ApiPairing())
+            partial = normalize_dockerd_message(message, pairing)
+        else:
+            partial = normalize_program_message(app, message) if app else None
+        for i in range(record.repeat):
+            self._out.events.append(self._row(record, source_type, partial, i))
+
+    def _row(self, record: _Record, source_type: str, partial: Row | None, i: int) -> Row:
+        time = record.time
+        class_uid = 0
+        if partial is not None:
+            class_uid = partial["class_uid"]
+            time = partial.get("time", time)
+        row = event_row(
+            self.ctx,
+            source_type=source_type,
+            time=time,
+            class_uid=class_uid,
+            offset=record.offset,
+            length=record.length,
+            host=record.host,
+            index=record.index + i,
+        )
+        row["app_name"] = record.app
+        row["process_pid"] = record.pid
+        row["message"] = record.message
+        row["severity"] = record.severity
+        unmapped = record.unmapped
+        if partial is not None:
+            row.update(partial)
+            row["class_name"] = CLASSES[class_uid]
+            extra = partial.get("unmapped")
+            if extra:
+                unmapped = {**unmapped, **extra}
+        if unmapped:
+            row["unmapped"] = dict(unmapped)
+        return row
+
+    def _feed_audit(self, record: _Record) -> bool:
+        """Hand an audit record inside a syslog message to the auditd parser."""
+        message = record.message
+        if record.app == "kernel":
+            stamp = _KERNEL_STAMP.match(message)
+            if stamp is not None:
+                message = message[stamp.end() :]
+            if not message.startswith("audit: "):
+                return False
+            message = message[len("audit: ") :]
+        text = message.encode("utf-8", "surrogateescape")
+        return self._audit.feed(text, record.offset, record.length, record.host, record.time)
+
+
+def _reference_time(ctx: SourceContext) -> datetime:
+    """Return the latest time an RFC3164 line of this file may have (module docstring)."""
+    if ctx.reference_time is not None:
+        return ctx.reference_time.astimezone(UTC)
+    now = datetime.now(UTC)
+    if ctx.year is not None:
+        # The file's year without its month: a line later than now is still last year's;
+        # of an older year, every time of that year (and none of the next) is allowed.
+        end = datetime(ctx.year, 12, 31, 23, 59, 59, tzinfo=ctx.tz).astimezone(UTC)
+        return min(now, end - _SLACK)
+    return now
+
+
+def _header_start(text: str) -> re.Match[str] | None:
+    """Match the start of a syslog header: <PRI>, an RFC3164 time or an ISO time."""
+    if text.startswith("<"):
+        m = _PRI.match(text)
+        if m is None:
+            return None
+        after = text[m.end() :]
+        if after.startswith("1 "):
+            return m
+        return _RFC3164_TIME.match(after) or _ISO_TIME.match(after)
+    return _RFC3164_TIME.match(text) or _ISO_TIME.match(text)
+
+
+def _host_tag(
+    rest: str, unmapped: dict[str, str]
+) -> tuple[str | None, str | None, int | None, str]:
+    """Split `HOSTNAME TAG MSG` (HOSTNAME optional) into host, app, pid and message."""
+    if rest.startswith(_LAST_REPEATED_START):
+        return None, None, None, rest
+    first, _, after = rest.partition(" ")
+    # A tag ends with `:` or holds `[`; a host name does neither.
+    if first.startswith("[") or first.endswith(":") or "[" in first:
+        host, tag_text, message = None, first, after
+    else:
+        host = first or None
+        after = after.lstrip(" ")
+        if after.startswith(_LAST_REPEATED_START):
+            return host, None, None, after
+        tag_text, _, message = after.partition(" ")
+    m = _TAG.fullmatch(tag_text)
+    if m is None:
+        return host, None, None, f"{tag_text} {message}".strip(" ")
+    app, module, pid_text = m.groups()
+    pid = int(pid_text) if pid_text and pid_text.isdigit() and len(pid_text) < 19 else None
+    if module is not None or (pid_text and pid is None):
+        unmapped["syslog_tag"] = tag_text.rstrip(":")  # `sshd(pam_unix)[123]`
+    message = message.lstrip(" ")
+    solaris = _SOLARIS_ID.match(message)
+    if solaris is not None:
+        unmapped["solaris_msgid"] = solaris.group(1)
+        unmapped["solaris_priority"] = solaris.group(2)
+        message = message[solaris.end() :]
+    return host, app, pid, message
+
+
+def _set_priority(record: _Record, pri: int) -> bool:
+    """Set severity and facility from a PRI value; False when it is out of range."""
+    if pri > 191:
+        return False
+    facility, severity = divmod(pri, 8)
+    record.severity = _SEVERITIES[severity]
+    record.unmapped["syslog_facility"] = _FACILITIES[facility]
+    return True
+
+
+def _unwrap_message(record: _Record, last: _Record | None) -> None:
+    """Expand `message repeated N times: [ msg ]` and `last message repeated N times`."""
+    message = record.message
+    if message.startswith("message repeated "):
+        m = _REPEATED.match(message)
+        if m is not None:
+            _repeat(record, int(m.group(1)))
+            record.message = m.group(2)
+    elif message.startswith(_LAST_REPEATED_START):
+        m = _LAST_REPEATED.match(message)
+        if m is not None and last is not None:
+            _repeat(record, int(m.group(1)))
+            record.host = record.host or last.host
+            record.app, record.pid, record.message = last.app, last.pid, last.message
+
+
+def _repeat(record: _Record, count: int) -> None:
+    record.unmapped["repeated"] = str(count)
+    if 1 <= count <= MAX_REPEAT:
+        record.repeat = count

@@ -1,0 +1,145 @@
+-- id = "audit.tampering"
+-- title = "Auditing tampered with: rules removed, auditd stopped, events lost"
+-- description = """
+-- Audit rules deleted or auditing switched off (CONFIG_CHANGE op=remove_rule or
+-- audit_enabled=0; auditctl -D, -d, -W, -e 0), the audit daemon stopped or disabled
+-- (DAEMON_END, DAEMON_ABORT, SERVICE_STOP unit=auditd; systemctl/service stop, disable or
+-- mask of auditd), or audit events lost (kernel "audit: backlog limit exceeded",
+-- "audit_lost=N"). Everything on one host within ten minutes of the previous sign is
+-- one finding: `auditctl -D` alone writes a CONFIG_CHANGE per rule it removes.
+-- """
+-- status = "stable"
+-- level = "critical"
+-- tags = ["attack.defense_evasion", "attack.t1562", "attack.t1562.012", "attack.t1562.001"]
+-- falsepositives = ["Planned auditd restarts and rule reloads (augenrules --load removes rules first)", "Host shutdown stops auditd"]
+-- references = ["https://attack.mitre.org/techniques/T1562/012/", "https://man7.org/linux/man-pages/man8/auditctl.8.html"]
+--
+-- [[tests]]
+-- name = "auditctl -D then systemctl stop auditd"
+-- logs = "tests/bob_stops_auditing"
+-- policy = "tests/policy.toml"
+-- count = 1
+-- [[tests.expect]]
+-- device_hostname = "web-2"
+-- actor_user_name = "bob"
+-- process_cmd_line = "auditctl -D"
+-- start_time = "2026-11-27T02:31:10.132Z"
+-- end_time = "2026-11-27T02:31:41.402Z"
+-- event_count = 9
+--
+-- [[tests]]
+-- name = "auditd starts at boot and loads its rules"
+-- logs = "tests/auditd_boot"
+-- policy = "tests/policy.toml"
+-- count = 0
+WITH audit_records AS (
+    SELECT
+        event_uid,
+        time,
+        device_hostname,
+        nullif(auid, 4294967295) AS auid,
+        CASE
+            WHEN type = 'CONFIG_CHANGE' AND op = 'remove_rule' THEN 'audit rule removed'
+            WHEN type = 'CONFIG_CHANGE' AND fields['audit_enabled'] = '0' THEN 'auditing disabled'
+            WHEN type IN ('DAEMON_END', 'DAEMON_ABORT') THEN 'audit daemon stopped'
+            WHEN type = 'SERVICE_STOP'
+                AND fields['unit'] IN ('auditd', 'auditd.service') THEN 'auditd service stopped'
+        END AS sign
+    FROM auditd_records
+    WHERE time >= $since
+      AND time < $until
+      AND type IN ('CONFIG_CHANGE', 'DAEMON_END', 'DAEMON_ABORT', 'SERVICE_STOP')
+),
+commands AS (
+    SELECT
+        event_uid,
+        time,
+        device_hostname,
+        auid,
+        actor_user_name,
+        process_pid,
+        process_cmd_line,
+        CASE
+            WHEN program = 'auditctl'
+                AND list_has_any(process_args, ['-D', '-d', '-W']) THEN 'audit rules deleted by auditctl'
+            WHEN program = 'auditctl'
+                AND len(list_filter(process_args, lambda a, i: a = '-e' AND process_args[i + 1] = '0')) > 0
+                THEN 'auditing disabled by auditctl'
+            WHEN program IN ('systemctl', 'service')
+                AND list_has_any(process_args, ['stop', 'disable', 'mask', 'kill'])
+                AND list_has_any(process_args, ['auditd', 'auditd.service'])
+                THEN 'auditd stopped by ' || program
+        END AS sign
+    FROM process_execs
+    WHERE time >= $since
+      AND time < $until
+      AND program IN ('auditctl', 'systemctl', 'service')
+),
+kernel_messages AS (
+    SELECT
+        event_uid,
+        time,
+        device_hostname,
+        CASE
+            WHEN contains(message, 'backlog limit exceeded') THEN 'audit events lost (backlog limit exceeded)'
+            WHEN regexp_matches(message, 'audit_lost=[1-9]') THEN 'audit events lost (' || regexp_extract(message, 'audit_lost=[0-9]+') || ')'
+            WHEN contains(message, 'rate limit exceeded') THEN 'audit events lost (rate limit exceeded)'
+            WHEN contains(message, 'hold queue overflow') THEN 'audit events lost (kauditd hold queue overflow)'
+        END AS sign
+    FROM events
+    WHERE time >= $since
+      AND time < $until
+      AND source_type IN ('syslog', 'journald')
+      AND app_name = 'kernel'
+      AND contains(message, 'audit')
+),
+signs AS (
+    SELECT event_uid, time, device_hostname, auid, NULL AS actor_user_name, NULL AS process_pid, NULL AS process_cmd_line, sign
+    FROM audit_records
+    WHERE sign IS NOT NULL
+    UNION ALL
+    SELECT event_uid, time, device_hostname, auid, actor_user_name, process_pid, process_cmd_line, sign
+    FROM commands
+    WHERE sign IS NOT NULL
+    UNION ALL
+    SELECT event_uid, time, device_hostname, NULL, NULL, NULL, NULL, sign
+    FROM kernel_messages
+    WHERE sign IS NOT NULL
+),
+incidents AS (
+    SELECT
+        *,
+        sum(starts_incident) OVER (
+            PARTITION BY device_hostname
+            ORDER BY time, event_uid
+            ROWS UNBOUNDED PRECEDING
+        ) AS incident
+    FROM (
+        SELECT
+            *,
+            CASE
+                WHEN time - lag(time) OVER (PARTITION BY device_hostname ORDER BY time, event_uid)
+                    <= INTERVAL 10 MINUTE THEN 0
+                ELSE 1
+            END AS starts_incident
+        FROM signs
+    )
+)
+SELECT
+    i.device_hostname,
+    min(i.time) AS start_time,
+    max(i.time) AS end_time,
+    coalesce(
+        arg_min(i.actor_user_name, i.time) FILTER (WHERE i.actor_user_name IS NOT NULL),
+        arg_min(n.user_name, i.time) FILTER (WHERE n.user_name IS NOT NULL)
+    ) AS actor_user_name,
+    arg_min(i.auid, i.time) FILTER (WHERE i.auid IS NOT NULL) AS actor_user_uid,
+    arg_min(i.process_pid, i.time) FILTER (WHERE i.process_cmd_line IS NOT NULL) AS process_pid,
+    arg_min(i.process_cmd_line, i.time) FILTER (WHERE i.process_cmd_line IS NOT NULL) AS process_cmd_line,
+    string_agg(DISTINCT i.sign, '; ' ORDER BY i.sign) AS message,
+    list(DISTINCT i.event_uid ORDER BY i.event_uid) AS event_uids
+FROM incidents AS i
+LEFT JOIN audit_user_names AS n
+    ON n.device_hostname = i.device_hostname
+    AND n.auid = i.auid
+GROUP BY i.device_hostname, i.incident

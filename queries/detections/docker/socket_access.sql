@@ -1,0 +1,128 @@
+-- id = "docker.socket_access"
+-- title = "Docker socket used by a user or process outside the policy"
+-- description = """
+-- Whoever can talk to /run/docker.sock is root on the host. Flags connections to the
+-- socket seen by auditd (connect with a SOCKADDR, denied attempts included) and clients
+-- run against it (docker, curl --unix-socket, socat, nc -U, scripts naming the socket)
+-- by a login user (auid) outside [docker] allowed_socket_users. Processes with no login
+-- user (auid unset) are allowed only when their executable is in
+-- allowed_socket_processes (the engine's own dockerd/containerd). One finding per user
+-- and host while the use continues (gaps under an hour).
+-- """
+-- status = "stable"
+-- level = "high"
+-- tags = ["attack.privilege_escalation", "attack.execution", "attack.t1611", "attack.t1610"]
+-- falsepositives = ["Monitoring agents that read the Docker API (add their executable to allowed_socket_processes)"]
+-- references = ["https://docs.docker.com/engine/security/#docker-daemon-attack-surface"]
+--
+-- [[tests]]
+-- name = "bob queries the API with curl over the socket"
+-- logs = "tests/bob_curl_socket"
+-- policy = "tests/policy.toml"
+-- count = 1
+-- [[tests.expect]]
+-- device_hostname = "web-2"
+-- actor_user_name = "bob"
+-- actor_user_uid = 1003
+-- process_cmd_line = "curl --unix-socket /var/run/docker.sock http://localhost/containers/json"
+-- event_count = 2
+--
+-- [[tests]]
+-- name = "alice runs docker ps and dockerd serves it"
+-- logs = "tests/alice_docker_ps"
+-- policy = "tests/policy.toml"
+-- count = 0
+WITH accesses AS (
+    SELECT
+        event_uid,
+        time,
+        device_hostname,
+        auid,
+        actor_user_name,
+        process_pid,
+        process_file_path,
+        process_cmd_line,
+        status_id
+    FROM socket_connects
+    WHERE time >= $since
+      AND time < $until
+      AND dst_endpoint_path = '/run/docker.sock'
+    UNION ALL
+    SELECT
+        event_uid,
+        time,
+        device_hostname,
+        auid,
+        actor_user_name,
+        process_pid,
+        process_file_path,
+        process_cmd_line,
+        status_id
+    FROM process_execs
+    WHERE time >= $since
+      AND time < $until
+      AND (
+          program IN ('docker', 'docker-compose', 'nerdctl')
+          OR contains(array_to_string(process_args, ' '), 'docker.sock')
+      )
+),
+named AS (
+    SELECT
+        a.*,
+        coalesce(a.actor_user_name, n.user_name) AS actor_name
+    FROM accesses AS a
+    LEFT JOIN audit_user_names AS n
+        ON n.device_hostname = a.device_hostname
+        AND n.auid = a.auid
+),
+outside_policy AS (
+    SELECT *
+    FROM named
+    -- login users the policy allows
+    WHERE coalesce(actor_name, '') NOT IN (SELECT user_name FROM policy_socket_users)
+      -- the engine's own processes (no login user behind them) serve the socket
+      AND NOT (
+          auid IS NULL
+          AND EXISTS (
+              SELECT 1
+              FROM policy_docker_processes AS p
+              WHERE named.process_file_path GLOB p.pattern
+          )
+      )
+),
+sessions AS (
+    SELECT
+        *,
+        sum(starts_use) OVER (
+            PARTITION BY device_hostname, actor_name, auid
+            ORDER BY time, event_uid
+            ROWS UNBOUNDED PRECEDING
+        ) AS use_id
+    FROM (
+        SELECT
+            *,
+            CASE
+                WHEN time - lag(time) OVER (
+                    PARTITION BY device_hostname, actor_name, auid
+                    ORDER BY time, event_uid
+                ) <= INTERVAL 1 HOUR THEN 0
+                ELSE 1
+            END AS starts_use
+        FROM outside_policy
+    )
+)
+SELECT
+    device_hostname,
+    min(time) AS start_time,
+    max(time) AS end_time,
+    any_value(actor_name) AS actor_user_name,
+    any_value(auid) AS actor_user_uid,
+    arg_min(process_pid, time) AS process_pid,
+    arg_min(process_cmd_line, time) AS process_cmd_line,
+    '/run/docker.sock' AS file_path,
+    'docker socket used by ' || coalesce(any_value(actor_name), 'uid ' || any_value(auid), 'a process with no login user')
+        || ': ' || coalesce(arg_min(process_cmd_line, time), arg_min(process_file_path, time), '?')
+        || CASE WHEN count(*) > 1 THEN ' (+' || (count(*) - 1) || ' more)' ELSE '' END AS message,
+    list(event_uid ORDER BY time, event_uid) AS event_uids
+FROM sessions
+GROUP BY device_hostname, actor_name, auid, use_id

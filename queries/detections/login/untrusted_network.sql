@@ -1,0 +1,56 @@
+-- id = "login.untrusted_network"
+-- title = "Login from outside the trusted networks"
+-- description = """
+-- A remote login succeeded from an address outside every CIDR in
+-- [login] trusted_networks (IPv4 and IPv6; IPv4-mapped IPv6 counts as IPv4). A source
+-- logged as a host name (sshd UseDNS) cannot be proven trusted and is flagged.
+-- """
+-- status = "stable"
+-- level = "medium"
+-- tags = ["attack.initial_access", "attack.t1078", "attack.t1133"]
+-- falsepositives = ["An administrator working from a network not yet listed"]
+-- references = ["https://attack.mitre.org/techniques/T1133/"]
+--
+-- [[tests]]
+-- name = "bob logs in from the internet"
+-- logs = "tests/bob_password_login"
+-- policy = "tests/policy.toml"
+-- count = 1
+-- [[tests.expect]]
+-- user_name = "bob"
+-- src_endpoint_ip = "203.0.113.50"
+--
+-- [[tests]]
+-- name = "deploy logs in from 10.0.0.5"
+-- logs = "tests/deploy_key_login"
+-- policy = "tests/policy.toml"
+-- count = 0
+WITH remote_logins AS (
+    SELECT
+        event_uid,
+        time,
+        device_hostname,
+        user_name,
+        src_endpoint_ip
+    FROM logins
+    WHERE time >= $since
+      AND time < $until
+      -- console logins have no network source
+      AND src_endpoint_ip IS NOT NULL
+)
+SELECT
+    r.device_hostname,
+    r.time AS start_time,
+    r.time AS end_time,
+    r.user_name AS actor_user_name,
+    r.user_name,
+    r.src_endpoint_ip,
+    'login as ' || coalesce(r.user_name, '?') || ' from ' || r.src_endpoint_ip
+        || ', outside trusted_networks' AS message,
+    [r.event_uid] AS event_uids
+FROM remote_logins AS r
+JOIN policy_ip_trust AS t
+    ON t.ip = r.src_endpoint_ip
+WHERE NOT t.trusted
+  -- an empty trusted_networks list trusts every network
+  AND NOT (SELECT any_network_trusted FROM policy_settings)

@@ -1,0 +1,58 @@
+-- id = "login.user_not_allowed"
+-- title = "Login by a user outside the allowed list"
+-- description = """
+-- A login (sshd or console; from syslog, the journal or auditd, counted once) succeeded
+-- for an account that is not in [login] allowed_users. root is left to login.root.
+-- """
+-- status = "stable"
+-- level = "high"
+-- tags = ["attack.initial_access", "attack.persistence", "attack.t1078", "attack.t1078.003"]
+-- falsepositives = ["A new administrator not yet added to allowed_users"]
+-- references = ["https://attack.mitre.org/techniques/T1078/003/"]
+--
+-- [[tests]]
+-- name = "bob logs in after guessing his password"
+-- logs = "tests/bob_password_login"
+-- policy = "tests/policy.toml"
+-- count = 1
+-- [[tests.expect]]
+-- device_hostname = "web-2"
+-- user_name = "bob"
+-- src_endpoint_ip = "203.0.113.50"
+-- start_time = "2026-11-27T02:13:41Z"
+-- event_count = 1
+--
+-- [[tests]]
+-- name = "deploy logs in with its key"
+-- logs = "tests/deploy_key_login"
+-- policy = "tests/policy.toml"
+-- count = 0
+WITH successes AS (
+    SELECT
+        event_uid,
+        time,
+        device_hostname,
+        user_name,
+        src_endpoint_ip,
+        auth_protocol
+    FROM logins
+    WHERE time >= $since
+      AND time < $until
+)
+SELECT
+    s.device_hostname,
+    s.time AS start_time,
+    s.time AS end_time,
+    s.user_name AS actor_user_name,
+    s.user_name,
+    s.src_endpoint_ip,
+    'login as ' || s.user_name || ' from ' || coalesce(s.src_endpoint_ip, 'a local terminal')
+        || ', an account not in allowed_users' AS message,
+    [s.event_uid] AS event_uids
+FROM successes AS s
+WHERE s.user_name IS NOT NULL
+  -- an empty allowed_users list lets anyone log in
+  AND NOT (SELECT any_user_allowed FROM policy_settings)
+  AND s.user_name NOT IN (SELECT user_name FROM policy_allowed_users)
+  -- root logins are login.root's finding, whatever allowed_users says
+  AND s.user_name <> 'root'

@@ -1,0 +1,35 @@
+-- Login names behind audit ids. RAW audit logs carry only numeric `auid`s; the PAM
+-- session records of a login (sshd, login) pair that auid with the account name.
+-- sudo, su, cron and friends also write USER_START, but with the *target* account
+-- (acct="root" under alice's auid), so they never name an auid.
+CREATE OR REPLACE VIEW audit_user_names AS
+WITH named AS (
+    SELECT
+        device_hostname,
+        auid,
+        acct AS user_name
+    FROM auditd_records
+    WHERE type IN ('USER_START', 'USER_END', 'USER_LOGIN', 'USER_LOGOUT', 'CRED_REFR')
+      AND auid IS NOT NULL
+      AND auid <> 4294967295
+      AND acct IS NOT NULL
+      AND acct NOT IN ('?', '(unknown)', '(invalid user)')
+      -- privilege-switching programs log the target account, not the login user
+      AND NOT regexp_matches(coalesce(exe, ''), '/(sudo|su|runuser|pkexec|doas|cron|crond)$')
+    UNION ALL
+    SELECT
+        device_hostname,
+        actor_user_uid AS auid,
+        actor_user_name AS user_name
+    FROM events
+    WHERE source_type = 'auditd'
+      AND actor_user_uid IS NOT NULL
+      AND actor_user_name IS NOT NULL
+      AND actor_user_uid <> 4294967295
+)
+SELECT
+    device_hostname,
+    auid,
+    mode(user_name) AS user_name
+FROM named
+GROUP BY device_hostname, auid;

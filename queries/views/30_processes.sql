@@ -1,0 +1,68 @@
+-- Programs started: auditd EXECVE (argv as logged) and commands that sudo logs to
+-- syslog or the journal (`COMMAND=/usr/bin/systemctl stop auditd`: sudo joins argv
+-- with spaces, so it is split on spaces here). `auid` is the login uid behind the
+-- process, NULL for daemons: auditd writes 4294967295 ("unset") for processes that no
+-- login started.
+CREATE OR REPLACE VIEW process_execs AS
+WITH execs AS (
+    SELECT
+        * REPLACE (
+            coalesce(process_args, string_split(process_cmd_line, ' ')) AS process_args
+        )
+    FROM events
+    WHERE class_uid = 1007
+      AND (process_args IS NOT NULL OR process_cmd_line IS NOT NULL)
+      -- sudo's USER_CMD record repeats the command its own EXECVE logs with argv
+      AND coalesce(audit_type, '') <> 'USER_CMD'
+)
+SELECT
+    event_uid,
+    time,
+    device_hostname,
+    source_type,
+    status_id,
+    process_pid,
+    process_parent_process_pid,
+    process_name,
+    process_file_path,
+    process_cmd_line,
+    process_args,
+    process_cwd,
+    process_uid,
+    nullif(coalesce(actor_user_uid, process_auid), 4294967295) AS auid,
+    actor_user_name,
+    session_uid,
+    audit_key,
+    -- the program as invoked: argv[0]'s base name, else comm
+    coalesce(regexp_extract(process_args[1], '[^/]+$'), process_name) AS program
+FROM execs
+WHERE len(process_args) > 0;
+
+-- Socket connections seen by auditd (connect/sendto/sendmsg with a SOCKADDR), denied
+-- attempts included: `status_id` 2 is a refused connect.
+CREATE OR REPLACE VIEW socket_connects AS
+SELECT
+    event_uid,
+    time,
+    device_hostname,
+    status_id,
+    audit_syscall,
+    -- /var/run is a symlink to /run
+    CASE
+        WHEN starts_with(dst_endpoint_path, '/var/run/') THEN substr(dst_endpoint_path, 5)
+        ELSE dst_endpoint_path
+    END AS dst_endpoint_path,
+    dst_endpoint_ip,
+    dst_endpoint_port,
+    process_pid,
+    process_name,
+    process_file_path,
+    process_cmd_line,
+    nullif(coalesce(actor_user_uid, process_auid), 4294967295) AS auid,
+    actor_user_name,
+    process_uid
+FROM events
+WHERE source_type = 'auditd'
+  AND (dst_endpoint_path IS NOT NULL OR dst_endpoint_ip IS NOT NULL)
+  -- bind/listen is the server side (dockerd creating its socket), not a client
+  AND coalesce(audit_syscall, 'connect') IN ('connect', 'sendto', 'sendmsg');

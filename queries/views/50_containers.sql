@@ -1,0 +1,274 @@
+-- Containers started, with the settings that matter for escapes: privileged mode,
+-- added capabilities, host namespaces, host paths mounted. From the docker CLI's argv
+-- (auditd EXECVE) and from the daemon (API debug log `form data`, `docker events`).
+
+-- A docker CLI option that takes the next word as its value: `--name x`, `-v a:b`.
+-- Boolean flags (`--rm`, `-it`) and `--opt=value` forms do not.
+CREATE OR REPLACE MACRO docker_option_takes_value(o) AS
+    (
+        regexp_matches(o, '^--[a-z][a-z0-9-]*$')
+        AND o NOT IN (
+            '--privileged', '--rm', '--detach', '--interactive', '--tty', '--init',
+            '--publish-all', '--read-only', '--no-healthcheck', '--oom-kill-disable',
+            '--quiet', '--disable-content-trust', '--help', '--sig-proxy', '--use-api-socket'
+        )
+    )
+    OR (
+        regexp_matches(o, '^-[a-zA-Z]$')
+        AND o NOT IN ('-d', '-i', '-t', '-P', '-q')
+    );
+
+-- A host path as the detections compare it: /var/run is /run, no trailing slash.
+CREATE OR REPLACE MACRO host_path(p) AS
+    CASE
+        WHEN p = '/var/run' OR starts_with(p, '/var/run/') THEN substr(p, 5)
+        WHEN length(p) > 1 THEN rtrim(p, '/')
+        ELSE p
+    END;
+
+CREATE OR REPLACE VIEW docker_cli_runs AS
+WITH docker_cli AS (
+    SELECT
+        event_uid,
+        time,
+        device_hostname,
+        status_id,
+        process_pid,
+        process_cmd_line,
+        process_args AS args,
+        auid,
+        actor_user_name,
+        process_uid
+    FROM process_execs
+    WHERE program IN ('docker', 'podman', 'nerdctl')
+),
+subcommands AS (
+    SELECT
+        *,
+        -- the first word after the global options: `docker -H x container run ...`
+        list_position(
+            list_transform(
+                args,
+                lambda a, i: i > 1
+                    AND NOT starts_with(a, '-')
+                    AND a <> 'container'
+                    AND args[i - 1] NOT IN ('-H', '--host', '-c', '--context', '--config', '-l', '--log-level')
+            ),
+            true
+        ) AS sub_idx
+    FROM docker_cli
+),
+runs AS (
+    SELECT
+        *,
+        -- the image is the first word after `run` that is neither an option nor an
+        -- option's value; everything after it is the container's own command line
+        coalesce(
+            list_position(
+                list_transform(
+                    args,
+                    lambda a, i: i > sub_idx
+                        AND NOT starts_with(a, '-')
+                        AND NOT (i - 1 > sub_idx AND docker_option_takes_value(args[i - 1]))
+                ),
+                true
+            ),
+            len(args) + 1
+        ) AS image_idx
+    FROM subcommands
+    WHERE args[sub_idx] IN ('run', 'create')
+),
+options AS (
+    SELECT
+        *,
+        list_transform(
+            args[sub_idx + 1:image_idx - 1],
+            lambda o, i: {
+                'name': CASE
+                    WHEN starts_with(o, '--') AND contains(o, '=') THEN split_part(o, '=', 1)
+                    WHEN regexp_matches(o, '^-[a-zA-Z].') AND NOT regexp_matches(o, '^-[ditPq]+$') THEN substr(o, 1, 2)
+                    ELSE o
+                END,
+                'value': CASE
+                    WHEN starts_with(o, '--') AND contains(o, '=') THEN substr(o, strpos(o, '=') + 1)
+                    WHEN regexp_matches(o, '^-[a-zA-Z].') AND NOT regexp_matches(o, '^-[ditPq]+$') THEN ltrim(substr(o, 3), '=')
+                    WHEN docker_option_takes_value(o) THEN args[sub_idx + i + 1]
+                END
+            }
+        ) AS pairs
+    FROM runs
+)
+SELECT
+    event_uid,
+    time,
+    device_hostname,
+    'cli' AS seen_by,
+    status_id,
+    process_pid,
+    process_cmd_line,
+    auid,
+    actor_user_name,
+    process_uid,
+    list_filter(pairs, lambda p: p.name = '--name')[1].value AS container_name,
+    args[image_idx] AS container_image_name,
+    len(list_filter(pairs, lambda p: p.name = '--privileged' AND coalesce(lower(p.value), 'true') <> 'false')) > 0
+        AS container_privileged,
+    list_transform(
+        list_filter(pairs, lambda p: p.name = '--cap-add'),
+        lambda p: regexp_replace(upper(p.value), '^CAP_', '')
+    ) AS container_cap_add,
+    list_transform(
+        list_filter(
+            pairs,
+            lambda p: p.name IN ('--pid', '--net', '--network', '--ipc', '--uts', '--userns', '--cgroupns')
+                AND p.value = 'host'
+        ),
+        lambda p: CASE p.name WHEN '--net' THEN 'network' ELSE ltrim(p.name, '-') END
+    ) AS container_host_namespaces,
+    list_transform(
+        list_filter(
+            list_concat(
+                list_transform(
+                    list_filter(pairs, lambda p: p.name IN ('-v', '--volume')),
+                    lambda p: split_part(p.value, ':', 1)
+                ),
+                list_transform(
+                    list_filter(
+                        pairs,
+                        lambda p: p.name = '--mount' AND regexp_matches(p.value, '(^|,)type=bind(,|$)')
+                    ),
+                    lambda p: regexp_extract(p.value, '(^|,)(source|src)=([^,]+)', 3)
+                )
+            ),
+            -- a named volume (`-v data:/x`) is not a host path
+            lambda m: starts_with(m, '/')
+        ),
+        lambda m: host_path(m)
+    ) AS container_mounts
+FROM options;
+
+CREATE OR REPLACE VIEW container_starts AS
+SELECT
+    event_uid,
+    time,
+    device_hostname,
+    seen_by,
+    process_pid,
+    process_cmd_line,
+    auid,
+    actor_user_name,
+    container_name,
+    container_image_name,
+    container_privileged,
+    container_cap_add,
+    container_host_namespaces,
+    container_mounts
+FROM docker_cli_runs
+UNION ALL
+SELECT
+    event_uid,
+    time,
+    device_hostname,
+    'daemon' AS seen_by,
+    NULL AS process_pid,
+    NULL AS process_cmd_line,
+    NULL AS auid,
+    actor_user_name,
+    container_name,
+    container_image_name,
+    coalesce(container_privileged, false) AS container_privileged,
+    coalesce(container_cap_add, []) AS container_cap_add,
+    coalesce(container_host_namespaces, []) AS container_host_namespaces,
+    list_transform(coalesce(container_mounts, []), lambda m: host_path(m)) AS container_mounts
+FROM events
+WHERE source_type = 'dockerd'
+  AND (
+      container_privileged
+      OR len(container_mounts) > 0
+      OR len(container_cap_add) > 0
+      OR len(container_host_namespaces) > 0
+  );
+
+-- One row per container launch: a docker CLI command and the daemon's record of the
+-- create it sent (the closest CLI command on that host in the minute before) are
+-- merged; daemon records with no CLI command (API clients, compose) stand alone.
+-- Privileges, capabilities, namespaces and mounts are the union of both records.
+CREATE OR REPLACE VIEW container_launches AS
+WITH cli AS (
+    SELECT * FROM container_starts WHERE seen_by = 'cli'
+),
+daemon AS (
+    SELECT * FROM container_starts WHERE seen_by = 'daemon'
+),
+twins AS (
+    SELECT
+        d.event_uid AS daemon_uid,
+        c.event_uid AS cli_uid
+    FROM daemon AS d
+    JOIN cli AS c
+        ON c.device_hostname = d.device_hostname
+        AND c.time BETWEEN d.time - INTERVAL 1 MINUTE AND d.time + INTERVAL 5 SECOND
+    QUALIFY row_number() OVER (PARTITION BY d.event_uid ORDER BY abs(epoch(d.time) - epoch(c.time)), c.event_uid) = 1
+),
+cli_merged AS (
+    SELECT
+        c.event_uid,
+        c.time AS start_time,
+        greatest(c.time, coalesce(max(d.time), c.time)) AS end_time,
+        c.device_hostname,
+        c.process_pid,
+        c.process_cmd_line,
+        c.auid,
+        c.actor_user_name,
+        coalesce(c.container_name, any_value(d.container_name)) AS container_name,
+        coalesce(c.container_image_name, any_value(d.container_image_name)) AS container_image_name,
+        c.container_privileged OR coalesce(bool_or(d.container_privileged), false) AS container_privileged,
+        list_distinct(list_concat(c.container_cap_add, flatten(coalesce(list(d.container_cap_add) FILTER (WHERE d.event_uid IS NOT NULL), []))))
+            AS container_cap_add,
+        list_distinct(list_concat(c.container_host_namespaces, flatten(coalesce(list(d.container_host_namespaces) FILTER (WHERE d.event_uid IS NOT NULL), []))))
+            AS container_host_namespaces,
+        list_distinct(list_concat(c.container_mounts, flatten(coalesce(list(d.container_mounts) FILTER (WHERE d.event_uid IS NOT NULL), []))))
+            AS container_mounts,
+        list_concat([c.event_uid], coalesce(list(d.event_uid ORDER BY d.event_uid) FILTER (WHERE d.event_uid IS NOT NULL), []))
+            AS event_uids
+    FROM cli AS c
+    LEFT JOIN twins AS t
+        ON t.cli_uid = c.event_uid
+    LEFT JOIN daemon AS d
+        ON d.event_uid = t.daemon_uid
+    GROUP BY
+        c.event_uid,
+        c.time,
+        c.device_hostname,
+        c.process_pid,
+        c.process_cmd_line,
+        c.auid,
+        c.actor_user_name,
+        c.container_name,
+        c.container_image_name,
+        c.container_privileged,
+        c.container_cap_add,
+        c.container_host_namespaces,
+        c.container_mounts
+)
+SELECT * FROM cli_merged
+UNION ALL
+SELECT
+    d.event_uid,
+    d.time AS start_time,
+    d.time AS end_time,
+    d.device_hostname,
+    d.process_pid,
+    d.process_cmd_line,
+    d.auid,
+    d.actor_user_name,
+    d.container_name,
+    d.container_image_name,
+    d.container_privileged,
+    d.container_cap_add,
+    d.container_host_namespaces,
+    d.container_mounts,
+    [d.event_uid] AS event_uids
+FROM daemon AS d
+-- reported with the CLI command that asked for it
+WHERE d.event_uid NOT IN (SELECT daemon_uid FROM twins);

@@ -1,0 +1,104 @@
+-- Group membership changes: one row per (user, group) changed, from the account
+-- tools' own records (syslog `usermod[..]: add 'bob' to group 'docker'`, auditd
+-- USER_MGMT/GRP_MGMT) and from their command lines (auditd EXECVE of usermod, gpasswd,
+-- adduser, deluser, useradd). `change` is add, remove or set (usermod -G without -a
+-- replaces the list: the user ends up in each group named).
+CREATE OR REPLACE VIEW group_changes AS
+WITH tool_execs AS (
+    SELECT
+        event_uid,
+        time,
+        device_hostname,
+        process_cmd_line,
+        auid,
+        actor_user_name,
+        program,
+        process_args AS args,
+        len(process_args) AS n
+    FROM process_execs
+    WHERE program IN ('usermod', 'gpasswd', 'adduser', 'deluser', 'useradd')
+      -- a failed exec changed nothing
+      AND coalesce(status_id, 1) <> 2
+),
+parsed AS (
+    SELECT
+        event_uid,
+        time,
+        device_hostname,
+        process_cmd_line,
+        auid,
+        actor_user_name,
+        CASE
+            WHEN program IN ('usermod', 'useradd') THEN [args[n]]
+            WHEN program = 'gpasswd' AND args[n - 2] IN ('-a', '--add', '-d', '--delete') THEN [args[n - 1]]
+            WHEN program = 'gpasswd' AND args[n - 2] IN ('-M', '--members') THEN string_split(args[n - 1], ',')
+            WHEN program IN ('adduser', 'deluser') AND len(list_filter(args[2:], lambda a: NOT starts_with(a, '-'))) = 2
+                THEN [list_filter(args[2:], lambda a: NOT starts_with(a, '-'))[1]]
+        END AS users,
+        CASE
+            WHEN program IN ('usermod', 'useradd') THEN string_split(
+                coalesce(
+                    -- -G docker, -aG docker, --groups docker
+                    list_filter(
+                        list_transform(args, lambda a, i: CASE WHEN regexp_matches(a, '^(-[a-zA-Z]*G|--groups)$') THEN args[i + 1] END),
+                        lambda g: g IS NOT NULL
+                    )[1],
+                    -- -Gdocker, -aGdocker, --groups=docker
+                    list_filter(
+                        list_transform(args, lambda a: regexp_extract(a, '^(-[a-zA-Z]*G|--groups=)(.+)$', 2)),
+                        lambda g: g <> ''
+                    )[1]
+                ),
+                ','
+            )
+            WHEN program IN ('gpasswd', 'adduser', 'deluser') THEN [args[n]]
+        END AS groups,
+        CASE
+            WHEN program IN ('deluser') THEN 'remove'
+            WHEN program = 'gpasswd' AND args[n - 2] IN ('-d', '--delete') THEN 'remove'
+            WHEN program = 'gpasswd' AND args[n - 2] IN ('-M', '--members') THEN 'set'
+            WHEN program = 'usermod' AND list_has_any(args, ['-r', '--remove']) THEN 'remove'
+            WHEN program = 'usermod' AND NOT len(list_filter(args, lambda a: regexp_matches(a, '^(-[a-zA-Z]*a[a-zA-Z]*|--append)$'))) > 0 THEN 'set'
+            ELSE 'add'
+        END AS change
+    FROM tool_execs
+),
+from_commands AS (
+    SELECT
+        event_uid,
+        time,
+        device_hostname,
+        'command' AS seen_by,
+        process_cmd_line,
+        auid,
+        actor_user_name,
+        unnest(users) AS user_name,
+        group_name,
+        change
+    FROM (SELECT *, unnest(groups) AS group_name FROM parsed WHERE users IS NOT NULL AND groups IS NOT NULL)
+),
+from_records AS (
+    SELECT
+        event_uid,
+        time,
+        device_hostname,
+        'record' AS seen_by,
+        process_cmd_line,
+        nullif(coalesce(actor_user_uid, process_auid), 4294967295) AS auid,
+        actor_user_name,
+        user_name,
+        group_name,
+        CASE
+            WHEN regexp_matches(lower(coalesce(activity_name, message, '')), 'remov|delet') THEN 'remove'
+            ELSE 'add'
+        END AS change
+    FROM events
+    WHERE class_uid IN (3001, 3005)
+      AND group_name IS NOT NULL
+      AND user_name IS NOT NULL
+      -- groupadd/groupdel name the group in both columns: no member changed
+      AND user_name <> group_name
+)
+SELECT * FROM from_commands
+UNION ALL
+SELECT * FROM from_records;

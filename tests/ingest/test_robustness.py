@@ -1,0 +1,182 @@
+"""Hostile and broken inputs: each handled with a clear message, none crashes."""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import hashlib
+import lzma
+import os
+import zlib
+from pathlib import Path
+
+import pytest
+import zstandard
+from click.testing import CliRunner
+from conftest import assert_exactly_once, count, ingest, make_idle, seq_lines
+
+from auditlake.cli import cli
+from auditlake.ingest.pipeline import locked
+from auditlake.lake import Lake
+from auditlake.queries.connection import connect
+
+
+def verified(lake: Path) -> None:
+    result = CliRunner().invoke(cli, ["verify", "--lake", str(lake)])
+    assert result.exit_code == 0, result.output
+
+
+def test_fifo_is_skipped_with_a_message(tmp_path: Path) -> None:
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    os.mkfifo(logs / "pipe.log")
+    (logs / "app.log").write_bytes(seq_lines(1, 3))
+    result = ingest(tmp_path / "lake", logs)
+    assert result.exit_code == 0, result.output
+    assert f"skipped {logs}/pipe.log: a FIFO, not a regular file" in result.stderr.splitlines()
+    assert_exactly_once(tmp_path / "lake", 3)
+
+
+def test_symlink_loop_is_skipped_with_a_message(tmp_path: Path) -> None:
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    (logs / "a.log").symlink_to(logs / "b.log")
+    (logs / "b.log").symlink_to(logs / "a.log")
+    (logs / "sub").mkdir()
+    (logs / "sub" / "up").symlink_to(logs)  # a directory loop
+    (logs / "app.log").write_bytes(seq_lines(1, 3))
+    result = ingest(tmp_path / "lake", logs)
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    assert f"skipped {logs}/a.log: unreadable (Too many levels of symbolic links)" in lines
+    assert f"skipped {logs}/sub/up: symlink to a directory is not followed" in lines
+    assert_exactly_once(tmp_path / "lake", 3)
+
+
+def test_symlink_out_of_the_root_is_not_followed(tmp_path: Path) -> None:
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    secret = tmp_path / "elsewhere.log"
+    secret.write_bytes(seq_lines(1, 3))
+    (logs / "link.log").symlink_to(secret)
+    result = ingest(tmp_path / "lake", logs)
+    assert result.exit_code == 0, result.output
+    assert f"skipped {logs}/link.log: symlink leaves the root (-> {secret})" in result.stderr.splitlines()
+
+
+def test_line_over_the_limit_is_rejected_with_its_offset_and_not_parsed(tmp_path: Path) -> None:
+    log = tmp_path / "app.log"
+    huge = b"x" * (2 << 20) + b"\n"
+    log.write_bytes(seq_lines(1, 3) + huge + seq_lines(4, 6))
+    make_idle(log)
+    lake = tmp_path / "lake"
+    assert ingest(lake, log).exit_code == 0
+    con = connect(lake)
+    row = con.execute("SELECT source_offset, source_length, reason, octet_length(raw), raw_sha256 FROM rejects").fetchall()
+    assert row == [
+        (33, len(huge), f"line of {len(huge)} bytes is over the limit of 1048576 bytes; not parsed", 4096, hashlib.sha256(huge).hexdigest())
+    ]
+    assert_exactly_once(lake, 6)
+    verified(lake)
+
+
+def test_long_line_without_newline_at_the_end_of_an_idle_file_is_rejected(tmp_path: Path) -> None:
+    log = tmp_path / "app.log"
+    log.write_bytes(seq_lines(1, 2) + b"y" * (3 << 20))
+    make_idle(log)
+    lake = tmp_path / "lake"
+    assert ingest(lake, log).exit_code == 0
+    assert count(lake, "SELECT source_length FROM rejects") == 3 << 20
+    verified(lake)
+
+
+def test_truncated_gzip_is_read_to_the_cut_with_a_recorded_gap(tmp_path: Path) -> None:
+    data = seq_lines(1, 20000)
+    packed = gzip.compress(data)
+    log = tmp_path / "app.log.1.gz"
+    log.write_bytes(packed[: len(packed) // 2])
+    lake = tmp_path / "lake"
+    result = ingest(lake, log)
+    assert result.exit_code == 0, result.output
+    con = connect(lake)
+    (reason,) = con.execute("SELECT reason FROM gaps").fetchone() or ("",)
+    assert reason.startswith("gzip stream is truncated (Compressed file ended before the end-of-stream marker")
+    (n, last) = con.execute("SELECT count(*), max(message) FROM events").fetchone() or (0, "")
+    assert 0 < n < 20000
+    assert last == f"seq {n:06d}" or last.startswith(f"seq {n:06d}"[:4])  # the cut may split a line
+    verified(lake)
+    # the complete file arrives later under the same name: the rest is read, once
+    log.write_bytes(packed)
+    assert ingest(lake, log).exit_code == 0
+    assert count(lake, "SELECT count(DISTINCT source_offset) FROM events") >= 20000 - 1
+    verified(lake)
+
+
+def test_gzip_bomb_is_stopped_with_a_reason(tmp_path: Path) -> None:
+    log = tmp_path / "bomb.log.gz"
+    comp = zlib.compressobj(9, zlib.DEFLATED, 31)
+    with log.open("wb") as f:
+        f.write(comp.compress(seq_lines(1, 3)))
+        zeros = b"\n" * (1 << 20)
+        for _ in range(200):  # 200 MiB of newlines in ~200 KiB
+            f.write(comp.compress(zeros))
+        f.write(comp.flush())
+    lake = tmp_path / "lake"
+    result = ingest(lake, log)
+    assert result.exit_code == 0, result.output
+    (reason,) = connect(lake).execute("SELECT reason FROM gaps").fetchone() or ("",)
+    assert "ratio over 200:1 (a decompression bomb?)" in reason
+    assert reason.startswith("decompression stopped at ")
+    verified(lake)
+
+
+@pytest.mark.parametrize(
+    ("suffix", "compress"),
+    [("bz2", bz2.compress), ("xz", lzma.compress), ("zst", zstandard.ZstdCompressor().compress)],
+)
+def test_compressed_files_are_read_by_their_magic(tmp_path: Path, suffix: str, compress: object) -> None:
+    log = tmp_path / f"app.log.3.{suffix}"
+    log.write_bytes(compress(seq_lines(1, 50)))  # type: ignore[operator]
+    lake = tmp_path / "lake"
+    assert ingest(lake, log).exit_code == 0
+    assert_exactly_once(lake, 50)
+
+
+def test_second_concurrent_ingest_is_refused(tmp_path: Path) -> None:
+    log = tmp_path / "app.log"
+    log.write_bytes(seq_lines(1, 3))
+    lake = Lake(tmp_path / "lake")
+    lake.init()
+    with locked(lake):
+        result = ingest(lake.root, log)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: {lake.root}/_state/lock: another ingest or compact is writing this lake "
+        f"(pid {os.getpid()}); wait for it to finish\n"
+    )
+    assert ingest(lake.root, log).exit_code == 0
+
+
+def test_leftovers_of_a_killed_run_are_deleted(tmp_path: Path) -> None:
+    log = tmp_path / "app.log"
+    log.write_bytes(seq_lines(1, 3))
+    lake = tmp_path / "lake"
+    assert ingest(lake, log).exit_code == 0
+    stray = lake / "events" / "source_type=syslog" / "event_date=2026-11-27" / "part-dead.parquet"
+    stray.write_bytes(b"half a part")
+    tmp = stray.with_name(".part-x.parquet.tmp")
+    tmp.write_bytes(b"")
+    assert ingest(lake, log).exit_code == 0
+    assert not stray.exists() and not tmp.exists()
+    assert_exactly_once(lake, 3)
+
+
+def test_strict_stops_at_the_first_reject_and_publishes_nothing(tmp_path: Path) -> None:
+    log = tmp_path / "app.log"
+    log.write_bytes(seq_lines(1, 3) + b"!bad\n")
+    lake = tmp_path / "lake"
+    result = ingest(lake, log, extra=("--strict",))
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {log}:33: rejected (starts with !); --strict stops at the first reject\n"
+    assert count(lake, "SELECT count(*) FROM events") == 0
+    assert not list((lake / "events").rglob("*.parquet")) if (lake / "events").exists() else True

@@ -1,0 +1,102 @@
+"""The notebooks: stored without outputs, parameterised, and run top to bottom on the samples."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+from ipykernel.kernelspec import write_kernel_spec
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+NAMES = [p.name for p in NOTEBOOKS]
+# What each notebook is run with on the sample lake (its subject in the planted story).
+SUBJECTS: dict[str, dict[str, Any]] = {
+    "triage.ipynb": {},
+    "investigate_user.ipynb": {"USER": "bob"},
+    "docker_activity.ipynb": {"HOST": "web-2"},
+}
+
+
+def test_the_three_notebooks_exist() -> None:
+    assert sorted(SUBJECTS) == NAMES
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=NAMES)
+def test_notebook_is_stored_without_outputs(path: Path) -> None:
+    book = nbformat.read(path, as_version=4)
+    nbformat.validate(book)
+    for cell in book.cells:
+        if cell.cell_type == "code":
+            assert (cell.outputs, cell.execution_count) == ([], None), cell.id
+    assert "image/png" not in path.read_text()
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=NAMES)
+def test_first_cell_holds_the_parameters_tagged_for_papermill(path: Path) -> None:
+    first = nbformat.read(path, as_version=4).cells[0]
+    assert first.cell_type == "code"
+    assert first.metadata.get("tags") == ["parameters"]
+    names = {line.split("=", 1)[0].strip() for line in first.source.splitlines() if "=" in line}
+    assert {"LAKE", *SUBJECTS[path.name]} <= names
+
+
+@pytest.fixture(scope="session")
+def python3_kernel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A `python3` kernelspec that runs this interpreter (the venv), whatever is on PATH.
+
+    The spec that ipykernel installs runs `python` from PATH, which on a fresh machine
+    may be a Python without auditlake; this one names `sys.executable`.
+    """
+    data = tmp_path_factory.mktemp("jupyter")
+    spec = Path(write_kernel_spec(data / "kernels" / "python3"))
+    assert json.loads((spec / "kernel.json").read_text())["argv"][0] == sys.executable
+    return data
+
+
+def inject(book: nbformat.NotebookNode, params: dict[str, Any]) -> None:
+    """Add a cell after the `parameters` cell that sets `params`, as papermill does."""
+    index = next(i for i, c in enumerate(book.cells) if "parameters" in c.metadata.get("tags", []))
+    source = "\n".join(f"{name} = {value!r}" for name, value in params.items())
+    cell = nbformat.v4.new_code_cell(source, id="injected-parameters")
+    cell.metadata["tags"] = ["injected-parameters"]
+    book.cells.insert(index + 1, cell)
+
+
+def run_notebook(
+    path: Path, params: dict[str, Any], kernel_dir: Path, cwd: Path
+) -> nbformat.NotebookNode:
+    """Execute a notebook with `params`; nbclient raises on the first cell that fails."""
+    book = nbformat.read(path, as_version=4)
+    inject(book, params)
+    client = NotebookClient(
+        book,
+        kernel_name="python3",
+        timeout=120,
+        resources={"metadata": {"path": str(cwd)}},
+    )
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("JUPYTER_PATH", str(kernel_dir))
+        mp.setenv("MPLBACKEND", "Agg")
+        client.execute()
+    return book
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=NAMES)
+def test_notebook_runs_top_to_bottom_on_the_sample_lake(
+    path: Path, sample_lake: Path, python3_kernel: Path, tmp_path: Path
+) -> None:
+    book = run_notebook(
+        path, {"LAKE": str(sample_lake), **SUBJECTS[path.name]}, python3_kernel, tmp_path
+    )
+    outputs = [o for c in book.cells if c.cell_type == "code" for o in c.outputs]
+    assert [o for o in outputs if o.output_type == "error"] == []
+    # warnings (pandas deprecations, matplotlib complaints) go to stderr: none allowed
+    assert [o.text for o in outputs if o.output_type == "stream" and o.name == "stderr"] == []
+    html = "".join(o.get("data", {}).get("text/html", "") for o in outputs)
+    assert "<table" in html

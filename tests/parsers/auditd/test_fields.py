@@ -1,0 +1,134 @@
+"""Field splitting and interpretation: quirks of real logs, hex by kind, unset values."""
+
+from __future__ import annotations
+
+from auditlake.parsers.auditd.fields import (
+    escape_bytes,
+    interpret,
+    split_fields,
+    tokens,
+    unescape_text,
+)
+from hypothesis import given
+from hypothesis import strategies as st
+
+
+def test_double_spaces_and_quoted_numbers() -> None:
+    assert tokens('pid=1  exe="/bin/x"   success="yes" cap_frootid="0"') == [
+        ("pid", "1"),
+        ("exe", '"/bin/x"'),
+        ("success", '"yes"'),
+        ("cap_frootid", '"0"'),
+    ]
+    assert interpret("SYSCALL", "success", '"yes"') == "yes"
+
+
+def test_double_equals_subject_keeps_the_second_equals() -> None:
+    assert tokens("subj==unconfined key=(null)") == [("subj", "=unconfined"), ("key", "(null)")]
+
+
+def test_nested_msg_fields_follow_outer_and_duplicates_are_kept() -> None:
+    body = "pid=2948 uid=0 auid=1000 msg='pam_tally2 uid=1004 reset=0 res=success'"
+    assert split_fields(body) == [
+        ("pid", "2948"),
+        ("uid", "0"),
+        ("auid", "1000"),
+        ("text", "pam_tally2"),
+        ("uid", "1004"),
+        ("reset", "0"),
+        ("res", "success"),
+    ]
+
+
+def test_nested_msg_runs_to_the_last_quote() -> None:
+    body = """pid=1 msg='op=PAM:authentication acct="system-property('xsl:vendor')/>" res=failed'"""
+    assert split_fields(body)[1:] == [
+        ("op", "PAM:authentication"),
+        ("acct", "\"system-property('xsl:vendor')/>\""),
+        ("res", "failed"),
+    ]
+
+
+def test_old_pam_form_loses_separators_and_parentheses() -> None:
+    body = "user pid=1 msg='PAM: session open acct=root : exe=\"/usr/sbin/crond\" (hostname=?, addr=?, terminal=cron res=success)'"
+    assert split_fields(body) == [
+        ("text", "user"),
+        ("pid", "1"),
+        ("text", "PAM: session open"),
+        ("acct", "root"),
+        ("exe", '"/usr/sbin/crond"'),
+        ("hostname", "?"),
+        ("addr", "?"),
+        ("terminal", "cron"),
+        ("res", "success"),
+    ]
+
+
+def test_old_login_names_become_todays() -> None:
+    assert tokens("login pid=1 uid=0 old auid=4294967295 new auid=0 old ses=1 new ses=2") == [
+        ("text", "login"),
+        ("pid", "1"),
+        ("uid", "0"),
+        ("old-auid", "4294967295"),
+        ("auid", "0"),
+        ("old-ses", "1"),
+        ("ses", "2"),
+    ]
+
+
+def test_words_after_a_field_extend_its_value() -> None:
+    assert tokens("op=adding group to /etc/group id=1004 subj=/usr/sbin/cupsd (enforce)") == [
+        ("op", "adding group to /etc/group"),
+        ("id", "1004"),
+        ("subj", "/usr/sbin/cupsd (enforce)"),
+    ]
+
+
+def test_enriched_braces_hold_spaces() -> None:
+    assert tokens("SADDR={ saddr_fam=local path=/run/x }") == [
+        ("SADDR", "{ saddr_fam=local path=/run/x }")
+    ]
+
+
+def test_hex_is_decoded_for_string_kinds_only() -> None:
+    assert interpret("SYSCALL", "exe", "2F62696E2F612062") == "/bin/a b"
+    assert interpret("CWD", "cwd", "2F746D702F6120622063") == "/tmp/a b c"
+    assert interpret("USER_LOGIN", "acct", "28696E76616C6964207573657229") == "(invalid user)"
+    assert interpret("EXECVE", "a2", "67726570") == "grep"
+    assert interpret("EXECVE", "a1[0]", "41") == "A"
+    # registers and capability sets look like hex but are not strings
+    assert interpret("SYSCALL", "a2", "4142") == "4142"
+    assert interpret("PATH", "cap_fp", "0000000000000000") == "0000000000000000"
+    # a bare string that is not hex (already interpreted logs) stays as written
+    assert interpret("SYSCALL", "comm", "top") == "top"
+
+
+def test_multiple_rule_keys_decode_with_their_separator() -> None:
+    assert interpret("SYSCALL", "key", "65786563013634626974") == "exec\x0164bit"
+
+
+def test_unset_markers_become_none() -> None:
+    assert interpret("SYSCALL", "key", "(null)") is None
+    assert interpret("SYSCALL", "tty", '"(none)"') is None
+    assert interpret("USER_LOGIN", "hostname", "?") is None
+    assert interpret("SYSCALL", "auid", "4294967295") is None
+    assert interpret("LOGIN", "old-ses", "4294967295") is None
+    # 4294967295 is only "unset" in id fields
+    assert interpret("SYSCALL", "exit", "4294967295") == "4294967295"
+
+
+def test_invalid_utf8_from_hex_is_escaped_losslessly() -> None:
+    value = interpret("PATH", "name", "5C636166E9")  # b"\\caf\xe9"
+    assert value == "\\\\caf\\xe9"
+    assert unescape_text(value) == b"\\caf\xe9"
+
+
+@given(st.binary(max_size=64))
+def test_escape_round_trips_any_bytes(data: bytes) -> None:
+    text = escape_bytes(data)
+    try:
+        data.decode()
+    except UnicodeDecodeError:
+        assert unescape_text(text) == data
+    else:
+        assert text == data.decode()

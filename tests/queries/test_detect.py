@@ -1,0 +1,200 @@
+"""Running detections: findings rows, idempotent appends, policy semantics, the CLI."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+from auditlake.queries.detect import finding_uid
+from click.testing import CliRunner
+
+from auditlake.cli import cli
+from auditlake.lake import Lake
+from auditlake.pipeline import detect
+
+sys.path.insert(0, str(Path(__file__).parent))
+from detection_lakes import event, make_lake
+
+POLICY = """\
+[login]
+allowed_users = ["deploy", "alice"]
+trusted_networks = ["10.0.0.0/8"]
+[docker]
+allowed_socket_users = ["alice"]
+"""
+UNSET = 4294967295
+
+
+def _policy(tmp_path: Path) -> Path:
+    path = tmp_path / "policy.toml"
+    path.write_text(POLICY)
+    return path
+
+
+def _login(user: str, ip: str, uid: str) -> dict[str, Any]:
+    return event(
+        "2026-11-27T02:13:41",
+        3002,
+        "syslog",
+        logon_type="network",
+        activity_id=1,
+        status_id=1,
+        user_name=user,
+        src_endpoint_ip=ip,
+        auth_protocol="publickey",
+        device_hostname="web-2",
+        event_uid=uid,
+    )
+
+
+def _write(path: str, auid: int, exe: str, uid: str, key: str | None = None) -> dict[str, Any]:
+    return event(
+        "2026-11-27T02:24:30",
+        1001,
+        "auditd",
+        activity_id=3,
+        audit_syscall="openat",
+        file_path=path,
+        files=[{"path": path, "nametype": "NORMAL"}],
+        process_auid=auid,
+        process_file_path=exe,
+        audit_key=key,
+        process_pid=hash(uid) % 30000,
+        event_uid=uid,
+    )
+
+
+def _connect(auid: int, exe: str, uid: str) -> dict[str, Any]:
+    return event(
+        "2026-11-27T02:16:40",
+        4001,
+        "auditd",
+        audit_syscall="connect",
+        dst_endpoint_path="/var/run/docker.sock",
+        process_auid=auid,
+        process_file_path=exe,
+        event_uid=uid,
+    )
+
+
+def _ids(lake: Path, policy: Path, only: str) -> list[tuple[Any, ...]]:
+    run = detect(lake, policy, [only])
+    return sorted(run.findings.select(["event_uids"]).to_pylist(), key=str)  # type: ignore[arg-type]
+
+
+def test_detect_appends_findings_once(tmp_path: Path) -> None:
+    lake = make_lake(tmp_path / "lake", [_login("bob", "203.0.113.50", "bob-login")])
+    first = detect(lake, _policy(tmp_path))
+    assert first.added == 2  # user_not_allowed and untrusted_network
+    second = detect(lake, _policy(tmp_path))
+    assert second.added == 0
+    assert (
+        second.findings.column("finding_uid").to_pylist()
+        == first.findings.column("finding_uid").to_pylist()
+    )
+    parts = Lake(lake).part_paths("findings")
+    assert len(parts) == 1
+    assert parts[0].parent.name.startswith("detection_date=")
+    assert pq.read_table(parts[0]).num_rows == 2
+
+
+def test_finding_uid_is_the_hash_of_id_and_sorted_evidence(tmp_path: Path) -> None:
+    lake = make_lake(tmp_path / "lake", [_login("bob", "203.0.113.50", "bob-login")])
+    row = detect(lake, _policy(tmp_path), ["login.user_not_allowed"]).findings.to_pylist()[0]
+    assert row["finding_uid"] == finding_uid("login.user_not_allowed", ["bob-login"])
+    assert row["analytic_uid"] == "login.user_not_allowed"
+    assert row["severity"] == "high"
+    assert row["class_uid"] == 2004
+    assert row["attack_technique_uids"] == ["T1078", "T1078.003"]
+    assert finding_uid("x", ["b", "a"]) == finding_uid("x", ["a", "b"])
+
+
+def test_trusted_and_allowed_logins_raise_nothing(tmp_path: Path) -> None:
+    lake = make_lake(tmp_path / "lake", [_login("deploy", "10.0.0.5", "deploy-login")])
+    assert detect(lake, _policy(tmp_path)).findings.num_rows == 0
+
+
+def test_file_change_by_the_engine_is_allowed_and_by_others_flagged(tmp_path: Path) -> None:
+    rows = [
+        _write("/var/lib/docker/containers/x/config.v2.json", UNSET, "/usr/bin/dockerd", "engine"),
+        _write("/run/containerd/x", UNSET, "/usr/bin/containerd-shim-runc-v2", "shim"),
+        _write("/etc/docker/daemon.json", 1003, "/usr/bin/tee", "bob-tee"),
+        _write("/var/lib/docker/x", UNSET, "/usr/bin/python3", "root-daemon"),
+        _write("/opt/elsewhere", 1003, "/usr/bin/vi", "keyed", key="docker"),
+        _write("/etc/hosts", 1003, "/usr/bin/vi", "unwatched"),
+        _write("/usr/bin/dockerd", UNSET, "/usr/bin/dockerd", "engine-binary-by-engine-ok"),
+    ]
+    lake = make_lake(tmp_path / "lake", rows)
+    got = _ids(lake, _policy(tmp_path), "docker.file_change")
+    assert got == [
+        {"event_uids": ["bob-tee"]},
+        {"event_uids": ["keyed"]},
+        {"event_uids": ["root-daemon"]},
+    ]
+
+
+def test_socket_connects_by_the_engine_or_allowed_users_are_not_findings(tmp_path: Path) -> None:
+    rows = [
+        _connect(UNSET, "/usr/bin/dockerd", "engine"),
+        _connect(UNSET, "/usr/bin/node-exporter", "unset-auid-agent"),
+        _connect(1003, "/usr/bin/curl", "bob"),
+        event(
+            "2026-11-27T02:13:41",
+            3002,
+            "auditd",
+            audit_type="USER_START",
+            event_uid="s",
+            user_name="alice",
+            process_auid=1002,
+        ),
+    ]
+    lake = make_lake(tmp_path / "lake", rows)
+    got = _ids(lake, _policy(tmp_path), "docker.socket_access")
+    assert got == [{"event_uids": ["bob"]}, {"event_uids": ["unset-auid-agent"]}]
+
+
+def test_cli_detect_exit_code_follows_fail_on(tmp_path: Path) -> None:
+    lake = make_lake(tmp_path / "lake", [_login("bob", "203.0.113.50", "bob-login")])
+    base = ["detect", "--lake", str(lake), "--policy", str(_policy(tmp_path))]
+    runner = CliRunner()
+    assert runner.invoke(cli, [*base, "--fail-on", "high"]).exit_code == 1
+    assert runner.invoke(cli, [*base, "--fail-on", "critical"]).exit_code == 0
+
+
+def test_cli_detect_on_a_missing_lake_is_an_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["detect", "--lake", str(tmp_path / "nope")])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: ")
+    assert "not a lake" in result.stderr
+
+
+def test_cli_detect_with_a_bad_policy_names_file_and_line(tmp_path: Path) -> None:
+    lake = make_lake(tmp_path / "lake", [_login("bob", "203.0.113.50", "bob-login")])
+    policy = tmp_path / "bad.toml"
+    policy.write_text('[login]\ntrusted_networks = ["10.0.0.0/40"]\n')
+    result = CliRunner().invoke(cli, ["detect", "--lake", str(lake), "--policy", str(policy)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: {policy}:2: [login] trusted_networks: invalid network")
+
+
+def test_hostile_user_names_are_escaped_on_the_terminal_and_guarded_in_csv(tmp_path: Path) -> None:
+    lake = make_lake(
+        tmp_path / "lake", [_login("=cmd|' /C calc'!A0\x1b[2J", "203.0.113.50", "evil")]
+    )
+    base = [
+        "detect",
+        "--lake",
+        str(lake),
+        "--policy",
+        str(_policy(tmp_path)),
+        "--only",
+        "login.user_not_allowed",
+    ]
+    table = CliRunner().invoke(cli, base)
+    assert "\x1b" not in table.stdout
+    assert "\\x1b[2J" in table.stdout
+    csv_out = CliRunner().invoke(cli, [*base, "--format", "csv"])
+    assert ",'=cmd|' /C calc'!A0" in csv_out.stdout
+    assert "\x1b" not in csv_out.stdout
