@@ -130,8 +130,10 @@ EVENTS = _schema(
     ]
 )
 
-# Promoted auditd fields: the names auditd writes. Lower-case is the raw value (hex
-# decoded where auditd hex-encodes it); upper-case is ENRICHED's interpretation.
+# Promoted auditd fields: the names auditd writes, the raw value (hex decoded where
+# auditd hex-encodes it). ENRICHED's upper-case interpretation of a promoted field goes
+# in `<field>_name` (`auid` 1001 and `auid_name` alice): DuckDB matches names without
+# regard to case, so `AUID` next to `auid` would be unreachable as written.
 AUDITD_RECORDS = _schema(
     [
         pa.field("event_uid", STR, nullable=False),
@@ -145,9 +147,9 @@ AUDITD_RECORDS = _schema(
         pa.field("type", STR, nullable=False),  # SYSCALL, PATH, UNKNOWN[1334], ...
         pa.field("type_id", I32),
         pa.field("arch", STR),
-        pa.field("ARCH", STR),
+        pa.field("arch_name", STR),
         pa.field("syscall", I64),
-        pa.field("SYSCALL", STR),
+        pa.field("syscall_name", STR),
         pa.field("success", STR),
         pa.field("exit", I64),
         pa.field("a0", STR),
@@ -158,9 +160,9 @@ AUDITD_RECORDS = _schema(
         pa.field("ppid", I64),
         pa.field("pid", I64),
         pa.field("auid", I64),
-        pa.field("AUID", STR),
+        pa.field("auid_name", STR),
         pa.field("uid", I64),
-        pa.field("UID", STR),
+        pa.field("uid_name", STR),
         pa.field("gid", I64),
         pa.field("euid", I64),
         pa.field("suid", I64),

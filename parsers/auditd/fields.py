@@ -160,11 +160,10 @@ def value_bytes(raw: str, string_kind: bool) -> bytes | None:
 
 def interpret(record_type: str, key: str, raw: str) -> str | None:
     """Interpret one raw value: unquote, hex-decode string kinds, map unset to None."""
-    first = raw[:1]
-    if first == '"':
+    if raw[:1] == '"':
         value = raw[1:-1] if len(raw) > 1 and raw[-1] == '"' else raw[1:]
-    elif first in "0123456789ABCDEF" and first and is_string_kind(record_type, key):
-        value = escape_bytes(bytes.fromhex(raw)) if _HEX.fullmatch(raw) else raw
+    elif is_string_kind(record_type, key) and _HEX.fullmatch(raw):
+        value = escape_bytes(bytes.fromhex(raw))
     else:
         value = raw
     if value in UNSET or (key in ID_KIND and value in UNSET_ID):

@@ -142,7 +142,7 @@ def _event_row(
         "device_hostname": base["device_hostname"],
         "audit_event_id": base["audit_event_id"],
         "audit_type": primary["type"],
-        "audit_syscall": syscall.get("SYSCALL") if syscall else None,
+        "audit_syscall": syscall.get("syscall_name") if syscall else None,
         "audit_key": _keys(proc.get("key") or primary.get("key")),
         "process_pid": proc.get("pid"),
         "process_parent_process_pid": proc.get("ppid"),
@@ -187,7 +187,7 @@ def _keys(key: str | None) -> str | None:
 
 def _auid_name(row: Row) -> str | None:
     """Return ENRICHED's name of the login uid, unless the login uid is unset."""
-    name = row.get("AUID")
+    name = row.get("auid_name")
     if name is None or name == "unset" or row.get("auid") is None:
         return None
     return str(name)
@@ -319,7 +319,7 @@ def _auth(out: Row, primary: Row) -> None:
     _user(out, primary)
     if primary["type"] == "LOGIN":
         out["user_uid"] = primary.get("auid")
-        out["user_name"] = primary.get("AUID") if primary.get("AUID") != "unset" else None
+        out["user_name"] = primary.get("auid_name") if primary.get("auid_name") != "unset" else None
     if out["actor_user_name"] is None and out["actor_user_uid"] is None:
         out["actor_user_name"] = out["user_name"]
     addr = primary.get("addr")

@@ -94,7 +94,9 @@ def parse_record(line: bytes, offset: int, length: int, host: str | None) -> Rec
     node, type_token, seconds, millis, serial = m.groups()
     if len(seconds) > 11 or len(millis) != 3 or len(serial) > 18:
         return BAD_STAMP  # beyond year 9999, or not auditd's %lu.%03lu:%u
-    body, _, enriched = text[m.end() :].partition("\x1d")
+    # a CR before the newline (a log copied through Windows) is no part of the last value
+    rest = text[m.end() : -1] if text.endswith("\r") else text[m.end() :]
+    body, _, enriched = rest.partition("\x1d")
     name, number = resolve_type(type_token)
     return Record(
         host=node or host,

@@ -1,8 +1,9 @@
 """Build `auditd_records` rows: one per record, fields named as auditd names them.
 
 Promoted raw fields become columns (hex decoded, unset -> NULL); upper-case columns
-(ARCH, SYSCALL, AUID, UID) hold ENRICHED's interpretation, or ours from the generated
-tables when the log is RAW (ARCH, SYSCALL). When a key occurs more than once in a record
+(`arch_name`, `syscall_name`, `auid_name`, `uid_name`: ENRICHED's ARCH, SYSCALL, AUID,
+UID) hold ENRICHED's interpretation, or ours from the generated tables when the log is
+RAW (arch and syscall names); DuckDB ignores case, so they cannot be named `ARCH`. When a key occurs more than once in a record
 the first occurrence fills the column and the others go to `fields` as `key#2`,
 `key#3`: a user-space `msg='...'` can never overwrite what the kernel wrote. Every
 other field goes to `fields` (raw) or `enriched` (ENRICHED) under its own name.
@@ -38,7 +39,12 @@ TEXT_COLUMNS = frozenset(
 PROMOTED = INT_COLUMNS | TEXT_COLUMNS
 INT32_COLUMNS = frozenset({"items", "item", "argc"})
 INT32_MAX = 2**31 - 1
-ENRICHED_COLUMNS = frozenset({"ARCH", "SYSCALL", "AUID", "UID"})
+ENRICHED_COLUMNS = {
+    "ARCH": "arch_name",
+    "SYSCALL": "syscall_name",
+    "AUID": "auid_name",
+    "UID": "uid_name",
+}
 LITTLE_ENDIAN_BIT = 0x40000000  # __AUDIT_ARCH_LE in the kernel's AUDIT_ARCH_* values
 
 
@@ -107,8 +113,9 @@ def _enrich(row: Row, enriched_text: str) -> None:
     enriched: dict[str, str | None] = {}
     for key, raw in tokens(enriched_text):
         value = raw[1:-1] if len(raw) > 1 and raw[0] == '"' and raw[-1] == '"' else raw
-        if key in ENRICHED_COLUMNS and key not in row:
-            row[key] = value
+        column = ENRICHED_COLUMNS.get(key)
+        if column is not None and column not in row:
+            row[column] = value
             continue
         name, n = key, 2
         while name in enriched:
@@ -118,16 +125,19 @@ def _enrich(row: Row, enriched_text: str) -> None:
 
 
 def _interpret_arch(row: Row, fields: dict[str, str | None]) -> None:
-    """Fill ARCH/SYSCALL (and AUID/UID of interpreted logs) when ENRICHED did not."""
+    """Fill arch/syscall names (and auid/uid names of interpreted logs) when ENRICHED did not."""
     arch = row.get("arch")
-    if arch is not None and row.get("ARCH") is None:
-        row["ARCH"] = ARCH_NAMES.get(arch.lower(), None if _is_hex(arch) else arch)
-    if row.get("SYSCALL") is None:
+    if arch is not None and row.get("arch_name") is None:
+        row["arch_name"] = ARCH_NAMES.get(arch.lower(), None if _is_hex(arch) else arch)
+    if row.get("syscall_name") is None:
         number = row.get("syscall")
-        row["SYSCALL"] = syscall_name(arch, number) if number is not None else fields.get("syscall")
-    for column in ("AUID", "UID"):
-        if row.get(column) is None and fields.get(column.lower()) is not None:
-            row[column] = fields[column.lower()]
+        row["syscall_name"] = (
+            syscall_name(arch, number) if number is not None else fields.get("syscall")
+        )
+    for field in ("auid", "uid"):
+        column = f"{field}_name"
+        if row.get(column) is None and fields.get(field) is not None:
+            row[column] = fields[field]
 
 
 def _is_hex(text: str) -> bool:

@@ -11,20 +11,15 @@ SELECT
     r.comm,
     r.auid,
     r.ses,
-    -- the syscall name comes from the event: DuckDB folds column names by case, so
-    -- auditd_records' `SYSCALL` (name) next to `syscall` (number) reads as SYSCALL_1
     e.audit_syscall AS syscall,
     coalesce(e.audit_syscall IN ('execve', 'execveat'), false) AS is_exec,
     CASE WHEN e.audit_syscall IN ('execve', 'execveat') THEN e.process_cmd_line END AS cmd_line,
-    -- RAW auditd gives only the auid: audit_user_names says whose login it is
-    coalesce(e.actor_user_name, n.user_name) AS actor_user_name,
+    e.actor_user_name,
     r.event_uid
 FROM auditd_records AS r
-LEFT JOIN events AS e
+-- named_events: RAW auditd gives only the auid, the view names the login user
+LEFT JOIN named_events AS e
   ON e.event_uid = r.event_uid
-LEFT JOIN audit_user_names AS n
-  ON n.device_hostname = r.device_hostname
- AND n.auid = r.auid
 WHERE r.type = 'SYSCALL'
   AND r.device_hostname = $host
   AND r.pid IS NOT NULL

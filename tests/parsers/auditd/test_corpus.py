@@ -176,3 +176,42 @@ def test_ausearch_splits_one_key_whose_records_are_far_apart_in_time(corpus: Pat
     lines = path.read_bytes().split(b"\n")
     assert lines[9].startswith(b"type=CWD msg=audit(1481077231.371:479)")
     assert lines[10].startswith(b"type=CWD msg=audit(1500661699.656:1208725)")
+
+
+def yaml_events(path: Path) -> dict[str, bytes]:
+    """Return go-libaudit's aucoalesce test cases: name -> the block scalar's lines.
+
+    `|` keeps each line; `>` (folded) joins them with spaces into one record.
+    """
+    cases: dict[str, list[bytes]] = {}
+    folded: dict[str, bool] = {}
+    name = None
+    for line in path.read_bytes().split(b"\n"):
+        head = line.rstrip()
+        if (
+            line.startswith(b"  ")
+            and not line.startswith(b"    ")
+            and head[-3:] in (b": |", b": >")
+        ):
+            name = head.strip()[:-3].decode()
+            cases[name], folded[name] = [], head.endswith(b">")
+        elif name is not None and line.startswith(b"    "):
+            cases[name].append(line[4:])
+    return {
+        k: (b" ".join(v) + b"\n") if folded[k] else b"".join(x + b"\n" for x in v)
+        for k, v in cases.items()
+    }
+
+
+YAML_FILES = sorted((CORPUS / "go-libaudit/aucoalesce").glob("*.yaml")) if CORPUS.is_dir() else []
+
+
+@pytest.mark.parametrize("path", YAML_FILES, ids=[p.name for p in YAML_FILES])
+def test_each_aucoalesce_case_is_one_event(path: Path) -> None:
+    cases = yaml_events(path)
+    assert cases
+    for name, data in cases.items():
+        out = run_parser(data, host=None, file_id=name)
+        assert out.rejects == [], name
+        assert len(out.events) == 1, name
+        assert_lines_tile(out, data)

@@ -68,3 +68,11 @@ def test_invalid_utf8_line_is_kept_escaped() -> None:
     r = record(b"type=USER_CMD msg=audit(1.000:1): terminal=\xff\\x")
     assert r.escaped
     assert r.raw == "type=USER_CMD msg=audit(1.000:1): terminal=\\xff\\\\x"
+
+
+def test_carriage_return_before_newline_is_not_part_of_the_last_value() -> None:
+    r = record(b"type=USER_END msg=audit(1.000:1): pid=1 res=success\r")
+    assert (r.body, r.raw) == (
+        "pid=1 res=success",
+        "type=USER_END msg=audit(1.000:1): pid=1 res=success\r",
+    )

@@ -1,0 +1,139 @@
+"""auditd_records rows: auditd's own field names, raw next to interpreted, nothing lost."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .conftest import run_parser
+
+
+def records(data: bytes) -> list[dict[str, Any]]:
+    return run_parser(data).auditd_records
+
+
+def test_enriched_keeps_raw_and_interpreted_side_by_side() -> None:
+    (row,) = records(
+        b'type=SYSCALL msg=audit(1.000:1): arch=c000003e syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=0 pid=5 auid=1000 uid=0 comm="id" exe="/usr/bin/id" key=(null)'
+        b'\x1dARCH=x86_64 SYSCALL=execve AUID="alice" UID="root" GID="root"\n'
+    )
+    picked = {
+        k: row[k]
+        for k in (
+            "arch",
+            "arch_name",
+            "syscall",
+            "syscall_name",
+            "auid",
+            "auid_name",
+            "uid",
+            "uid_name",
+            "key",
+        )
+    }
+    assert picked == {
+        "arch": "c000003e",
+        "arch_name": "x86_64",
+        "syscall": 59,
+        "syscall_name": "execve",
+        "auid": 1000,
+        "auid_name": "alice",
+        "uid": 0,
+        "uid_name": "root",
+        "key": None,
+    }
+    assert row["enriched"] == {"GID": "root"}
+    assert row["fields"] == {}
+
+
+def test_raw_log_gets_arch_and_syscall_names_from_the_tables() -> None:
+    (row,) = records(
+        b"type=SYSCALL msg=audit(1.000:1): arch=c00000b7 syscall=203 success=no exit=-2 a0=1 a1=2 a2=3 a3=4 items=0 pid=5\n"
+    )
+    assert (row["arch_name"], row["syscall_name"], row["exit"], row["success"]) == (
+        "aarch64",
+        "connect",
+        -2,
+        "no",
+    )
+    assert row.get("auid_name") is None and row.get("enriched") is None
+
+
+def test_repeated_keys_are_numbered_never_overwritten() -> None:
+    (row,) = records(
+        b"type=USER_ACCT msg=audit(1.000:1): pid=2948 uid=0 auid=1000 ses=14 msg='pam_tally2 uid=1004 reset=0 res=success'\n"
+    )
+    assert (row["uid"], row["fields"]) == (0, {"text": "pam_tally2", "uid#2": "1004", "reset": "0"})
+    assert (row["res"], row["auid"], row["ses"]) == ("success", 1000, 14)
+
+
+def test_user_space_fields_are_promoted_from_the_nested_msg() -> None:
+    (row,) = records(
+        b"type=USER_LOGIN msg=audit(1.000:1): pid=1 uid=0 auid=4294967295 ses=4294967295 subj=unconfined msg='op=login acct=28696E76616C6964207573657229 exe=\"/usr/sbin/sshd\" hostname=? addr=36.156.24.99 terminal=sshd res=failed'\n"
+    )
+    picked = {
+        k: row.get(k)
+        for k in ("op", "acct", "exe", "hostname", "addr", "terminal", "res", "auid", "ses", "subj")
+    }
+    assert picked == {
+        "op": "login",
+        "acct": "(invalid user)",
+        "exe": "/usr/sbin/sshd",
+        "hostname": None,
+        "addr": "36.156.24.99",
+        "terminal": "sshd",
+        "res": "failed",
+        "auid": None,
+        "ses": None,
+        "subj": "unconfined",
+    }
+
+
+def test_sockaddr_row_holds_hex_and_decoded_endpoint() -> None:
+    (row,) = records(b"type=SOCKADDR msg=audit(1.000:1): saddr=02000050A9FEA9FE0000000000000000\n")
+    picked = {
+        k: row.get(k) for k in ("saddr", "saddr_family", "saddr_ip", "saddr_port", "saddr_path")
+    }
+    assert picked == {
+        "saddr": "02000050A9FEA9FE0000000000000000",
+        "saddr_family": "inet",
+        "saddr_ip": "169.254.169.254",
+        "saddr_port": 80,
+        "saddr_path": None,
+    }
+
+
+def test_proctitle_column_shows_argv_with_spaces_raw_keeps_hex() -> None:
+    line = b"type=PROCTITLE msg=audit(1.000:1): proctitle=2F62696E2F7368002D63006C73"
+    (row,) = records(line + b"\n")
+    assert (row["proctitle"], row["raw"]) == ("/bin/sh -c ls", line.decode())
+
+
+def test_numbers_that_are_no_numbers_stay_in_fields() -> None:
+    (row,) = records(
+        b"type=SYSCALL msg=audit(1.000:1): arch=x86_64 syscall=execve success=yes exit=0 a0=0x1 a1=0x2 a2=0x3 a3=0x4 items=2 pid=9 auid=vagrant uid=vagrant\n"
+    )
+    assert (
+        row["syscall"],
+        row["syscall_name"],
+        row["auid"],
+        row["auid_name"],
+        row["arch_name"],
+    ) == (
+        None,
+        "execve",
+        None,
+        "vagrant",
+        "x86_64",
+    )
+    assert row["fields"] == {"syscall": "execve", "auid": "vagrant", "uid": "vagrant"}
+
+
+def test_non_utf8_line_is_flagged_and_escaped() -> None:
+    (row,) = records(
+        b"type=USER_CMD msg=audit(1.000:1): pid=9 msg='cmd=ls terminal=\xff res=success'\n"
+    )
+    assert (row["raw"], row["terminal"], row["fields"]["raw_escaped"]) == (
+        "type=USER_CMD msg=audit(1.000:1): pid=9 msg='cmd=ls terminal=\\xff res=success'",
+        "\\xff",
+        "true",
+    )
