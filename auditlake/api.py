@@ -6,7 +6,8 @@ an object that renders safely in a notebook (`LogFrame`, `Timeline`, `ProcessTre
 in the analyst's browser. Times are UTC; a time given without a zone is taken as UTC.
 
 The handle reads the parts the manifest listed when it was opened (or last
-`refresh()`ed), so it is safe to use while an ingest or detect run writes the lake.
+`refresh()`ed), so it is safe to use while an ingest or detect run writes the lake;
+if a compaction removed parts it was reading, it reads the manifest again.
 """
 
 from __future__ import annotations
@@ -25,10 +26,10 @@ import pandas as pd
 import pyarrow as pa
 
 from auditlake import explain as explaining
-from auditlake.explain import UNSET_ID
 from auditlake import process_tree, sessions
 from auditlake.display import LogFrame, SafeText, to_frame
 from auditlake.errors import AuditlakeError
+from auditlake.explain import UNSET_ID
 from auditlake.lake import Lake
 from auditlake.queries.connection import connect
 from auditlake.raw import RawLines, Span, read_lines
@@ -110,6 +111,7 @@ class AuditLake:
     def _connect(self) -> duckdb.DuckDBPyConnection:
         con = connect(self.root, self._threads)
         con.execute("SET TimeZone = 'UTC'")
+        con.execute(hunt("named_events"))
         return con
 
     def refresh(self) -> None:
@@ -136,8 +138,16 @@ class AuditLake:
     def _arrow(self, query: str, params: dict[str, Any]) -> pa.Table:
         try:
             return self.con.execute(query, params or None).fetch_arrow_table()
+        except duckdb.IOException:
+            # a writer replaced parts this snapshot lists (`auditlake compact`, a rewrite):
+            # the manifest names their successors, so read it again, once
+            self.refresh()
         except duckdb.Error as exc:
             raise AuditlakeError(f"query failed: {exc}") from None
+        try:
+            return self.con.execute(query, params or None).fetch_arrow_table()
+        except duckdb.Error as exc:
+            raise AuditlakeError(f"query failed: {exc}", str(self.root)) from None
 
     def sql(self, query: str, **params: Any) -> LogFrame:
         """Run SQL over the views with DuckDB named parameters (`$user`) as a DataFrame.
@@ -174,11 +184,14 @@ class AuditLake:
         since: TimeLike = None,
         until: TimeLike = None,
         kind: str | int | None = None,
+        limit: int | None = None,
     ) -> LogFrame:
         """Events by host, user (actor or target account), time and kind, in time order.
 
         `kind` is an OCSF class name ("Process Activity") or class_uid (1007), or a
-        source type ("auditd"); `since` is inclusive, `until` exclusive.
+        source type ("auditd"); `since` is inclusive, `until` exclusive; `limit` caps
+        the rows (the first in time). The actor of a RAW auditd event, which gives only
+        the auid, is the login user behind it (view `named_events`).
         """
         class_uid, source_type = event_kind(kind)
         return self.sql(
@@ -189,6 +202,7 @@ class AuditLake:
             until=to_utc(until, "until"),
             class_uid=class_uid,
             source_type=source_type,
+            limit=limit,
         )
 
     def sessions(
@@ -204,22 +218,16 @@ class AuditLake:
         lists what auditd saw run under the session's audit id (`ses`) and the sudo /
         su lines of its user on its host while it was open.
         """
-        start, end = to_utc(since, "since"), to_utc(until, "until")
-        table = sessions.sessions_table(
-            self._arrow(hunt("session_events"), {"host": host, "until": end})
+        stitched = sessions.sessions_table(
+            self._arrow(hunt("session_events"), {"host": host, "until": to_utc(until, "until")})
         )
-        frame = to_frame(table)
-        keep = pd.Series(True, index=frame.index)
-        if user is not None:
-            keep &= frame["user_name"] == user
-        if start is not None:
-            keep &= frame["end_time"].isna() | (frame["end_time"] >= start)
-        frame = frame[keep].reset_index(drop=True)
-        self.con.register("stitched_sessions", pa.Table.from_pandas(frame, preserve_index=False))
+        table = sessions.select(stitched, user, to_utc(since, "since"))
+        self.con.register("stitched_sessions", table)
         try:
             commands = self._arrow(hunt("session_commands"), {}).to_pylist()
         finally:
             self.con.unregister("stitched_sessions")
+        frame = to_frame(table)
         by_session: dict[str, list[str]] = {}
         uids: dict[str, list[str]] = {}
         for row in commands:
@@ -265,7 +273,7 @@ class AuditLake:
     # --- one event ----------------------------------------------------------------
 
     def _event(self, event_uid: str) -> dict[str, Any] | None:
-        rows = self._arrow("SELECT * FROM events WHERE event_uid = $uid", {"uid": event_uid})
+        rows = self._arrow("SELECT * FROM named_events WHERE event_uid = $uid", {"uid": event_uid})
         return rows.to_pylist()[0] if rows.num_rows else None
 
     def _finding(self, finding_uid: str) -> dict[str, Any] | None:
@@ -280,19 +288,14 @@ class AuditLake:
         )
 
     def _named(self, event: dict[str, Any]) -> dict[str, Any]:
-        """Fill the names RAW auditd leaves out (it gives uids) from the host's logins."""
-        host = event["device_hostname"]
-        auid = event["process_auid"]
-        if event["actor_user_name"] is None and auid not in (None, UNSET_ID):
-            event["actor_user_name"] = self._auid_name(host, auid)
-        # the kernel's LOGIN and sshd's USER_LOGIN name the account by its uid only
+        """Name the account of a RAW auditd login, which the kernel gives as a uid only."""
         uid = event["user_uid"]
         if (
             event["user_name"] is None
             and event["class_uid"] == 3002
             and uid not in (None, UNSET_ID)
         ):
-            event["user_name"] = self._auid_name(host, uid)
+            event["user_name"] = self._auid_name(event["device_hostname"], uid)
         return event
 
     def _auid_name(self, host: str | None, auid: int) -> str | None:

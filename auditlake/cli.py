@@ -49,8 +49,15 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--host", help="Host for files whose content names none.")
 @click.option("--host-from", help="Path template naming the host, e.g. '{host}/...'.")
 @click.option("--format", "fmt", help="Parser to use instead of sniffing (e.g. auditd).")
-@click.option("--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (0: CPUs).")
-@click.option("--max-line", type=click.IntRange(min=1024), default=1 << 20, help="Longest line read.")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Worker processes (0: one per CPU, fewer for small inputs).",
+)
+@click.option(
+    "--max-line", type=click.IntRange(min=1024), default=1 << 20, help="Longest line read."
+)
 @click.option("--strict", is_flag=True, help="Stop at the first rejected line.")
 @click.option("--dry-run", is_flag=True, help="List what would be read; read nothing.")
 @click.option("--quiet", is_flag=True, help="No progress and no summary.")
@@ -66,7 +73,11 @@ def ingest(paths: tuple[Path, ...], lake: Path, fmt: str | None, max_line: int, 
         list(paths), lake, format=fmt, limits=Limits(max_line=max_line), **kw
     )
     if dry_run:
-        click.echo("\n".join(summary.dry_run_lines(pipeline.plan_run(options, Lake(lake)))))
+        click.echo(
+            "\n".join(
+                summary.dry_run_lines(pipeline.plan_run(options, Lake(lake), content_hosts=True))
+            )
+        )
         return
     bar = _ProgressBar() if sys.stderr.isatty() and not quiet else None
     report = pipeline.ingest(options, bar)
@@ -115,7 +126,11 @@ class _ProgressBar:
         rate = done / max(time.monotonic() - self.start, 1e-6)
         eta = (total - done) / rate if rate and total > done else 0
         pct = 100 * done / total if total else 100
-        click.echo(f"\r{pct:5.1f}% {done >> 20} / {total >> 20} MiB  {rate / (1 << 20):.1f} MiB/s  ETA {eta:.0f} s ", nl=False, err=True)
+        click.echo(
+            f"\r{pct:5.1f}% {done >> 20} / {total >> 20} MiB  {rate / (1 << 20):.1f} MiB/s  ETA {eta:.0f} s ",
+            nl=False,
+            err=True,
+        )
 
     def close(self) -> None:
         click.echo("", err=True)
@@ -128,7 +143,10 @@ class _ProgressBar:
 @click.argument("sql")
 @click.option("--lake", required=True, type=click.Path(path_type=Path), help="Lake directory.")
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
     help="table (escaped for the terminal), json (JSON Lines) or csv (formula-guarded).",
 )
 def query(sql: str, lake: Path, fmt: str) -> None:
@@ -137,9 +155,12 @@ def query(sql: str, lake: Path, fmt: str) -> None:
     from auditlake.queries.connection import run_sql
 
     columns, rows = run_sql(lake, sql)
-    text = {"table": render.table, "json": render.json_lines, "csv": render.csv_text}[fmt](
-        columns, rows
-    )
+    if fmt == "json":
+        text = render.json_lines(columns, rows)
+    elif fmt == "csv":
+        text = render.csv_text(columns, rows)
+    else:
+        text = render.table(columns, rows)
     if text:
         click.echo(text)
 

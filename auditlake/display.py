@@ -56,11 +56,17 @@ def _escaped(frame: pd.DataFrame, escape: Any) -> pd.DataFrame:
     return out
 
 
+def _html_cell(text: str) -> str:
+    """A table cell: one line (newlines shown as `\\x0a`, as in text), markup inert."""
+    return escape_html(escape_terminal(text))
+
+
 def frame_html(frame: pd.DataFrame) -> str:
     """Render a DataFrame as an HTML table in which log content is inert text."""
     shown, hidden = _shown(frame)
+    escaped = _escaped(shown, _html_cell)  # cut to display.max_colwidth, then escaped
     with pd.option_context("display.max_colwidth", None):
-        table = _escaped(shown, escape_html).to_html(escape=False, notebook=True, border=0)
+        table = escaped.to_html(escape=False, notebook=True, border=0)
     if hidden:
         table += f"<p>{len(frame)} rows x {frame.shape[1]} columns ({hidden} not shown)</p>"
     return table
@@ -69,8 +75,9 @@ def frame_html(frame: pd.DataFrame) -> str:
 def frame_text(frame: pd.DataFrame) -> str:
     """Render a DataFrame as text with control characters shown as `\\xNN`."""
     shown, hidden = _shown(frame)
+    escaped = _escaped(shown, escape_terminal)
     with pd.option_context("display.max_colwidth", None):
-        text = _escaped(shown, escape_terminal).to_string()
+        text = escaped.to_string()
     if hidden:
         text += f"\n\n[{len(frame)} rows x {frame.shape[1]} columns, {hidden} not shown]"
     return text
@@ -87,11 +94,36 @@ class LogFrame(pd.DataFrame):
     def _constructor(self) -> type[LogFrame]:
         return LogFrame
 
+    @property
+    def _constructor_sliced(self) -> type[LogSeries]:
+        return LogSeries
+
     def _repr_html_(self) -> str:
         return frame_html(self)
 
     def __repr__(self) -> str:
         return frame_text(self)
+
+
+class LogSeries(pd.Series):
+    """A column of a LogFrame: its text rendering escapes log content too."""
+
+    @property
+    def _constructor(self) -> type[LogSeries]:
+        return LogSeries
+
+    @property
+    def _constructor_expanddim(self) -> type[LogFrame]:
+        return LogFrame
+
+    def __repr__(self) -> str:
+        shown, hidden = _shown(self.to_frame())
+        escaped = _escaped(shown, escape_terminal)
+        with pd.option_context("display.max_colwidth", None):
+            text = escaped.iloc[:, 0].to_string(name=True, dtype=False)
+        if hidden:
+            text += f"\n[{len(self)} rows, {hidden} not shown]"
+        return text
 
 
 # Integer and boolean columns keep their NULLs (pandas would turn them into floats).

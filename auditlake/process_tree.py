@@ -27,22 +27,21 @@ MAX_NODES = 2000
 
 Fetch = Callable[[list[int], list[int]], list[dict[str, Any]]]
 
-_TABLE_FIELDS: list[Any] = (  # Any: the stubs cannot type a list of mixed fields
-    [
-        pa.field("depth", pa.int32()),
-        pa.field("pid", pa.int64()),
-        pa.field("ppid", pa.int64()),
-        pa.field("first_seen", pa.timestamp("us", tz="UTC")),
-        pa.field("exec_time", pa.timestamp("us", tz="UTC")),
-        pa.field("exe", pa.string()),
-        pa.field("cmd_line", pa.string()),
-        pa.field("auid", pa.int64()),
-        pa.field("actor_user_name", pa.string()),
-        pa.field("ses", pa.int64()),
-        pa.field("event_uid", pa.string()),
-        pa.field("observed", pa.bool_()),
-    ]
-)
+# Any: the stubs cannot type a list of fields of several types
+_TABLE_FIELDS: list[Any] = [
+    pa.field("depth", pa.int32()),
+    pa.field("pid", pa.int64()),
+    pa.field("ppid", pa.int64()),
+    pa.field("first_seen", pa.timestamp("us", tz="UTC")),
+    pa.field("exec_time", pa.timestamp("us", tz="UTC")),
+    pa.field("exe", pa.string()),
+    pa.field("cmd_line", pa.string()),
+    pa.field("auid", pa.int64()),
+    pa.field("actor_user_name", pa.string()),
+    pa.field("ses", pa.int64()),
+    pa.field("event_uid", pa.string()),
+    pa.field("observed", pa.bool_()),
+]
 TABLE_SCHEMA = pa.schema(_TABLE_FIELDS)
 
 

@@ -68,7 +68,9 @@ def table(columns: list[str], rows: list[tuple[Any, ...]], max_width: int = 60) 
     for row in rows:
         out = []
         for v in row:
-            text = escape_terminal(json.dumps(_plain(v)) if isinstance(v, list | dict) else _plain(v))
+            text = escape_terminal(
+                json.dumps(_plain(v)) if isinstance(v, list | dict) else _plain(v)
+            )
             out.append(text if len(text) <= max_width else text[: max_width - 1] + "…")
         cells.append(out)
     widths = [max(len(r[i]) for r in cells) for i in range(len(columns))]
@@ -92,6 +94,9 @@ def csv_text(columns: list[str], rows: list[tuple[Any, ...]]) -> str:
     writer.writerow([csv_cell(c) for c in columns])
     for row in rows:
         writer.writerow(
-            [csv_cell(json.dumps(_plain(v)) if isinstance(v, list | dict) else _plain(v)) for v in row]
+            [
+                csv_cell(json.dumps(_plain(v)) if isinstance(v, list | dict) else _plain(v))
+                for v in row
+            ]
         )
     return buf.getvalue().rstrip("\n")

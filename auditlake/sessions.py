@@ -25,6 +25,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 LOGON, LOGOFF = 1, 2  # OCSF Authentication activity_id
 # Programs whose pid is the login process itself; logind's pid is shared by every
@@ -39,7 +40,6 @@ LOGIND_SLACK = timedelta(seconds=10)
 class _Session:
     """The events gathered for one session so far."""
 
-    host: str | None
     rows: list[dict[str, Any]] = field(default_factory=list)
     ended: bool = False
     merged_into: _Session | None = None
@@ -114,7 +114,7 @@ def stitch(events: pa.Table) -> list[list[dict[str, Any]]]:
                 other.rows = []
                 other.merged_into = target
         else:
-            target = _Session(row["device_hostname"])
+            target = _Session()
             sessions.append(target)
         target.rows.append(row)
         if row["activity_id"] == LOGOFF:
@@ -164,22 +164,21 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
     }
 
 
-_SESSION_FIELDS: list[Any] = (  # Any: the stubs cannot type a list of mixed fields
-    [
-        pa.field("session_id", pa.string()),
-        pa.field("device_hostname", pa.string()),
-        pa.field("user_name", pa.string()),
-        pa.field("src_endpoint_ip", pa.string()),
-        pa.field("auth_protocol", pa.string()),
-        pa.field("logon_type", pa.string()),
-        pa.field("start_time", pa.timestamp("us", tz="UTC")),
-        pa.field("end_time", pa.timestamp("us", tz="UTC")),
-        pa.field("audit_session", pa.string()),
-        pa.field("login_pid", pa.int64()),
-        pa.field("sources", pa.list_(pa.string())),
-        pa.field("event_uids", pa.list_(pa.string())),
-    ]
-)
+# Any: the stubs cannot type a list of fields of several types
+_SESSION_FIELDS: list[Any] = [
+    pa.field("session_id", pa.string()),
+    pa.field("device_hostname", pa.string()),
+    pa.field("user_name", pa.string()),
+    pa.field("src_endpoint_ip", pa.string()),
+    pa.field("auth_protocol", pa.string()),
+    pa.field("logon_type", pa.string()),
+    pa.field("start_time", pa.timestamp("us", tz="UTC")),
+    pa.field("end_time", pa.timestamp("us", tz="UTC")),
+    pa.field("audit_session", pa.string()),
+    pa.field("login_pid", pa.int64()),
+    pa.field("sources", pa.list_(pa.string())),
+    pa.field("event_uids", pa.list_(pa.string())),
+]
 SESSION_SCHEMA = pa.schema(_SESSION_FIELDS)
 
 
@@ -188,3 +187,19 @@ def sessions_table(events: pa.Table) -> pa.Table:
     rows = [s for s in (summarize(g) for g in stitch(events)) if s is not None]
     rows.sort(key=lambda s: (s["start_time"], s["device_hostname"] or "", s["session_id"]))
     return pa.Table.from_pylist(rows, schema=SESSION_SCHEMA)
+
+
+def select(table: pa.Table, user: str | None, since: datetime | None) -> pa.Table:
+    """The sessions of `user` (None: all) still open at or after `since` (None: all)."""
+    conditions = []
+    if user is not None:
+        conditions.append(pc.equal(table["user_name"], user))
+    if since is not None:
+        ended = table["end_time"]
+        conditions.append(pc.or_kleene(pc.is_null(ended), pc.greater_equal(ended, since)))
+    if not conditions:
+        return table
+    keep = conditions[0]
+    for condition in conditions[1:]:
+        keep = pc.and_kleene(keep, condition)
+    return table.filter(keep)

@@ -72,7 +72,8 @@ class Timeline:
             ax.axhline(len(lanes) - findings["what"].nunique() - 0.5, color="grey", lw=0.5)
         ax.set_yticks(range(len(lanes)), [plain_label(lane) for lane in lanes], fontsize=8)
         ax.set_ylim(-0.7, len(lanes) - 0.3)
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%m-%d %H:%M", tz="UTC"))
+        formatter = mdates.DateFormatter("%m-%d %H:%M", tz="UTC")  # type: ignore[no-untyped-call]
+        ax.xaxis.set_major_formatter(formatter)
         ax.set_xlabel("time (UTC)")
         ax.set_title(plain_label(self.title), fontsize=10)
         ax.grid(axis="x", alpha=0.3)

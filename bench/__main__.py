@@ -28,19 +28,39 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "read (the limit) and ausearch (the peer). Run from the repository root.",
     )
     parser.add_argument("--size-mb", type=float, default=200.0, help="MB per source (default 200)")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the median is reported")
-    parser.add_argument("--events", type=int, default=20_000_000, help="events in the detection lake")
-    parser.add_argument("--scale-mb", type=float, default=50.0, help="the 1x size of the 1x/2x/4x scaling series")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs per measurement; the median is reported"
+    )
+    parser.add_argument(
+        "--events", type=int, default=20_000_000, help="events in the detection lake"
+    )
+    parser.add_argument(
+        "--scale-mb", type=float, default=50.0, help="the 1x size of the 1x/2x/4x scaling series"
+    )
     parser.add_argument(
         "--workdir",
         type=Path,
         default=Path(tempfile.gettempdir()) / "auditlake-bench",
         help="where generated inputs are cached and lakes are written",
     )
-    parser.add_argument("--source", action="append", choices=sorted(SOURCE_BY_NAME), help="only these sources (repeatable)")
-    parser.add_argument("--only", action="append", choices=SECTIONS, help="only these sections (repeatable)")
-    parser.add_argument("--results", type=Path, default=report.RESULTS_DIR, help="where the JSON result goes")
-    parser.add_argument("--compare", type=Path, metavar="OLD.json", help="also print the change against an earlier result")
+    parser.add_argument(
+        "--source",
+        action="append",
+        choices=sorted(SOURCE_BY_NAME),
+        help="only these sources (repeatable)",
+    )
+    parser.add_argument(
+        "--only", action="append", choices=SECTIONS, help="only these sections (repeatable)"
+    )
+    parser.add_argument(
+        "--results", type=Path, default=report.RESULTS_DIR, help="where the JSON result goes"
+    )
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        metavar="OLD.json",
+        help="also print the change against an earlier result",
+    )
     return parser.parse_args(argv)
 
 

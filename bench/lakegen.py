@@ -34,9 +34,13 @@ USERS = ["root", "alice", "deploy", "bob", "www-data", "postgres", "ci-runner"] 
 USER_WEIGHTS = np.array([8, 6, 10, 2, 3, 2, 4] + [0.05] * 200)
 TRUSTED = [f"10.0.{i // 250}.{i % 250 + 1}" for i in range(300)]
 # Internet noise: a Zipf-like tail, so a few sources are loud enough to be brute force.
-UNTRUSTED = [f"{a}.{b}.{c}.{d}" for a, b, c, d in np.random.default_rng(1).integers(1, 255, (3000, 4))]
+UNTRUSTED = [
+    f"{a}.{b}.{c}.{d}" for a, b, c, d in np.random.default_rng(1).integers(1, 255, (3000, 4))
+]
 TRUSTED_NP = np.array(TRUSTED, dtype=object)
-GUESSED = ["root", "admin", "test", "ubuntu", "oracle", "postgres", "git", "bob"] + [f"user{i}" for i in range(50)]
+GUESSED = ["root", "admin", "test", "ubuntu", "oracle", "postgres", "git", "bob"] + [
+    f"user{i}" for i in range(50)
+]
 GUESSED_NP = np.array(GUESSED, dtype=object)
 UNTRUSTED_NP = np.array(UNTRUSTED, dtype=object)
 UIDS = np.array([0, 1000, 1001, 1002, 33, 112, 999] + [2000 + i for i in range(200)])
@@ -83,7 +87,10 @@ def _open(name: str, exe: str, path: str, key: str, write: bool) -> dict[str, An
     """The columns of an openat event on `path` (a write creates or truncates it)."""
     files = [{"path": path, "nametype": "NORMAL"}]
     if write:
-        files = [{"path": path.rsplit("/", 1)[0], "nametype": "PARENT"}, {"path": path, "nametype": "CREATE"}]
+        files = [
+            {"path": path.rsplit("/", 1)[0], "nametype": "PARENT"},
+            {"path": path, "nametype": "CREATE"},
+        ]
     return {
         "audit_type": "SYSCALL",
         "audit_syscall": "openat",
@@ -101,49 +108,452 @@ def _open(name: str, exe: str, path: str, key: str, write: bool) -> dict[str, An
 
 KINDS: dict[str, list[Kind]] = {
     "auditd": [
-        Kind(**_k(30, 1007, audit_key="exec", **_exec("runc", "/usr/bin/runc", "runc", "--root", "/var/run/docker/runtime-runc/moby", "state", "5f2b6c1e9a0d")), actor=False, record_types=EXEC_RECORDS),
-        Kind(**_k(12, 1007, audit_key="exec", **_exec("bash", "/usr/bin/bash", "bash", "-c", "echo hello", cwd="/home/deploy")), record_types=EXEC_RECORDS),
-        Kind(**_k(5, 1007, audit_key="docker_client", **_exec("docker", "/usr/bin/docker", "docker", "ps", cwd="/home/alice")), user="alice", record_types=EXEC_RECORDS),
-        Kind(**_k(1, 1007, audit_key="docker_client", **_exec("docker", "/usr/bin/docker", "docker", "run", "-d", "-v", "/srv/www:/usr/share/nginx/html:ro", "nginx", cwd="/home/alice")), user="alice", record_types=EXEC_RECORDS),
-        Kind(**_k(0.01, 1007, audit_key="docker_client", **_exec("docker", "/usr/bin/docker", "docker", "run", "--privileged", "-v", "/:/host", "alpine", "chroot", "/host", "sh")), record_types=EXEC_RECORDS),
-        Kind(**_k(0.01, 1007, audit_key="exec", **_exec("auditctl", "/usr/sbin/auditctl", "auditctl", "-D")), record_types=EXEC_RECORDS),
-        Kind(**_k(8, 1001, **_open("dockerd", "/usr/bin/dockerd", "/var/lib/docker/containers/5f2b6c1e9a0d/config.v2.json", "docker", write=False)), actor=False, record_types=("SYSCALL", "CWD", "PATH", "PROCTITLE")),
-        Kind(**_k(2, 1001, **_open("dockerd", "/usr/bin/dockerd", "/var/lib/docker/containers/5f2b6c1e9a0d/hostconfig.json", "docker", write=True)), actor=False, record_types=("SYSCALL", "CWD", "PATH", "PATH", "PROCTITLE")),
-        Kind(**_k(3, 1001, **_open("sshd", "/usr/sbin/sshd", "/etc/passwd", "identity", write=False)), actor=False, record_types=("SYSCALL", "CWD", "PATH", "PROCTITLE")),
-        Kind(**_k(0.005, 1001, **_open("vi", "/usr/bin/vim.basic", "/etc/docker/daemon.json", "docker", write=True)), record_types=("SYSCALL", "CWD", "PATH", "PATH", "PROCTITLE")),
-        Kind(**_k(6, 4001, activity_id=1, activity_name="Open", audit_type="SYSCALL", audit_syscall="connect", audit_key="docker_socket", app_name="SYSCALL", process_name="docker", process_file_path="/usr/bin/docker", process_cmd_line="docker ps", dst_endpoint_path="/var/run/docker.sock"), user="alice", record_types=("SYSCALL", "SOCKADDR", "PROCTITLE")),
-        Kind(**_k(4, 4001, activity_id=1, activity_name="Open", audit_type="SYSCALL", audit_syscall="connect", audit_key="docker_socket", app_name="SYSCALL", process_name="containerd", process_file_path="/usr/bin/containerd", dst_endpoint_path="/run/containerd/containerd.sock"), actor=False, record_types=("SYSCALL", "SOCKADDR")),
-        Kind(**_k(0.01, 4001, activity_id=1, activity_name="Open", audit_type="SYSCALL", audit_syscall="connect", audit_key="docker_socket", app_name="SYSCALL", process_name="curl", process_file_path="/usr/bin/curl", process_cmd_line="curl --unix-socket /var/run/docker.sock http://localhost/containers/json", dst_endpoint_path="/var/run/docker.sock"), record_types=("SYSCALL", "SOCKADDR", "PROCTITLE")),
-        Kind(**_k(10, 3002, activity_id=1, activity_name="Logon", audit_type="USER_LOGIN", app_name="USER_LOGIN", process_file_path="/usr/sbin/sshd", logon_type="network"), login=True, record_types=("USER_LOGIN",)),
-        Kind(**_k(10, 3002, activity_id=1, activity_name="Logon", audit_type="USER_AUTH", app_name="USER_AUTH", process_file_path="/usr/sbin/sshd", logon_type="network"), login=True, record_types=("USER_AUTH",)),
-        Kind(**_k(10, 3003, activity_id=1, activity_name="Assign Privileges", audit_type="USER_CMD", app_name="USER_CMD", process_file_path="/usr/bin/sudo", logon_type="elevate"), record_types=("USER_CMD",)),
-        Kind(**_k(0.01, 3001, activity_id=6, activity_name="Attach Policy", audit_type="GRP_MGMT", app_name="GRP_MGMT", process_file_path="/usr/sbin/usermod", group_name="docker", user_name="bob"), record_types=("GRP_MGMT",)),
-        Kind(**_k(0.002, 5002, activity_id=3, activity_name="Update", audit_type="CONFIG_CHANGE", app_name="CONFIG_CHANGE", message="op=remove_rule key=docker list=4 res=1"), record_types=("CONFIG_CHANGE",)),
-        Kind(**_k(0.002, 6002, activity_id=2, activity_name="Stop", audit_type="SERVICE_STOP", app_name="SERVICE_STOP", message="unit=auditd"), actor=False, record_types=("SERVICE_STOP",)),
-        Kind(**_k(3, 6002, activity_id=1, activity_name="Start", audit_type="SERVICE_START", app_name="SERVICE_START", message="unit=docker"), actor=False, record_types=("SERVICE_START",)),
+        Kind(
+            **_k(
+                30,
+                1007,
+                audit_key="exec",
+                **_exec(
+                    "runc",
+                    "/usr/bin/runc",
+                    "runc",
+                    "--root",
+                    "/var/run/docker/runtime-runc/moby",
+                    "state",
+                    "5f2b6c1e9a0d",
+                ),
+            ),
+            actor=False,
+            record_types=EXEC_RECORDS,
+        ),
+        Kind(
+            **_k(
+                12,
+                1007,
+                audit_key="exec",
+                **_exec("bash", "/usr/bin/bash", "bash", "-c", "echo hello", cwd="/home/deploy"),
+            ),
+            record_types=EXEC_RECORDS,
+        ),
+        Kind(
+            **_k(
+                5,
+                1007,
+                audit_key="docker_client",
+                **_exec("docker", "/usr/bin/docker", "docker", "ps", cwd="/home/alice"),
+            ),
+            user="alice",
+            record_types=EXEC_RECORDS,
+        ),
+        Kind(
+            **_k(
+                1,
+                1007,
+                audit_key="docker_client",
+                **_exec(
+                    "docker",
+                    "/usr/bin/docker",
+                    "docker",
+                    "run",
+                    "-d",
+                    "-v",
+                    "/srv/www:/usr/share/nginx/html:ro",
+                    "nginx",
+                    cwd="/home/alice",
+                ),
+            ),
+            user="alice",
+            record_types=EXEC_RECORDS,
+        ),
+        Kind(
+            **_k(
+                0.01,
+                1007,
+                audit_key="docker_client",
+                **_exec(
+                    "docker",
+                    "/usr/bin/docker",
+                    "docker",
+                    "run",
+                    "--privileged",
+                    "-v",
+                    "/:/host",
+                    "alpine",
+                    "chroot",
+                    "/host",
+                    "sh",
+                ),
+            ),
+            record_types=EXEC_RECORDS,
+        ),
+        Kind(
+            **_k(
+                0.01,
+                1007,
+                audit_key="exec",
+                **_exec("auditctl", "/usr/sbin/auditctl", "auditctl", "-D"),
+            ),
+            record_types=EXEC_RECORDS,
+        ),
+        Kind(
+            **_k(
+                8,
+                1001,
+                **_open(
+                    "dockerd",
+                    "/usr/bin/dockerd",
+                    "/var/lib/docker/containers/5f2b6c1e9a0d/config.v2.json",
+                    "docker",
+                    write=False,
+                ),
+            ),
+            actor=False,
+            record_types=("SYSCALL", "CWD", "PATH", "PROCTITLE"),
+        ),
+        Kind(
+            **_k(
+                2,
+                1001,
+                **_open(
+                    "dockerd",
+                    "/usr/bin/dockerd",
+                    "/var/lib/docker/containers/5f2b6c1e9a0d/hostconfig.json",
+                    "docker",
+                    write=True,
+                ),
+            ),
+            actor=False,
+            record_types=("SYSCALL", "CWD", "PATH", "PATH", "PROCTITLE"),
+        ),
+        Kind(
+            **_k(
+                3, 1001, **_open("sshd", "/usr/sbin/sshd", "/etc/passwd", "identity", write=False)
+            ),
+            actor=False,
+            record_types=("SYSCALL", "CWD", "PATH", "PROCTITLE"),
+        ),
+        Kind(
+            **_k(
+                0.005,
+                1001,
+                **_open(
+                    "vi", "/usr/bin/vim.basic", "/etc/docker/daemon.json", "docker", write=True
+                ),
+            ),
+            record_types=("SYSCALL", "CWD", "PATH", "PATH", "PROCTITLE"),
+        ),
+        Kind(
+            **_k(
+                6,
+                4001,
+                activity_id=1,
+                activity_name="Open",
+                audit_type="SYSCALL",
+                audit_syscall="connect",
+                audit_key="docker_socket",
+                app_name="SYSCALL",
+                process_name="docker",
+                process_file_path="/usr/bin/docker",
+                process_cmd_line="docker ps",
+                dst_endpoint_path="/var/run/docker.sock",
+            ),
+            user="alice",
+            record_types=("SYSCALL", "SOCKADDR", "PROCTITLE"),
+        ),
+        Kind(
+            **_k(
+                4,
+                4001,
+                activity_id=1,
+                activity_name="Open",
+                audit_type="SYSCALL",
+                audit_syscall="connect",
+                audit_key="docker_socket",
+                app_name="SYSCALL",
+                process_name="containerd",
+                process_file_path="/usr/bin/containerd",
+                dst_endpoint_path="/run/containerd/containerd.sock",
+            ),
+            actor=False,
+            record_types=("SYSCALL", "SOCKADDR"),
+        ),
+        Kind(
+            **_k(
+                0.01,
+                4001,
+                activity_id=1,
+                activity_name="Open",
+                audit_type="SYSCALL",
+                audit_syscall="connect",
+                audit_key="docker_socket",
+                app_name="SYSCALL",
+                process_name="curl",
+                process_file_path="/usr/bin/curl",
+                process_cmd_line="curl --unix-socket /var/run/docker.sock http://localhost/containers/json",
+                dst_endpoint_path="/var/run/docker.sock",
+            ),
+            record_types=("SYSCALL", "SOCKADDR", "PROCTITLE"),
+        ),
+        Kind(
+            **_k(
+                10,
+                3002,
+                activity_id=1,
+                activity_name="Logon",
+                audit_type="USER_LOGIN",
+                app_name="USER_LOGIN",
+                process_file_path="/usr/sbin/sshd",
+                logon_type="network",
+            ),
+            login=True,
+            record_types=("USER_LOGIN",),
+        ),
+        Kind(
+            **_k(
+                10,
+                3002,
+                activity_id=1,
+                activity_name="Logon",
+                audit_type="USER_AUTH",
+                app_name="USER_AUTH",
+                process_file_path="/usr/sbin/sshd",
+                logon_type="network",
+            ),
+            login=True,
+            record_types=("USER_AUTH",),
+        ),
+        Kind(
+            **_k(
+                10,
+                3003,
+                activity_id=1,
+                activity_name="Assign Privileges",
+                audit_type="USER_CMD",
+                app_name="USER_CMD",
+                process_file_path="/usr/bin/sudo",
+                logon_type="elevate",
+            ),
+            record_types=("USER_CMD",),
+        ),
+        Kind(
+            **_k(
+                0.01,
+                3001,
+                activity_id=6,
+                activity_name="Attach Policy",
+                audit_type="GRP_MGMT",
+                app_name="GRP_MGMT",
+                process_file_path="/usr/sbin/usermod",
+                group_name="docker",
+                user_name="bob",
+            ),
+            record_types=("GRP_MGMT",),
+        ),
+        Kind(
+            **_k(
+                0.002,
+                5002,
+                activity_id=3,
+                activity_name="Update",
+                audit_type="CONFIG_CHANGE",
+                app_name="CONFIG_CHANGE",
+                message="op=remove_rule key=docker list=4 res=1",
+            ),
+            record_types=("CONFIG_CHANGE",),
+        ),
+        Kind(
+            **_k(
+                0.002,
+                6002,
+                activity_id=2,
+                activity_name="Stop",
+                audit_type="SERVICE_STOP",
+                app_name="SERVICE_STOP",
+                message="unit=auditd",
+            ),
+            actor=False,
+            record_types=("SERVICE_STOP",),
+        ),
+        Kind(
+            **_k(
+                3,
+                6002,
+                activity_id=1,
+                activity_name="Start",
+                audit_type="SERVICE_START",
+                app_name="SERVICE_START",
+                message="unit=docker",
+            ),
+            actor=False,
+            record_types=("SERVICE_START",),
+        ),
     ],
     "syslog": [
-        Kind(**_k(40, 3002, activity_id=1, activity_name="Logon", app_name="sshd", auth_protocol="password", status_id=2, status_detail="Failed password", logon_type="network"), login=True),
-        Kind(**_k(15, 3002, activity_id=1, activity_name="Logon", app_name="sshd", auth_protocol="publickey", logon_type="network"), login=True),
-        Kind(**_k(20, 3003, activity_id=1, activity_name="Assign Privileges", app_name="sudo", user_name="root", logon_type="elevate", process_cmd_line="/usr/bin/systemctl restart docker")),
-        Kind(**_k(20, 3002, activity_id=1, activity_name="Logon", app_name="CRON", user_name="root", logon_type="batch", status_id=1), actor=False),
-        Kind(**_k(0.01, 3001, activity_id=6, activity_name="Attach Policy", app_name="usermod", group_name="docker", user_name="bob"), actor=False),
+        Kind(
+            **_k(
+                40,
+                3002,
+                activity_id=1,
+                activity_name="Logon",
+                app_name="sshd",
+                auth_protocol="password",
+                status_id=2,
+                status_detail="Failed password",
+                logon_type="network",
+            ),
+            login=True,
+        ),
+        Kind(
+            **_k(
+                15,
+                3002,
+                activity_id=1,
+                activity_name="Logon",
+                app_name="sshd",
+                auth_protocol="publickey",
+                logon_type="network",
+            ),
+            login=True,
+        ),
+        Kind(
+            **_k(
+                20,
+                3003,
+                activity_id=1,
+                activity_name="Assign Privileges",
+                app_name="sudo",
+                user_name="root",
+                logon_type="elevate",
+                process_cmd_line="/usr/bin/systemctl restart docker",
+            )
+        ),
+        Kind(
+            **_k(
+                20,
+                3002,
+                activity_id=1,
+                activity_name="Logon",
+                app_name="CRON",
+                user_name="root",
+                logon_type="batch",
+                status_id=1,
+            ),
+            actor=False,
+        ),
+        Kind(
+            **_k(
+                0.01,
+                3001,
+                activity_id=6,
+                activity_name="Attach Policy",
+                app_name="usermod",
+                group_name="docker",
+                user_name="bob",
+            ),
+            actor=False,
+        ),
         Kind(**_k(5, 0, app_name="dockerd", message="ignoring event"), actor=False),
     ],
     "journald": [
-        Kind(**_k(30, 3002, activity_id=1, activity_name="Logon", app_name="sshd", auth_protocol="password", status_id=2, status_detail="Failed password", logon_type="network"), login=True),
-        Kind(**_k(20, 3002, activity_id=1, activity_name="Logon", app_name="sshd", auth_protocol="publickey", logon_type="network"), login=True),
-        Kind(**_k(20, 3003, activity_id=1, activity_name="Assign Privileges", app_name="sudo", user_name="root", logon_type="elevate")),
-        Kind(**_k(30, 6002, app_name="systemd", message="Started session-1.scope - Session 1 of User deploy."), actor=False),
+        Kind(
+            **_k(
+                30,
+                3002,
+                activity_id=1,
+                activity_name="Logon",
+                app_name="sshd",
+                auth_protocol="password",
+                status_id=2,
+                status_detail="Failed password",
+                logon_type="network",
+            ),
+            login=True,
+        ),
+        Kind(
+            **_k(
+                20,
+                3002,
+                activity_id=1,
+                activity_name="Logon",
+                app_name="sshd",
+                auth_protocol="publickey",
+                logon_type="network",
+            ),
+            login=True,
+        ),
+        Kind(
+            **_k(
+                20,
+                3003,
+                activity_id=1,
+                activity_name="Assign Privileges",
+                app_name="sudo",
+                user_name="root",
+                logon_type="elevate",
+            )
+        ),
+        Kind(
+            **_k(
+                30,
+                6002,
+                app_name="systemd",
+                message="Started session-1.scope - Session 1 of User deploy.",
+            ),
+            actor=False,
+        ),
     ],
     "dockerd": [
-        Kind(**_k(50, 6002, app_name="dockerd", message="ignoring event", severity="info"), actor=False),
-        Kind(**_k(30, 6003, activity_id=2, activity_name="Read", app_name="dockerd", api_operation="GET /containers/json", severity="debug"), actor=False),
-        Kind(**_k(5, 6003, activity_id=1, activity_name="Create", app_name="dockerd", api_operation="POST /containers/create", container_image_name="nginx", container_privileged=False, container_mounts=["/srv/www"], severity="debug"), actor=False),
-        Kind(**_k(0.02, 6003, activity_id=1, activity_name="Create", app_name="dockerd", api_operation="POST /containers/create", container_image_name="alpine", container_privileged=True, container_mounts=["/"], severity="debug"), actor=False),
+        Kind(
+            **_k(50, 6002, app_name="dockerd", message="ignoring event", severity="info"),
+            actor=False,
+        ),
+        Kind(
+            **_k(
+                30,
+                6003,
+                activity_id=2,
+                activity_name="Read",
+                app_name="dockerd",
+                api_operation="GET /containers/json",
+                severity="debug",
+            ),
+            actor=False,
+        ),
+        Kind(
+            **_k(
+                5,
+                6003,
+                activity_id=1,
+                activity_name="Create",
+                app_name="dockerd",
+                api_operation="POST /containers/create",
+                container_image_name="nginx",
+                container_privileged=False,
+                container_mounts=["/srv/www"],
+                severity="debug",
+            ),
+            actor=False,
+        ),
+        Kind(
+            **_k(
+                0.02,
+                6003,
+                activity_id=1,
+                activity_name="Create",
+                app_name="dockerd",
+                api_operation="POST /containers/create",
+                container_image_name="alpine",
+                container_privileged=True,
+                container_mounts=["/"],
+                severity="debug",
+            ),
+            actor=False,
+        ),
     ],
 }
-HOSTS = [f"web-{i}" for i in range(1, N_HOSTS // 2 + 1)] + [f"db-{i}" for i in range(1, N_HOSTS // 2 + 1)]
+HOSTS = [f"web-{i}" for i in range(1, N_HOSTS // 2 + 1)] + [
+    f"db-{i}" for i in range(1, N_HOSTS // 2 + 1)
+]
 SOURCE_FILE = {
     "auditd": "/var/log/remote/{}/audit/audit.log",
     "syslog": "/var/log/remote/{}/auth.log",
@@ -152,7 +562,7 @@ SOURCE_FILE = {
 }
 
 
-def _hex_ids(rng: np.random.Generator, n: int, nbytes: int = 12) -> pa.Array:
+def _hex_ids(rng: np.random.Generator, n: int, nbytes: int = 12) -> pa.Array[Any]:
     """`n` random lowercase hex strings of 2*nbytes characters, built as one buffer."""
     data = rng.integers(0, 256, n * nbytes, dtype=np.uint8).tobytes().hex().encode()
     width = 2 * nbytes
@@ -160,22 +570,23 @@ def _hex_ids(rng: np.random.Generator, n: int, nbytes: int = 12) -> pa.Array:
     return pa.StringArray.from_buffers(n, pa.py_buffer(offsets.tobytes()), pa.py_buffer(data))
 
 
-def _take(values: Sequence[Any], idx: np.ndarray, type_: pa.DataType) -> pa.Array:
+def _take(values: Sequence[Any], idx: np.ndarray, type_: pa.DataType) -> pa.Array[Any]:
     """`values[idx]` as an Arrow array of `type_` (a pool of few values, many rows)."""
     return pa.array(values, type=type_).take(pa.array(idx))
 
 
-def _where(mask: np.ndarray, values: np.ndarray, type_: pa.DataType) -> pa.Array:
+def _where(mask: np.ndarray, values: np.ndarray, type_: pa.DataType) -> pa.Array[Any]:
     """`values` where `mask`, NULL elsewhere."""
     return pa.array(values, type=type_, mask=~mask)
 
 
-def _audit_ids(t: np.ndarray, serial: np.ndarray) -> pa.Array:
+def _audit_ids(t: np.ndarray, serial: np.ndarray) -> pa.Array[Any]:
     """`seconds.millis:serial` strings, built with Arrow's string kernels."""
     secs = pa.array(t // 1_000_000).cast(pa.string())
     millis = pc.utf8_lpad(pa.array(t // 1000 % 1000).cast(pa.string()), 3, "0")
     tail = pc.binary_join_element_wise(millis, pa.array(serial).cast(pa.string()), ":")
-    return pc.binary_join_element_wise(secs, tail, ".")
+    ids: pa.Array[Any] = pc.binary_join_element_wise(secs, tail, ".")
+    return ids
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,13 +610,16 @@ def _events(rng: np.random.Generator, source: str, day: date, n: int) -> Chunk:
     order = np.lexsort((t, host))
     kind, host, t = kind[order], host[order], t[order]
 
-    cols: dict[str, pa.Array] = {
+    cols: dict[str, pa.Array[Any]] = {
         "event_uid": _hex_ids(rng, n),
         "time": pa.array(t, type=TIME),
-        "event_date": pa.array(np.full(n, (day - date(1970, 1, 1)).days, dtype=np.int32), pa.date32()),
+        "event_date": pa.array(
+            np.full(n, (day - date(1970, 1, 1)).days, dtype=np.int32), pa.date32()
+        ),
         "source_type": _take([source], np.zeros(n, np.int64), pa.string()),
         "device_hostname": _take(HOSTS, host, pa.string()),
         "source_file": _take([SOURCE_FILE[source].format(h) for h in HOSTS], host, pa.string()),
+        "source_file_id": _take([f"{source}-{h}-{day}" for h in HOSTS], host, pa.string()),
     }
     for name in sorted({c for k in kinds for c in k.values}):
         cols[name] = _take([k.values.get(name) for k in kinds], kind, EVENTS.field(name).type)
@@ -253,7 +667,7 @@ def _events(rng: np.random.Generator, source: str, day: date, n: int) -> Chunk:
     return Chunk(pa.RecordBatch.from_arrays(arrays, schema=EVENTS), kind, uid, serial)
 
 
-def _fill(cols: dict[str, pa.Array], name: str, mask: np.ndarray, values: np.ndarray) -> None:
+def _fill(cols: dict[str, pa.Array[Any]], name: str, mask: np.ndarray, values: np.ndarray) -> None:
     """Set column `name` to `values` where `mask` holds and the kind left it NULL."""
     type_ = EVENTS.field(name).type
     current = cols.get(name, pa.nulls(len(mask), type_))
@@ -272,15 +686,33 @@ def _record_templates(kinds: list[Kind]) -> tuple[list[dict[str, Any]], np.ndarr
             rec: dict[str, Any] = {"type": rtype, "record_index": i}
             if rtype == "SYSCALL":
                 write = v.get("activity_id") == 3 and v["audit_syscall"] == "openat"
-                rec.update(SYSCALL=v["audit_syscall"], syscall=SYSCALL_NR[v["audit_syscall"]], arch="c000003e", success="yes", key=v.get("audit_key"), comm=v.get("process_name"), exe=v.get("process_file_path"), a2="241" if write else "80000")
+                rec.update(
+                    syscall_name=v["audit_syscall"],
+                    syscall=SYSCALL_NR[v["audit_syscall"]],
+                    arch="c000003e",
+                    arch_name="x86_64",
+                    success="yes",
+                    key=v.get("audit_key"),
+                    comm=v.get("process_name"),
+                    exe=v.get("process_file_path"),
+                    a2="241" if write else "80000",
+                )
             elif rtype == "PATH":
                 item = sum(1 for r in k.record_types[:i] if r == "PATH")
                 target = v.get("file_path") or v.get("process_file_path")
                 parent = target.rsplit("/", 1)[0] if target else None
                 if v.get("audit_syscall") == "execve":
-                    rec.update(item=item, name=target if item == 0 else "/lib64/ld-linux-x86-64.so.2", nametype="NORMAL")
+                    rec.update(
+                        item=item,
+                        name=target if item == 0 else "/lib64/ld-linux-x86-64.so.2",
+                        nametype="NORMAL",
+                    )
                 elif k.record_types.count("PATH") == 2:
-                    rec.update(item=item, name=parent if item == 0 else target, nametype="PARENT" if item == 0 else "CREATE")
+                    rec.update(
+                        item=item,
+                        name=parent if item == 0 else target,
+                        nametype="PARENT" if item == 0 else "CREATE",
+                    )
                 else:
                     rec.update(item=item, name=target, nametype="NORMAL")
             elif rtype == "SOCKADDR":
@@ -292,7 +724,13 @@ def _record_templates(kinds: list[Kind]) -> tuple[list[dict[str, Any]], np.ndarr
             elif rtype == "PROCTITLE":
                 rec.update(proctitle=v.get("process_cmd_line"))
             else:
-                rec.update(op=v.get("message"), exe=v.get("process_file_path"), res="success", grp=v.get("group_name"), acct=v.get("user_name"))
+                rec.update(
+                    op=v.get("message"),
+                    exe=v.get("process_file_path"),
+                    res="success",
+                    grp=v.get("group_name"),
+                    acct=v.get("user_name"),
+                )
             templates.append(rec)
     return templates, np.array(starts)
 
@@ -306,26 +744,36 @@ def _records(rng: np.random.Generator, chunk: Chunk) -> pa.RecordBatch:
     within = np.arange(len(event)) - np.repeat(np.cumsum(counts) - counts, counts)
     template = starts[chunk.kind[event]] + within
     events = chunk.batch
-    ev = pa.array(event)
-    cols: dict[str, pa.Array] = {}
-    for name in ("event_uid", "time", "event_date", "device_hostname", "audit_event_id", "source_file"):
-        cols[name] = events.column(name).take(ev)
+    cols: dict[str, pa.Array[Any]] = {}
+    for name in (
+        "event_uid",
+        "time",
+        "event_date",
+        "device_hostname",
+        "audit_event_id",
+        "source_file",
+    ):
+        cols[name] = events.column(name).take(event)
     for name in sorted({c for t in templates for c in t}):
-        cols[name] = _take([t.get(name) for t in templates], template, AUDITD_RECORDS.field(name).type)
+        cols[name] = _take(
+            [t.get(name) for t in templates], template, AUDITD_RECORDS.field(name).type
+        )
     user_space = pc.invert(pc.is_in(cols["type"], pa.array(list(KERNEL_RECORDS))))
     for name, source in (("acct", "user_name"), ("addr", "src_endpoint_ip")):
-        from_event = pc.if_else(user_space, events.column(source).take(ev), None)
+        from_event = pc.if_else(user_space, events.column(source).take(event), None)
         cols[name] = pc.coalesce(cols[name], from_event) if name in cols else from_event
     uid = chunk.uid[event]
     for name in ("auid", "uid", "euid"):
         cols[name] = pa.array(uid)
     cols["serial"] = pa.array(chunk.serial[event])
-    cols["pid"] = events.column("process_pid").take(ev)
+    cols["pid"] = events.column("process_pid").take(event)
     n = len(event)
     length = rng.integers(60, 500, n)
     cols["source_offset"] = pa.array(np.cumsum(length) - length)
     cols["source_length"] = pa.array(length)
-    arrays = [cols[f.name].cast(f.type) if f.name in cols else pa.nulls(n, f.type) for f in AUDITD_RECORDS]
+    arrays = [
+        cols[f.name].cast(f.type) if f.name in cols else pa.nulls(n, f.type) for f in AUDITD_RECORDS
+    ]
     return pa.RecordBatch.from_arrays(arrays, schema=AUDITD_RECORDS)
 
 
@@ -344,7 +792,9 @@ def generate_lake(root: Path, n_events: int, seed: int = 7) -> dict[str, int]:
                 todo -= n
                 chunk = _events(rng, source, day, n)
                 added["events"].append(
-                    lake.stage_part("events", [chunk.batch], f"source_type={source}/event_date={day}")
+                    lake.stage_part(
+                        "events", [chunk.batch], f"source_type={source}/event_date={day}"
+                    )
                 )
                 counts["events"] += n
                 if source == "auditd":

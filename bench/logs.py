@@ -60,14 +60,54 @@ def _proctitle(argv: tuple[str | bytes, ...]) -> str:
 # (comm, exe, argv, cwd, key): commands seen on a container host.
 COMMANDS: tuple[tuple[str, str, tuple[str | bytes, ...], str, str], ...] = (
     ("docker", "/usr/bin/docker", ("docker", "ps", "-a"), "/home/alice", "docker_client"),
-    ("docker", "/usr/bin/docker", ("docker", "run", "-d", "-v", "/srv/www:/usr/share/nginx/html:ro", "nginx"), "/home/alice", "docker_client"),
-    ("runc", "/usr/bin/runc", ("runc", "--root", "/var/run/docker/runtime-runc/moby", "--log", "/run/containerd/io.containerd.runtime.v2.task/moby/5f2b6c1e/log.json", "--log-format", "json", "state", "5f2b6c1e9a0d"), "/run/containerd/io.containerd.runtime.v2.task/moby/5f2b6c1e", "exec"),
+    (
+        "docker",
+        "/usr/bin/docker",
+        ("docker", "run", "-d", "-v", "/srv/www:/usr/share/nginx/html:ro", "nginx"),
+        "/home/alice",
+        "docker_client",
+    ),
+    (
+        "runc",
+        "/usr/bin/runc",
+        (
+            "runc",
+            "--root",
+            "/var/run/docker/runtime-runc/moby",
+            "--log",
+            "/run/containerd/io.containerd.runtime.v2.task/moby/5f2b6c1e/log.json",
+            "--log-format",
+            "json",
+            "state",
+            "5f2b6c1e9a0d",
+        ),
+        "/run/containerd/io.containerd.runtime.v2.task/moby/5f2b6c1e",
+        "exec",
+    ),
     ("ls", "/usr/bin/ls", ("ls", "--color=auto", "-la", "/var/log"), "/root", "exec"),
-    ("bash", "/usr/bin/bash", ("bash", "-c", "echo hello world > /tmp/out.txt"), "/home/deploy", "exec"),
-    ("python3", "/usr/bin/python3.11", ("python3", "/opt/app/my script.py", "--verbose"), "/opt/app", "exec"),
+    (
+        "bash",
+        "/usr/bin/bash",
+        ("bash", "-c", "echo hello world > /tmp/out.txt"),
+        "/home/deploy",
+        "exec",
+    ),
+    (
+        "python3",
+        "/usr/bin/python3.11",
+        ("python3", "/opt/app/my script.py", "--verbose"),
+        "/opt/app",
+        "exec",
+    ),
     ("curl", "/usr/bin/curl", ("curl", "-s", "http://10.0.0.7:8080/health"), "/", "exec"),
     ("systemctl", "/usr/bin/systemctl", ("systemctl", "is-active", "docker"), "/", "exec"),
-    ("grep", "/usr/bin/grep", ("grep", "-r", "--", "pattern with spaces", "/etc"), "/home/alice", "exec"),
+    (
+        "grep",
+        "/usr/bin/grep",
+        ("grep", "-r", "--", "pattern with spaces", "/etc"),
+        "/home/alice",
+        "exec",
+    ),
     ("cat", "/usr/bin/cat", ("cat", b"/tmp/r\xe9sum\xe9.txt"), "/tmp", "exec"),
 )
 # (path, key, openat's flags register a2, is write): files watched by the CIS Docker Benchmark rules.
@@ -173,8 +213,20 @@ class _AuditdWriter:
         comm, exe = ("vi", "/usr/bin/vim.basic") if write else ("cat", "/usr/bin/cat")
         parent = path.rsplit("/", 1)[0] or "/"
         return [
-            self._syscall(257, "openat", 2, comm, exe, key, user, user, ses,
-                          success=not denied, exit_code=-13 if denied else 3, flags=flags),
+            self._syscall(
+                257,
+                "openat",
+                2,
+                comm,
+                exe,
+                key,
+                user,
+                user,
+                ses,
+                success=not denied,
+                exit_code=-13 if denied else 3,
+                flags=flags,
+            ),
             f"{self._header('CWD')}cwd={_audit_str('/home/' + user[0])}",
             self._path(0, parent, "PARENT", "040755"),
             self._path(1, path, "CREATE" if write else "NORMAL", "0100644"),
@@ -202,8 +254,9 @@ class _AuditdWriter:
             f"{self._header('PROCTITLE')}proctitle={_proctitle(argv)}",
         ]
 
-    def _user_record(self, kind: str, body: str, uid: int, auid_user: tuple[str, int] | None,
-                     ses: int) -> str:
+    def _user_record(
+        self, kind: str, body: str, uid: int, auid_user: tuple[str, int] | None, ses: int
+    ) -> str:
         auid = auid_user[1] if auid_user else UNSET
         line = (
             f"{self._header(kind)}pid={self.rng.randrange(300, 60000)} uid={uid} auid={auid} "
@@ -222,9 +275,14 @@ class _AuditdWriter:
             ip = rng.choice(TRUSTED_IPS if rng.random() < 0.8 else ATTACKER_IPS)
             ok = ip in TRUSTED_IPS
             kind, op = rng.choice(
-                (("USER_AUTH", "PAM:authentication"), ("USER_ACCT", "PAM:accounting"),
-                 ("CRED_ACQ", "PAM:setcred"), ("USER_START", "PAM:session_open"),
-                 ("USER_END", "PAM:session_close"), ("CRED_DISP", "PAM:setcred"))
+                (
+                    ("USER_AUTH", "PAM:authentication"),
+                    ("USER_ACCT", "PAM:accounting"),
+                    ("CRED_ACQ", "PAM:setcred"),
+                    ("USER_START", "PAM:session_open"),
+                    ("USER_END", "PAM:session_close"),
+                    ("CRED_DISP", "PAM:setcred"),
+                )
             )
             body = (
                 f'op={op} grantors=pam_unix acct="{user[0]}" exe="/usr/sbin/sshd" '
@@ -239,7 +297,9 @@ class _AuditdWriter:
             )
             return [self._user_record("USER_LOGIN", body, 0, user, ses)]
         if r < 0.75:  # sudo: cmd is hex when it holds a space
-            cmd = rng.choice(("systemctl restart docker", "ls", "usermod -aG docker bob", "cat /etc/shadow"))
+            cmd = rng.choice(
+                ("systemctl restart docker", "ls", "usermod -aG docker bob", "cat /etc/shadow")
+            )
             body = (
                 f'cwd="/home/{user[0]}" cmd={_audit_str(cmd)} exe="/usr/bin/sudo" '
                 f"terminal=pts/{rng.randrange(9)} res=success"
@@ -248,7 +308,7 @@ class _AuditdWriter:
         if r < 0.93:  # cron sessions
             kind = rng.choice(("USER_ACCT", "CRED_ACQ", "USER_START", "CRED_DISP", "USER_END"))
             body = (
-                f'op=PAM:{"session_open" if kind == "USER_START" else "accounting"} '
+                f"op=PAM:{'session_open' if kind == 'USER_START' else 'accounting'} "
                 'grantors=pam_permit,pam_unix acct="root" exe="/usr/sbin/cron" '
                 "hostname=? addr=? terminal=cron res=success"
             )
@@ -316,9 +376,9 @@ def _usec(t: float) -> int:
 
 def _journald(rng: random.Random) -> Iterator[list[str]]:
     """Yield `journalctl -o json` entries (one line each) from one host's journal."""
-    boot = "%032x" % rng.getrandbits(128)
-    machine = "%032x" % rng.getrandbits(128)
-    seqnum_id = "%032x" % rng.getrandbits(128)
+    boot = f"{rng.getrandbits(128):032x}"
+    machine = f"{rng.getrandbits(128):032x}"
+    seqnum_id = f"{rng.getrandbits(128):032x}"
     audit = _AuditdWriter(rng, enriched=False, node=None)
     t = float(EPOCH_START)
     seq = 1
@@ -343,58 +403,104 @@ def _journald(rng: random.Random) -> Iterator[list[str]]:
             head, _, body = record.partition("): ")
             kind = head.split(" ", 1)[0].removeprefix("type=")
             base.update(
-                _TRANSPORT="audit", SYSLOG_FACILITY="4", SYSLOG_IDENTIFIER="audit",
-                _AUDIT_TYPE_NAME=kind, _AUDIT_ID=str(audit.serial), _AUDIT_TYPE="1300",
-                _SOURCE_REALTIME_TIMESTAMP=str(_usec(t)), MESSAGE=f"{kind} {body}",
+                _TRANSPORT="audit",
+                SYSLOG_FACILITY="4",
+                SYSLOG_IDENTIFIER="audit",
+                _AUDIT_TYPE_NAME=kind,
+                _AUDIT_ID=str(audit.serial),
+                _AUDIT_TYPE="1300",
+                _SOURCE_REALTIME_TIMESTAMP=str(_usec(t)),
+                MESSAGE=f"{kind} {body}",
             )
         elif r < 0.55:
             user = rng.choice(("deploy", "alice", "bob", "admin", "test"))
             ip = rng.choice(TRUSTED_IPS + ATTACKER_IPS)
-            message = rng.choice((
-                f"Accepted publickey for {user} from {ip} port {rng.randrange(1024, 65535)} ssh2: ED25519 SHA256:Xk2bO1rZ6vQm3tUu8yHnJc0fLpA4sWdE5gR7hK9iMqo",
-                f"Failed password for invalid user {user} from {ip} port {rng.randrange(1024, 65535)} ssh2",
-                f"pam_unix(sshd:session): session opened for user {user}(uid=1001) by (uid=0)",
-                f"Received disconnect from {ip} port {rng.randrange(1024, 65535)}:11: disconnected by user",
-            ))
+            message = rng.choice(
+                (
+                    f"Accepted publickey for {user} from {ip} port {rng.randrange(1024, 65535)} ssh2: ED25519 SHA256:Xk2bO1rZ6vQm3tUu8yHnJc0fLpA4sWdE5gR7hK9iMqo",
+                    f"Failed password for invalid user {user} from {ip} port {rng.randrange(1024, 65535)} ssh2",
+                    f"pam_unix(sshd:session): session opened for user {user}(uid=1001) by (uid=0)",
+                    f"Received disconnect from {ip} port {rng.randrange(1024, 65535)}:11: disconnected by user",
+                )
+            )
             base.update(
-                PRIORITY="6", SYSLOG_FACILITY="4", SYSLOG_IDENTIFIER="sshd", SYSLOG_PID=pid,
-                _PID=pid, _UID="0", _GID="0", _COMM="sshd", _EXE="/usr/sbin/sshd",
-                _CMDLINE=f"sshd: {user} [priv]", _CAP_EFFECTIVE="1ffffffffff",
-                _SYSTEMD_UNIT="ssh.service", _SYSTEMD_SLICE="system.slice",
-                _SYSTEMD_CGROUP="/system.slice/ssh.service", _TRANSPORT="syslog",
-                SYSLOG_TIMESTAMP="Nov 26 00:00:00 ", MESSAGE=message,
+                PRIORITY="6",
+                SYSLOG_FACILITY="4",
+                SYSLOG_IDENTIFIER="sshd",
+                SYSLOG_PID=pid,
+                _PID=pid,
+                _UID="0",
+                _GID="0",
+                _COMM="sshd",
+                _EXE="/usr/sbin/sshd",
+                _CMDLINE=f"sshd: {user} [priv]",
+                _CAP_EFFECTIVE="1ffffffffff",
+                _SYSTEMD_UNIT="ssh.service",
+                _SYSTEMD_SLICE="system.slice",
+                _SYSTEMD_CGROUP="/system.slice/ssh.service",
+                _TRANSPORT="syslog",
+                SYSLOG_TIMESTAMP="Nov 26 00:00:00 ",
+                MESSAGE=message,
                 _SOURCE_REALTIME_TIMESTAMP=str(_usec(t)),
             )
         elif r < 0.80:
             level = rng.choice(("info", "info", "warning", "debug"))
             base.update(
-                PRIORITY="6", SYSLOG_FACILITY="3", SYSLOG_IDENTIFIER="dockerd", _PID="812",
-                _UID="0", _GID="0", _COMM="dockerd", _EXE="/usr/bin/dockerd",
+                PRIORITY="6",
+                SYSLOG_FACILITY="3",
+                SYSLOG_IDENTIFIER="dockerd",
+                _PID="812",
+                _UID="0",
+                _GID="0",
+                _COMM="dockerd",
+                _EXE="/usr/bin/dockerd",
                 _CMDLINE="/usr/bin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock",
-                _SYSTEMD_UNIT="docker.service", _SYSTEMD_SLICE="system.slice",
-                _SYSTEMD_CGROUP="/system.slice/docker.service", _TRANSPORT="stdout",
-                _STREAM_ID="%032x" % rng.getrandbits(128),
+                _SYSTEMD_UNIT="docker.service",
+                _SYSTEMD_SLICE="system.slice",
+                _SYSTEMD_CGROUP="/system.slice/docker.service",
+                _TRANSPORT="stdout",
+                _STREAM_ID=f"{rng.getrandbits(128):032x}",
                 MESSAGE=f'time="{_iso(t)}" level={level} msg="{rng.choice(DOCKERD_MESSAGES)}"',
             )
         elif r < 0.92:
             user = rng.choice(("alice", "deploy", "bob"))
             base.update(
-                PRIORITY="5", SYSLOG_FACILITY="10", SYSLOG_IDENTIFIER="sudo", SYSLOG_PID=pid,
-                _PID=pid, _UID="1000", _GID="1000", _COMM="sudo", _EXE="/usr/bin/sudo",
-                _CMDLINE="sudo systemctl restart docker", _TRANSPORT="syslog",
+                PRIORITY="5",
+                SYSLOG_FACILITY="10",
+                SYSLOG_IDENTIFIER="sudo",
+                SYSLOG_PID=pid,
+                _PID=pid,
+                _UID="1000",
+                _GID="1000",
+                _COMM="sudo",
+                _EXE="/usr/bin/sudo",
+                _CMDLINE="sudo systemctl restart docker",
+                _TRANSPORT="syslog",
                 MESSAGE=f"{user} : TTY=pts/0 ; PWD=/home/{user} ; USER=root ; COMMAND=/usr/bin/systemctl restart docker",
             )
         elif r < 0.999:
             base.update(
-                PRIORITY="6", SYSLOG_FACILITY="9", SYSLOG_IDENTIFIER="CRON", SYSLOG_PID=pid,
-                _PID=pid, _UID="0", _GID="0", _COMM="cron", _EXE="/usr/sbin/cron",
-                _CMDLINE="/usr/sbin/CRON -f -P", _TRANSPORT="syslog",
-                _SYSTEMD_UNIT="cron.service", MESSAGE="(root) CMD (command -v debian-sa1 > /dev/null && debian-sa1 1 1)",
+                PRIORITY="6",
+                SYSLOG_FACILITY="9",
+                SYSLOG_IDENTIFIER="CRON",
+                SYSLOG_PID=pid,
+                _PID=pid,
+                _UID="0",
+                _GID="0",
+                _COMM="cron",
+                _EXE="/usr/sbin/cron",
+                _CMDLINE="/usr/sbin/CRON -f -P",
+                _TRANSPORT="syslog",
+                _SYSTEMD_UNIT="cron.service",
+                MESSAGE="(root) CMD (command -v debian-sa1 > /dev/null && debian-sa1 1 1)",
             )
         else:  # binary MESSAGE (an array of byte values) and a field over the size limit
             base.update(
-                PRIORITY="3", SYSLOG_IDENTIFIER="app", _TRANSPORT="stdout",
-                MESSAGE=list(b"binary \x1b[31mred\x1b[0m \xff\xfe"), _CMDLINE=None,
+                PRIORITY="3",
+                SYSLOG_IDENTIFIER="app",
+                _TRANSPORT="stdout",
+                MESSAGE=list(b"binary \x1b[31mred\x1b[0m \xff\xfe"),
+                _CMDLINE=None,
             )
         yield [json.dumps(base, separators=(",", ":"))]
 
@@ -413,7 +519,7 @@ DOCKERD_MESSAGES = (
     "Loading containers: done.",
     "Processing signal 'terminated'",
 )
-_CONTAINER_IDS = tuple("%064x" % random.Random(i).getrandbits(256) for i in range(40))
+_CONTAINER_IDS = tuple(f"{random.Random(i).getrandbits(256):064x}" for i in range(40))
 
 
 def _dockerd(rng: random.Random) -> Iterator[list[str]]:
@@ -430,8 +536,14 @@ def _dockerd(rng: random.Random) -> Iterator[list[str]]:
                 'namespace=moby topic=/tasks/delete type="*events.TaskDelete"'
             ]
         elif r < 0.55:
-            method, path = rng.choice((("GET", "/v1.43/containers/json"), ("GET", f"/v1.43/containers/{cid[:12]}/json"),
-                                       ("POST", f"/v1.43/containers/{cid[:12]}/start"), ("GET", "/_ping")))
+            method, path = rng.choice(
+                (
+                    ("GET", "/v1.43/containers/json"),
+                    ("GET", f"/v1.43/containers/{cid[:12]}/json"),
+                    ("POST", f"/v1.43/containers/{cid[:12]}/start"),
+                    ("GET", "/_ping"),
+                )
+            )
             yield [f'time="{ts}" level=debug msg="Calling {method} {path}"']
         elif r < 0.62:
             privileged = rng.random() < 0.05

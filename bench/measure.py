@@ -129,7 +129,9 @@ class Measurement:
         return {"seconds": self.seconds, "peak_rss": self.peak_rss, "runs": list(self.runs)}
 
 
-def repeat(times: int, once: Callable[[], Run], reported: Callable[[Run], float] | None = None) -> Measurement:
+def repeat(
+    times: int, once: Callable[[], Run], reported: Callable[[Run], float] | None = None
+) -> Measurement:
     """Run `once` `times` times; report the median seconds and the median peak RSS.
 
     `reported` picks the seconds to report from a run (default: the wall time), e.g. a

@@ -6,8 +6,8 @@ memory while the time compares like with like.
 
 - `limit FILE DELIM`: DuckDB reads FILE as whole lines (one VARCHAR column), 1 thread,
   as PERFORMANCE.md measured the limit.
-- `detect LAKE DETECTION_ID`: run one detection's SQL over the lake, as `auditlake detect`
-  does, and count its rows; `seconds` is the query, `setup_seconds` the views and policy.
+- `detect LAKE`: run every detection over the lake in one process, as `auditlake detect`
+  does; time and peak memory of the setup (views, policy tables) and of each query.
 """
 
 from __future__ import annotations
@@ -49,17 +49,19 @@ def limit(path: str, delim: str) -> dict[str, Any]:
     return {"seconds": seconds, "lines": row[0], "bytes": row[1]}
 
 
-def detect(lake: str, detection_id: str) -> dict[str, Any]:
-    """Run one detection over `lake`; return its time and how many rows it found."""
-    from bench.detections import run_one
+def detect(lake: str) -> dict[str, Any]:
+    """Run every detection over `lake`; the total time is the setup plus every query."""
+    from bench.detections import run_all
 
-    setup, seconds, rows = run_one(lake, detection_id)
-    return {"seconds": seconds, "setup_seconds": setup, "rows": rows}
+    result = run_all(lake)
+    steps = [result["setup"], *result["detections"].values()]
+    result["seconds"] = sum(step["seconds"] for step in steps)
+    return result
 
 
 def main(argv: list[str]) -> None:
     kind, *args = argv
-    result = limit(args[0], args[1]) if kind == "limit" else detect(args[0], args[1])
+    result = limit(args[0], args[1]) if kind == "limit" else detect(args[0])
     print(json.dumps(result))
 
 

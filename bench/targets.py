@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 
 MIB = 1024 * 1024
@@ -21,7 +22,7 @@ class Target:
         """PASS, FAIL, STRETCH (the stretch goal is met too) or n/a (nothing measured)."""
         if value is None:
             return "n/a"
-        better = (lambda a, b: a >= b) if self.higher_is_better else (lambda a, b: a <= b)
+        better = operator.ge if self.higher_is_better else operator.le
         if self.stretch is not None and better(value, self.stretch):
             return "STRETCH"
         return "PASS" if better(value, self.bound) else "FAIL"

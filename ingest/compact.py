@@ -15,9 +15,9 @@ from pathlib import PurePosixPath
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-
 from auditlake.ingest.pipeline import clean_leftovers, locked
-from auditlake.ingest.writer import ROW_GROUP, SORT
+from auditlake.ingest.writer import ROW_GROUP, sort_order
+
 from auditlake.lake import TABLES, Lake
 from auditlake.schema import SCHEMAS
 
@@ -46,7 +46,7 @@ def compact(lake_root: str | os.PathLike[str], target_bytes: int = TARGET_BYTES)
                     pq.read_table(lake.root / rel, schema=SCHEMAS[table], partitioning=None)
                     for rel in group
                 )
-                order = [(c, "ascending") for c in SORT.get(table, ())]
+                order = sort_order(table)
                 if order:
                     data = data.sort_by(order)
                 batches = data.combine_chunks().to_batches(ROW_GROUP)
@@ -55,7 +55,7 @@ def compact(lake_root: str | os.PathLike[str], target_bytes: int = TARGET_BYTES)
         before = sum(len(v) for v in removed.values())
         if before:
             lake.publish(dict(added), dict(removed))
-            for table, rels in removed.items():
+            for rels in removed.values():
                 for rel in rels:
                     (lake.root / rel).unlink(missing_ok=True)
     return CompactReport(before, sum(len(v) for v in added.values()))

@@ -7,10 +7,13 @@ dies leaves only unlisted files behind, which the next run deletes.
 
 from __future__ import annotations
 
+import ctypes
+import dataclasses
 import fcntl
 import multiprocessing
 import os
 import queue
+import signal
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -18,16 +21,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from auditlake.errors import LakeLockedError
 from auditlake.ingest import checkpoints
 from auditlake.ingest.checkpoints import FileState
 from auditlake.ingest.discover import Skipped, compile_template, discover
-from auditlake.ingest.plan import Plan, plan_files
-from auditlake.ingest.readers import Limits
+from auditlake.ingest.plan import Plan, find_content_host, plan_files
+from auditlake.ingest.readers import Limits, next_line_start
 from auditlake.ingest.worker import Counts, WorkerResult, read_plans
+
+from auditlake.errors import LakeLockedError
 from auditlake.lake import TABLES, Lake
+from auditlake.parsers import registry
 
 ProgressFn = Callable[[int, int], None]  # (bytes done, bytes planned)
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+AUTO_JOB_BYTES = 32 << 20
+RANGE_BYTES = 32 << 20  # a file is split into ranges of at least this size
 
 
 @dataclass(slots=True)
@@ -39,7 +47,7 @@ class IngestOptions:
     host: str | None = None
     host_from: str | None = None
     format: str | None = None
-    jobs: int = 0  # 0: one per CPU
+    jobs: int = 0  # 0: one per CPU, fewer for small inputs
     limits: Limits = field(default_factory=Limits)
     strict: bool = False
 
@@ -101,12 +109,14 @@ def clean_leftovers(lake: Lake) -> list[Path]:
     return removed
 
 
-def plan_run(options: IngestOptions, lake: Lake) -> IngestReport:
-    """Discover and plan without reading (the `--dry-run` answer)."""
+def plan_run(options: IngestOptions, lake: Lake, content_hosts: bool = False) -> IngestReport:
+    """Discover and plan without reading; `content_hosts` previews each file's host."""
     template = compile_template(options.host_from) if options.host_from else None
     found, skipped = discover(options.roots, options.host, template)
     states = checkpoints.load(lake.read_manifest())[0] if lake.exists() else {}
     plans = plan_files(found, states, options.limits, options.format)
+    for plan in plans if content_hosts else ():
+        plan.content_host = find_content_host(plan)
     return IngestReport(plans, skipped)
 
 
@@ -152,7 +162,9 @@ def _renamed(prior: FileState, plan: Plan) -> FileState:
     path = plan.path.as_posix()
     paths = prior.paths if path in prior.paths else [*prior.paths, path]
     final = prior.final or plan.final
-    return FileState(**{**prior.to_json(), "path": path, "stat": plan.stat, "final": final, "paths": paths})
+    return FileState(
+        **{**prior.to_json(), "path": path, "stat": plan.stat, "final": final, "paths": paths}
+    )
 
 
 def _read_all(
@@ -160,8 +172,13 @@ def _read_all(
 ) -> list[WorkerResult]:
     if not plans:
         return []
-    total = sum(p.stat[2] - p.start for p in plans)
-    jobs = min(options.jobs or os.cpu_count() or 1, len(plans))
+    total = sum(_todo_bytes(p) for p in plans)
+    # a worker costs about a second to start: by default, one per AUTO_JOB_BYTES of input
+    auto = min(os.cpu_count() or 1, 1 + total // AUTO_JOB_BYTES)
+    jobs = options.jobs or auto
+    if jobs > 1:
+        plans = [r for plan in plans for r in split_ranges(plan, jobs, options.limits)]
+    jobs = min(jobs, len(plans))
     root = str(options.lake)
     if jobs <= 1:
         done = [0]
@@ -175,23 +192,55 @@ def _read_all(
     return _read_parallel(root, options, plans, jobs, total, progress)
 
 
+def split_ranges(plan: Plan, jobs: int, limits: Limits) -> list[Plan]:
+    """Cut a large, closed, plain file into newline-aligned ranges, if its parser allows.
+
+    Each range is parsed by its own parser instance; rows keep their file offsets, so
+    ids and provenance are those of a whole-file read. Only the last range carries the
+    file's new state, and all ranges are published together.
+    """
+    size = plan.stat[2]
+    if not plan.final or plan.compression or size - plan.start < 2 * RANGE_BYTES:
+        return [plan]
+    if not getattr(registry.get(plan.format or ""), "splittable", False):
+        return [plan]
+    n = min(jobs * 2, (size - plan.start) // RANGE_BYTES)
+    step = (size - plan.start) // n
+    cuts = [plan.start]
+    for k in range(1, n):
+        cut = next_line_start(plan.path, plan.start + k * step, 2 * limits.max_line)
+        if cut is not None and cuts[-1] < cut < size:
+            cuts.append(cut)
+    ends: list[int | None] = [*cuts[1:], None]
+    return [dataclasses.replace(plan, start=a, end=b) for a, b in zip(cuts, ends, strict=True)]
+
+
+def _todo_bytes(plan: Plan) -> int:
+    return (plan.stat[2] if plan.end is None else plan.end) - plan.start
+
+
 def _bins(plans: list[Plan], n: int) -> list[list[Plan]]:
     """Split plans into `n` lists of about equal bytes (largest first, to the lightest)."""
     bins: list[list[Plan]] = [[] for _ in range(n)]
     weights = [0] * n
-    for plan in sorted(plans, key=lambda p: p.stat[2] - p.start, reverse=True):
+    for plan in sorted(plans, key=_todo_bytes, reverse=True):
         i = weights.index(min(weights))
         bins[i].append(plan)
-        weights[i] += plan.stat[2] - plan.start
+        weights[i] += _todo_bytes(plan)
     return [b for b in bins if b]
 
 
 _progress_queue: multiprocessing.Queue[int] | None = None
 
 
-def _init_worker(q: multiprocessing.Queue[int]) -> None:
+def _init_worker(q: multiprocessing.Queue[int], parent: int) -> None:
+    """Die with the parent: a killed ingest must not leave workers writing parts."""
     global _progress_queue
     _progress_queue = q
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
 
 
 def _report(n: int) -> None:
@@ -211,11 +260,13 @@ def _read_parallel(
     total: int,
     progress: ProgressFn | None,
 ) -> list[WorkerResult]:
-    # forkserver: workers do not inherit the parent's threads or its lock descriptor
-    ctx = multiprocessing.get_context("forkserver")
+    # spawn: workers are direct children (so PR_SET_PDEATHSIG applies) and inherit
+    # neither the parent's threads nor its lock descriptor
+    ctx = multiprocessing.get_context("spawn")
     q: multiprocessing.Queue[int] = ctx.Queue()
     done = 0
-    with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=(q,)) as pool:
+    init = (q, os.getpid())
+    with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=init) as pool:
         futures: list[Future[WorkerResult]] = [
             pool.submit(_work, root, chunk, options.limits, options.strict)
             for chunk in _bins(plans, jobs)

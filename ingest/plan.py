@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from auditlake.errors import InputError
 from auditlake.ingest.checkpoints import FileState, Gap
 from auditlake.ingest.discover import Found
 from auditlake.ingest.identity import HEAD, Index, check_tail, digest
 from auditlake.ingest.readers import Limits, compression_of, read_head
 from auditlake.parsers import registry
+from auditlake.parsers.base import SourceContext
+
+from auditlake.errors import InputError
 
 SNIFF_BYTES = 64 * 1024
 IDLE_SECONDS = 10.0  # a file not written for this long is closed (final)
@@ -38,6 +40,7 @@ class Plan:
     format: str | None = None
     file_id: str = ""
     start: int = 0
+    end: int | None = None  # a range of the file ending at this line boundary; None: to EOF
     final: bool = False
     head: bytes = b""
     year: int | None = None
@@ -45,6 +48,7 @@ class Plan:
     note: str = ""
     prior: FileState | None = None
     gaps: list[Gap] = field(default_factory=list)
+    content_host: str | None = None  # what the first lines name (only for --dry-run)
 
 
 def plan_files(
@@ -74,7 +78,9 @@ def _last_paths(plan: Plan, index: Index) -> set[str]:
     return {s.path for s in index.candidates(plan.head[:HEAD])}
 
 
-def _first_look(found: Found, by_stat: dict[tuple[int, ...], FileState], limits: Limits, now: float) -> Plan:
+def _first_look(
+    found: Found, by_stat: dict[tuple[int, ...], FileState], limits: Limits, now: float
+) -> Plan:
     st = os.stat(found.path)
     stat = [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns]
     plan = Plan(found.path, found.host, found.host_source, stat)
@@ -84,7 +90,12 @@ def _first_look(found: Found, by_stat: dict[tuple[int, ...], FileState], limits:
     prior = by_stat.get(tuple(stat))
     if prior is not None and prior.final:
         plan.action, plan.note = "unchanged", "unchanged since the last run"
-        plan.file_id, plan.start, plan.format, plan.prior = prior.file_id, prior.offset, prior.format, prior
+        plan.file_id, plan.start, plan.format, plan.prior = (
+            prior.file_id,
+            prior.offset,
+            prior.format,
+            prior,
+        )
         return plan
     plan.compression = compression_of(found.path)
     plan.final = bool(
@@ -164,3 +175,19 @@ def _whole_lines(head: bytes) -> bytes:
     """Cut a head at its last newline (sniffers get whole lines), unless it has none."""
     cut = head.rfind(b"\n") + 1
     return head[:cut] if cut else head
+
+
+def find_content_host(plan: Plan) -> str | None:
+    """Return the host the file's first lines name (`node=`, HOSTNAME, `_HOSTNAME`)."""
+    if plan.format is None or not plan.head:
+        return None
+    ctx = SourceContext(source_file=plan.path.as_posix(), file_id=plan.file_id, year=plan.year)
+    parser = registry.get(plan.format)(ctx)
+    try:
+        parser.feed(_whole_lines(plan.head), 0)
+        parser.finish(True)
+        out = parser.drain()
+    except Exception:  # a preview only: the real read reports parser failures
+        return None
+    hosts = (r.get("device_hostname") for r in [*out.events, *out.auditd_records])
+    return next((h for h in hosts if h), None)

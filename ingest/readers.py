@@ -17,12 +17,12 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import zstandard
+from auditlake.parsers.journald.journal_file import export_from_journal_file
 
 from auditlake.errors import InputError
-from auditlake.parsers.journald.journal_file import export_from_journal_file
 from auditlake.schema import REJECT_RAW_CAP
 
 MAGIC = {
@@ -42,7 +42,7 @@ class Limits:
 
     max_line: int = MiB
     max_ratio: int = 200  # real logs compress 5-30x; bombs of zeros ~1000x
-    ratio_floor: int = 64 * MiB  # ratio is judged only after this much output
+    ratio_floor: int = 16 * MiB  # ratio is judged only after this much output
     max_size: int = 64 * 1024 * MiB  # decompressed bytes per file
 
 
@@ -75,11 +75,6 @@ class _Counting:
         data = self.f.read(n)
         self.count += len(data)
         return data
-
-    def readinto(self, b: bytearray | memoryview) -> int:
-        n = self.f.readinto(b)
-        self.count += n
-        return n
 
     def readable(self) -> bool:
         return True
@@ -118,20 +113,21 @@ class ByteStream:
         self.limits = limits
         self.compression = compression_of(path)
         self._raw = _Counting(open(path, "rb"))  # noqa: SIM115 - closed in close()
-        self._inner: BinaryIO | zstandard.ZstdDecompressionReader
+        self._inner: Any  # every decompressor here reads like a binary file
+        raw: Any = self._raw  # duck-typed file: the stubs want a real IO
         match self.compression:
             case "gzip":
-                self._inner = gzip.GzipFile(fileobj=self._raw, mode="rb")  # type: ignore[arg-type]
+                self._inner = gzip.GzipFile(fileobj=raw, mode="rb")
             case "bz2":
-                self._inner = bz2.BZ2File(self._raw)  # type: ignore[arg-type]
+                self._inner = bz2.BZ2File(raw)
             case "xz":
-                self._inner = lzma.LZMAFile(self._raw)  # type: ignore[arg-type]
+                self._inner = lzma.LZMAFile(raw)  # noqa: SIM115
             case "zstd":
-                self._inner = zstandard.ZstdDecompressor().stream_reader(self._raw)
+                self._inner = zstandard.ZstdDecompressor().stream_reader(raw)
             case "journal":
-                self._inner = _Chunks(export_from_journal_file(path))  # type: ignore[assignment]
+                self._inner = _Chunks(export_from_journal_file(path))
             case _:
-                self._inner = self._raw  # type: ignore[assignment]
+                self._inner = self._raw
         self._read1 = self.compression in ("gzip", "bz2", "xz", "zstd")
         self.pos = 0  # decompressed bytes returned so far
 
@@ -139,7 +135,7 @@ class ByteStream:
         """Return up to `n` bytes (b"" at the end); raise StreamStopped on corrupt input."""
         try:
             # read1: one decompression step, so bytes before a corrupt spot are returned
-            data = self._inner.read1(n) if self._read1 else self._inner.read(n)
+            data: bytes = self._inner.read1(n) if self._read1 else self._inner.read(n)
         except EOFError as exc:
             raise StreamStopped(f"{self.compression} stream is truncated ({exc})") from None
         except InputError as exc:
@@ -202,6 +198,18 @@ def open_stream(path: Path, limits: Limits) -> ByteStream:
     return ByteStream(path, limits)
 
 
+def next_line_start(path: Path, pos: int, limit: int) -> int | None:
+    """Return the offset of the first line starting at or after `pos` of a plain file.
+
+    None when no newline is found within `limit` bytes (a line too long to cut at).
+    """
+    with open(path, "rb") as f:
+        f.seek(pos - 1)
+        data = f.read(limit)
+    nl = data.find(b"\n")
+    return None if nl < 0 else pos + nl
+
+
 def read_head(path: Path, n: int, limits: Limits) -> bytes:
     """Return the first `n` decompressed bytes (fewer if the file is shorter or corrupt)."""
     chunks: list[bytes] = []
@@ -244,8 +252,10 @@ class Stopped:
 Item = Block | LongLine | Stopped
 
 
-def blocks(stream: ByteStream, start: int, final: bool) -> Iterator[Item]:
+def blocks(stream: ByteStream, start: int, final: bool, end: int | None = None) -> Iterator[Item]:
     """Yield blocks of whole lines from `start`; a partial last line only when `final`.
+
+    `end`, if given, is a line boundary where reading stops (a range of the file).
 
     Reads at most `max_line` bytes at a time, so only the first line of the buffer can
     be over the limit; such a line is yielded as a LongLine and skipped while it is
@@ -261,12 +271,17 @@ def blocks(stream: ByteStream, start: int, final: bool) -> Iterator[Item]:
     offset = start  # file offset of buf[0]
     buf = b""
     long: _Long | None = None
-    while True:
+    while end is None or stream.pos < end:
         try:
-            data = stream.read(size)
+            data = stream.read(size if end is None else min(size, end - stream.pos))
         except StreamStopped as exc:
-            yield from _tail(buf, offset, long, True)
-            yield Stopped(long.end if long else offset + len(buf), exc.reason)
+            # the partial line at the cut is not parsed: when the file turns out to be
+            # an unfinished copy, the next run reads the line whole from its start
+            partial = long.length if long else len(buf)
+            reason = exc.reason
+            if partial:
+                reason += f"; a partial last line of {partial} bytes was not read"
+            yield Stopped(long.offset if long else offset, reason)
             return
         if not data:
             break

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from auditlake.ingest.pipeline import IngestReport
+
 from auditlake.render import escape_terminal
 
 
@@ -60,7 +61,10 @@ def dry_run_lines(report: IngestReport) -> list[str]:
     """Return one line per file: what would be read, its format and its host."""
     out = []
     for p in report.plans:
-        host = f"{p.host or '-'} (from {p.host_source}; content wins)"
+        if p.content_host:
+            host = f"{p.content_host} (from content)"
+        else:
+            host = f"{p.host or '-'} (from {p.host_source})"
         fmt = p.format or "-"
         if p.action == "read":
             what = f"read {human_bytes(max(p.stat[2] - p.start, 0))} {p.note}"

@@ -14,8 +14,9 @@ import os
 from dataclasses import dataclass
 
 from auditlake.ingest import checkpoints
-from auditlake.lake import Lake
 from auditlake.queries.connection import connect
+
+from auditlake.lake import Lake
 
 _SPANS = """
 WITH spans AS (
@@ -76,9 +77,7 @@ class FileCheck:
 
     @property
     def ok(self) -> bool:
-        return (
-            self.holes == 0 and self.duplicates == 0 and self.covered_end == self.offset
-        )
+        return self.holes == 0 and self.duplicates == 0 and self.covered_end == self.offset
 
     @property
     def problem(self) -> str:
@@ -133,4 +132,3 @@ def as_table(checks: list[FileCheck]) -> tuple[list[str], list[tuple[object, ...
         (c.path, c.file_id[:12], c.offset, c.covered_end, c.gaps, c.problem) for c in checks
     ]
     return columns, rows
-

@@ -7,19 +7,19 @@ parts and the new file states; only the parent publishes.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from auditlake.errors import AuditlakeError, ParseError
 from auditlake.ingest.checkpoints import FileState, Gap
 from auditlake.ingest.identity import HEAD, TAIL, digest
 from auditlake.ingest.plan import Plan
 from auditlake.ingest.readers import Block, Limits, LongLine, Stopped, blocks, open_stream
 from auditlake.ingest.writer import PartWriter
-from auditlake.lake import Lake
 from auditlake.parsers import registry
 from auditlake.parsers.base import ParseOutput, Row, SourceContext
+
+from auditlake.errors import AuditlakeError, ParseError
+from auditlake.lake import Lake
 
 Progress = Callable[[int], None]  # called with bytes read since the last call
 
@@ -61,10 +61,10 @@ def read_plans(
     """Read every plan; stage the rows; return the new states (nothing is published)."""
     writer = PartWriter(Lake(lake_root))
     result = WorkerResult(writer.staged)
-    parent = os.getppid()
     for plan in plans:
-        state, gaps, counts = _read_one(plan, writer, limits, strict, progress, parent)
-        result.states.append(state)
+        state, gaps, counts = _read_one(plan, writer, limits, strict, progress)
+        if plan.end is None:  # only the last range of a split file carries its state
+            result.states.append(state)
         result.gaps.extend(gaps)
         result.counts.add(counts)
     writer.flush()
@@ -77,23 +77,20 @@ def _read_one(
     limits: Limits,
     strict: bool,
     progress: Progress | None,
-    parent: int,
 ) -> tuple[FileState, list[Gap], Counts]:
     assert plan.format is not None
     cls = registry.get(plan.format)
     source = plan.path.as_posix()
     ctx = SourceContext(source_file=source, file_id=plan.file_id, host=plan.host, year=plan.year)
     parser = cls(ctx)
-    counts = Counts(files=1)
+    counts = Counts(files=int(plan.end is None))
     gaps: list[Gap] = []
     long_rejects: list[Row] = []
     window, window_end = b"", 0  # the last bytes fed, for the tail hash of the new offset
     fed_end: int | None = None  # end of the bytes fed to the parser
     items_end = plan.start  # end of the bytes read (fed or rejected as over-long)
     with open_stream(plan.path, limits) as stream:
-        for item in blocks(stream, plan.start, plan.final):
-            if os.getppid() != parent:
-                raise SystemExit("ingest parent died; worker stops")
+        for item in blocks(stream, plan.start, plan.final, plan.end):
             if isinstance(item, Block):
                 counts.lines += item.data.count(b"\n")
                 _feed(parser, item, source)
@@ -161,9 +158,7 @@ def _long_reject(source: str, item: LongLine, limits: Limits, source_type: str) 
     }
 
 
-def _advance(
-    plan: Plan, offset: int, window: bytes, window_end: int, limits: Limits
-) -> FileState:
+def _advance(plan: Plan, offset: int, window: bytes, window_end: int, limits: Limits) -> FileState:
     """Return the file's state after the read: committed offset, head and tail hashes."""
     head = plan.head[:HEAD]
     tail = _tail_before(plan, offset, window, window_end, limits)
@@ -187,9 +182,7 @@ def _advance(
     )
 
 
-def _tail_before(
-    plan: Plan, offset: int, window: bytes, window_end: int, limits: Limits
-) -> bytes:
+def _tail_before(plan: Plan, offset: int, window: bytes, window_end: int, limits: Limits) -> bytes:
     """Return up to TAIL bytes before `offset`, re-reading them if the window lacks them."""
     want = min(TAIL, offset)
     if not want:

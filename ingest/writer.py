@@ -9,12 +9,13 @@ them all at once.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 import pyarrow as pa
 import pyarrow.compute as pc
+from auditlake.parsers.base import ParseOutput, Row
 
 from auditlake.lake import Lake
-from auditlake.parsers.base import ParseOutput, Row
 from auditlake.schema import SCHEMAS, STR, to_batch
 
 FLUSH_ROWS = 500_000
@@ -84,18 +85,23 @@ class PartWriter:
         self._rows = self._bytes = 0
 
 
+def sort_order(table: str) -> list[tuple[str, Literal["ascending", "descending"]]]:
+    """Return the sort keys of a table's parts (host, then time, then provenance)."""
+    return [(c, "ascending") for c in SORT.get(table, ())]
+
+
 def partitions(table: str, data: pa.Table) -> list[tuple[str, pa.Table]]:
     """Split `data` into (hive subdirectory, rows sorted for readers) pairs."""
     keys = PARTITIONS[table]
-    order = [(c, "ascending") for c in SORT[table]]
+    order = sort_order(table)
     if not keys:
         return [("", data.sort_by(order).combine_chunks())]
     out = []
     for combo in data.select(list(keys)).group_by(list(keys)).aggregate([]).to_pylist():
-        mask = None
-        for key in keys:
-            eq = pc.equal(data[key], pa.scalar(combo[key], data.schema.field(key).type))
-            mask = eq if mask is None else pc.and_(mask, eq)
+        masks = [pc.equal(data[k], pa.scalar(combo[k], data.schema.field(k).type)) for k in keys]
+        mask = masks[0]
+        for more in masks[1:]:
+            mask = pc.and_(mask, more)
         subset = data.filter(mask).sort_by(order).combine_chunks()
         subdir = "/".join(f"{k}={combo[k]}" for k in keys)
         out.append((subdir, subset))

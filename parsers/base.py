@@ -60,6 +60,9 @@ class Parser(ABC):
 
     source_type: ClassVar[str]  # auditd | journald | syslog | dockerd
     name: ClassVar[str]  # the format name `--format` accepts, e.g. "auditd", "journald-json"
+    # True only if every line parses on its own (no state carried from earlier lines):
+    # ingest may then parse newline-aligned ranges of one large file in parallel.
+    splittable: ClassVar[bool] = False
 
     def __init__(self, ctx: SourceContext) -> None:
         self.ctx = ctx

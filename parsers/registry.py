@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import importlib
 
-from auditlake.errors import InputError
 from auditlake.parsers.base import Parser
+
+from auditlake.errors import InputError
 
 # format name -> "module:Class", in sniffing order.
 FORMATS: dict[str, str] = {
@@ -56,6 +57,6 @@ def sniff(head: bytes) -> str | None:
         try:
             if cls.sniff(head):  # type: ignore[attr-defined]
                 return name
-        except Exception:  # noqa: S112 - a broken sniffer must not hide the others
+        except Exception:
             continue
     return None

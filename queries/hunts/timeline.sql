@@ -2,20 +2,8 @@
 -- Parameters (NULL = no filter): $host, $user (actor or target account), $since
 -- (inclusive), $until (exclusive); $with_events false leaves only findings. `what` is
 -- the event's class or the detection id; `summary` the command line, path, message or
--- finding title.
-WITH named_events AS (
-    -- RAW auditd names no actor: the login name behind the auid fills it (as events.sql)
-    SELECT e.* REPLACE (coalesce(e.actor_user_name, n.user_name) AS actor_user_name)
-    FROM events AS e
-    LEFT JOIN audit_user_names AS n
-      ON n.device_hostname = e.device_hostname
-     AND n.auid = e.process_auid
-    WHERE $with_events
-      AND ($host IS NULL OR e.device_hostname = $host)
-      AND ($since IS NULL OR e.time >= $since)
-      AND ($until IS NULL OR e.time < $until)
-),
-picked_events AS (
+-- finding title. The actor of RAW auditd events is named from its auid (named_events).
+WITH picked_events AS (
     SELECT
         time,
         device_hostname,
@@ -28,7 +16,11 @@ picked_events AS (
         coalesce(process_cmd_line, api_operation, file_path, message, audit_type) AS summary,
         event_uid AS uid
     FROM named_events
-    WHERE $user IS NULL OR actor_user_name = $user OR user_name = $user
+    WHERE $with_events
+      AND ($host IS NULL OR device_hostname = $host)
+      AND ($user IS NULL OR actor_user_name = $user OR user_name = $user)
+      AND ($since IS NULL OR time >= $since)
+      AND ($until IS NULL OR time < $until)
 ),
 picked_findings AS (
     SELECT

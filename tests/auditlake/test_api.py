@@ -13,7 +13,7 @@ from auditlake.api import AuditLake, to_utc
 from auditlake.display import LogFrame
 from auditlake.errors import AuditlakeError, LakeError
 from auditlake.lake import Lake
-from auditlake.schema import EVENTS, to_batch
+from auditlake.schema import EVENTS, FINDINGS, to_batch
 
 if TYPE_CHECKING:
     from tests.auditlake.conftest import HandLake
@@ -52,6 +52,7 @@ def test_events_filter_by_kind_as_class_name_uid_or_source(lake: AuditLake) -> N
     assert lake.events(kind=1007)["event_uid"].tolist() == by_name
     assert lake.events(kind="1007")["event_uid"].tolist() == by_name
     assert lake.events(kind="syslog", user="deploy")["event_uid"].tolist() == ["e-accept-2"]
+    assert lake.events(kind="auditd", limit=2)["event_uid"].tolist() == ["e-user-login", "e-bash"]
 
 
 def test_events_filter_by_user_host_and_half_open_time_window(lake: AuditLake) -> None:
@@ -124,6 +125,8 @@ def test_sessions_filter_by_user_and_time(lake: AuditLake) -> None:
     assert lake.sessions(user="deploy")["user_name"].tolist() == ["deploy"]
     assert lake.sessions(since="2026-11-27 03:00")["user_name"].tolist() == ["deploy"]
     assert lake.sessions(until="2026-11-27 03:00")["user_name"].tolist() == ["bob"]
+    assert lake.sessions(user="bob", since="2026-11-27 02:39:59")["user_name"].tolist() == ["bob"]
+    assert lake.sessions(user="bob", since="2026-11-27 02:40:01").empty
 
 
 def test_timeline_interleaves_events_and_findings_in_time_order(lake: AuditLake) -> None:
@@ -297,6 +300,8 @@ def test_hostile_username_and_command_render_as_inert_html(lake: AuditLake) -> N
         assert "<img" not in html and "<script>" not in html and "\x1b" not in html
     assert "echo \\x1b[31mowned\\x1b[0m &lt;script&gt;alert(2)&lt;/script&gt;" in rows._repr_html_()
     assert "\x1b" not in repr(rows)
+    assert "\x1b" not in repr(rows["process_cmd_line"])  # a column renders escaped too
+    assert "\x1b" not in repr(rows.iloc[0])  # and so does a row
 
 
 def test_every_result_object_escapes_log_content(lake: AuditLake) -> None:
@@ -321,10 +326,7 @@ def test_handle_sees_only_published_parts_until_refreshed(
     store = Lake(hand_lake.root)
     before = lake.events().shape[0]
     row = lake.sql("SELECT * FROM events WHERE event_uid = 'e-accept'").to_dict("records")[0]
-    row.update(event_uid="e-new", time=at("06:00:00"))
-    for key in ("event_date",):
-        row[key] = at("06:00:00").date()
-    row = {k: (None if v is None or v != v else v) for k, v in row.items() if k in EVENTS.names}
+    row.update(event_uid="e-new", time=at("06:00:00"), event_date=at("06:00:00").date())
     rel = store.stage_part(
         "events", [to_batch([row], EVENTS)], "source_type=syslog/event_date=2026-11-27"
     )
@@ -333,3 +335,17 @@ def test_handle_sees_only_published_parts_until_refreshed(
     assert lake.events().shape[0] == before  # published after this handle's snapshot
     lake.refresh()
     assert lake.events().shape[0] == before + 1
+
+
+def test_handle_reads_the_manifest_again_when_a_compaction_removed_its_parts(
+    lake: AuditLake, hand_lake: HandLake
+) -> None:
+    store = Lake(hand_lake.root)
+    old = list(store.read_manifest().parts["findings"])
+    rows = lake.sql("SELECT * EXCLUDE (finding_uid) FROM findings").to_dict("records")
+    batch = to_batch([{**rows[0], "finding_uid": "f-compacted"}], FINDINGS)
+    new = store.stage_part("findings", [batch], "detection_date=2026-11-27")
+    store.publish({"findings": [new]}, removed={"findings": old})
+    for rel in old:
+        (hand_lake.root / rel).unlink()
+    assert lake.findings()["finding_uid"].tolist() == ["f-compacted"]

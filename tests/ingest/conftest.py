@@ -1,26 +1,14 @@
-"""Helpers for ingest tests: sequence-numbered logs, the CLI, and the lake's rows.
-
-The engine is tested with `lineparser.LineParser` (one event per line, '!' lines
-rejected), so these tests hold whatever the real parsers do. A sequence-numbered log
-(`seq 000001` ...) lets a test check line by line that nothing was lost or doubled,
-as rsyslog's test suite does.
-"""
+"""Ingest tests run the engine with `lineparser.LineParser` (see seqlog.py)."""
 
 from __future__ import annotations
 
 import os
 import sys
-from collections import Counter
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
-
-from auditlake.cli import cli
-from auditlake.queries.connection import connect
 
 HERE = Path(__file__).parent
-FORMAT = "lineparser:LineParser"
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
@@ -30,47 +18,3 @@ def _parser_importable_in_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     """Worker and child processes find the test parser through PYTHONPATH."""
     path = os.environ.get("PYTHONPATH", "")
     monkeypatch.setenv("PYTHONPATH", f"{HERE}{os.pathsep}{path}" if path else str(HERE))
-
-
-def seq_lines(first: int, last: int) -> bytes:
-    """Return the lines `seq {first:06d}` .. `seq {last:06d}`."""
-    return b"".join(b"seq %06d\n" % i for i in range(first, last + 1))
-
-
-def make_idle(path: Path) -> None:
-    """Set mtime a minute back, so ingest treats the file as closed (final)."""
-    st = path.stat()
-    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - 60_000_000_000))
-
-
-def ingest(lake: Path, *paths: Path, extra: tuple[str, ...] = ()) -> Result:
-    """Run `auditlake ingest` in-process with the test parser and one job."""
-    args = ["ingest", *map(str, paths), "--lake", str(lake), "--format", FORMAT, "--jobs", "1"]
-    return CliRunner().invoke(cli, [*args, *extra])
-
-
-def seq_counts(lake: Path) -> Counter[int]:
-    """Return how many events hold each sequence number."""
-    con = connect(lake)
-    try:
-        rows = con.execute("SELECT message FROM events WHERE message LIKE 'seq %'").fetchall()
-    finally:
-        con.close()
-    return Counter(int(m.split()[1]) for (m,) in rows)
-
-
-def assert_exactly_once(lake: Path, last: int) -> None:
-    """Every sequence number 1..last is in the lake exactly once."""
-    counts = seq_counts(lake)
-    assert sorted(counts) == list(range(1, last + 1))
-    assert set(counts.values()) == {1}
-
-
-def count(lake: Path, sql: str) -> int:
-    con = connect(lake)
-    try:
-        row = con.execute(sql).fetchone()
-    finally:
-        con.close()
-    assert row is not None
-    return int(row[0])

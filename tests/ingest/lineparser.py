@@ -19,6 +19,7 @@ T0 = datetime(2026, 11, 27, 2, 10, tzinfo=UTC)
 class LineParser(Parser):
     source_type: ClassVar[str] = "syslog"
     name: ClassVar[str] = "lines"
+    splittable: ClassVar[bool] = True
 
     def __init__(self, ctx: SourceContext) -> None:
         super().__init__(ctx)

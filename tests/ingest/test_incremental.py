@@ -7,10 +7,12 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
-from conftest import assert_exactly_once, count, ingest, make_idle, seq_counts, seq_lines
+from seqlog import FORMAT, assert_exactly_once, count, ingest, make_idle, seq_counts, seq_lines
 
 from auditlake.cli import cli
+from auditlake.ingest import pipeline
 from auditlake.lake import Lake
 
 
@@ -36,7 +38,9 @@ def test_rerun_over_unchanged_tree_adds_no_rows(tmp_path: Path) -> None:
     assert (second["files"], second["events"], second["rejects"]) == (0, 0, 0)
     assert count(lake, "SELECT count(*) FROM events") == 500
     assert count(lake, "SELECT count(*) FROM rejects") == 1
-    assert json.loads(Lake(lake).manifest_path.read_bytes())["parts"] == json.loads(manifest)["parts"]
+    assert (
+        json.loads(Lake(lake).manifest_path.read_bytes())["parts"] == json.loads(manifest)["parts"]
+    )
     verified(lake)
 
 
@@ -128,7 +132,9 @@ def test_rewrite_in_place_is_read_as_a_new_file_with_a_recorded_gap(tmp_path: Pa
     summary(lake, log)
     counts = seq_counts(lake)
     assert [counts[i] for i in (1, 500, 501, 1000, 5001, 5600)] == [2, 2, 1, 1, 1, 1]
-    con_gaps = count(lake, "SELECT count(*) FROM gaps WHERE reason LIKE 'file truncated or rewritten%'")
+    con_gaps = count(
+        lake, "SELECT count(*) FROM gaps WHERE reason LIKE 'file truncated or rewritten%'"
+    )
     assert con_gaps == 1
     verified(lake)
 
@@ -184,13 +190,48 @@ def test_parallel_workers_read_every_line_once(tmp_path: Path) -> None:
     logs = tmp_path / "logs"
     for host in range(4):
         (logs / f"web-{host}").mkdir(parents=True)
-        (logs / f"web-{host}" / "app.log").write_bytes(seq_lines(host * 1000 + 1, host * 1000 + 1000))
+        (logs / f"web-{host}" / "app.log").write_bytes(
+            seq_lines(host * 1000 + 1, host * 1000 + 1000)
+        )
     lake = tmp_path / "lake"
     result = CliRunner().invoke(
-        cli, ["ingest", str(logs), "--lake", str(lake), "--format", "lineparser:LineParser", "--jobs", "2"]
+        cli,
+        [
+            "ingest",
+            str(logs),
+            "--lake",
+            str(lake),
+            "--format",
+            "lineparser:LineParser",
+            "--jobs",
+            "2",
+        ],
     )
     assert result.exit_code == 0, result.output
     assert_exactly_once(lake, 4000)
     hosts = count(lake, "SELECT count(DISTINCT device_hostname) FROM events")
     assert hosts == 4
     verified(lake)
+
+
+def test_large_file_read_in_ranges_by_two_workers_has_every_line_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipeline, "RANGE_BYTES", 4096)
+    log = tmp_path / "app.log"
+    log.write_bytes(seq_lines(1, 3000) + b"!odd\n" + seq_lines(3001, 4000))
+    make_idle(log)
+    lake = tmp_path / "lake"
+    args = ["ingest", str(log), "--lake", str(lake), "--format", FORMAT, "--jobs", "2"]
+    result = CliRunner().invoke(cli, [*args, "--json-summary"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["files"] == 1
+    assert len(Lake(lake).read_manifest().parts["events"]) == 2  # one per worker
+    assert_exactly_once(lake, 4000)
+    assert count(lake, "SELECT count(*) FROM rejects") == 1
+    verified(lake)
+    with log.open("ab") as f:
+        f.write(seq_lines(4001, 4010))
+    make_idle(log)
+    assert summary(lake, log)["events"] == 10
+    assert_exactly_once(lake, 4010)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -33,7 +34,10 @@ def test_notebook_is_stored_without_outputs(path: Path) -> None:
     nbformat.validate(book)
     for cell in book.cells:
         if cell.cell_type == "code":
-            assert (cell.outputs, cell.execution_count) == ([], None), cell.id
+            assert (cell.outputs, cell.execution_count) == ([], None), (
+                f"{path.name}: cell {cell.id} holds outputs; "
+                "run scripts/clear_notebook_outputs.py notebooks/*.ipynb"
+            )
     assert "image/png" not in path.read_text()
 
 
@@ -100,3 +104,33 @@ def test_notebook_runs_top_to_bottom_on_the_sample_lake(
     assert [o.text for o in outputs if o.output_type == "stream" and o.name == "stderr"] == []
     html = "".join(o.get("data", {}).get("text/html", "") for o in outputs)
     assert "<table" in html
+
+
+@pytest.fixture(scope="session")
+def hostile_lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The API tests' hand-made lake, whose user name and command line are hostile."""
+    spec = importlib.util.spec_from_file_location(
+        "hand_lake", ROOT / "tests" / "auditlake" / "conftest.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses resolve annotations through it
+    spec.loader.exec_module(module)
+    root: Path = module.build_hand_lake(tmp_path_factory.mktemp("hostile")).root
+    return root
+
+
+def test_investigating_a_hostile_user_renders_no_markup_from_the_logs(
+    hostile_lake: Path, python3_kernel: Path, tmp_path: Path
+) -> None:
+    user = "<img src=x onerror=alert(1)>"
+    path = ROOT / "notebooks" / "investigate_user.ipynb"
+    book = run_notebook(path, {"LAKE": str(hostile_lake), "USER": user}, python3_kernel, tmp_path)
+    outputs = [o for c in book.cells if c.cell_type == "code" for o in c.outputs]
+    html = "".join(o.get("data", {}).get("text/html", "") for o in outputs)
+    text = "".join(o.get("data", {}).get("text/plain", "") + o.get("text", "") for o in outputs)
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "<img src=x" not in html
+    assert "<script>" not in html
+    assert "echo \\x1b[31mowned" in html  # the command line's ANSI escapes, shown inert
+    assert "\x1b" not in html + text

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from auditlake.parsers.base import ParseOutput, SourceContext, event_uid
 from auditlake.parsers.syslog import MAX_CONTINUATION_LINES, SyslogParser
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from auditlake.schema import EVENTS, REJECTS, to_batch
+
+Run = Callable[..., tuple[ParseOutput, int]]
 
 REFERENCE = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 
@@ -419,3 +424,30 @@ def test_rfc3164_with_this_year_only_puts_future_dates_in_last_year() -> None:
     line = f"{now.replace(month=month, day=1):%b} 15 12:00:00 h x: y\n".encode()
     (row,) = parse(line, reference_time=None, year=now.year).events
     assert row["time"].year == (now.year if now.month == 12 else now.year - 1)
+
+
+DATA = Path(__file__).parent / "data"
+# Per sample: the reference time (the file's mtime) its RFC3164 dates are read against.
+SAMPLES = {
+    "web2-auth.log": datetime(2026, 11, 27, 6, 0, tzinfo=UTC),
+    "web1-auth.log": datetime(2026, 11, 27, 6, 0, tzinfo=UTC),
+    "new-year-crlf.log": datetime(2027, 1, 1, 0, 1, tzinfo=UTC),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+@pytest.mark.parametrize("block_lines", [None, 1, 3])
+def test_sample_matches_golden_rows_whatever_the_blocks(
+    run_parser: Run,
+    golden: Callable[[Path, ParseOutput], None],
+    check_accounting: Callable[[ParseOutput, bytes, int], None],
+    name: str,
+    block_lines: int | None,
+) -> None:
+    data = (DATA / name).read_bytes()
+    out, resume = run_parser(
+        SyslogParser, data, name=name, block_lines=block_lines, reference_time=SAMPLES[name]
+    )
+    assert resume == len(data)
+    check_accounting(out, data, resume)
+    golden(DATA / name, out)
