@@ -270,6 +270,16 @@ class AuditLake:
 
         return process_tree.build(fetch, host, int(pid), to_utc(at, "at"))
 
+    def evidence(self, finding_uid: str) -> LogFrame:
+        """The events behind a finding, in time order, each explained in one sentence."""
+        table = self._arrow(hunt("evidence"), {"finding_uid": finding_uid})
+        if not table.num_rows and self._finding(finding_uid) is None:
+            raise self._unknown(finding_uid)
+        sentences = [explaining.explain_event(self._named(row)) for row in table.to_pylist()]
+        frame = to_frame(table)
+        frame.insert(1, "explanation", sentences)
+        return frame
+
     # --- one event ----------------------------------------------------------------
 
     def _event(self, event_uid: str) -> dict[str, Any] | None:

@@ -73,11 +73,8 @@ def ingest(paths: tuple[Path, ...], lake: Path, fmt: str | None, max_line: int, 
         list(paths), lake, format=fmt, limits=Limits(max_line=max_line), **kw
     )
     if dry_run:
-        click.echo(
-            "\n".join(
-                summary.dry_run_lines(pipeline.plan_run(options, Lake(lake), content_hosts=True))
-            )
-        )
+        plans = pipeline.plan_run(options, Lake(lake), content_hosts=True)
+        click.echo("\n".join(summary.dry_run_lines(plans)))
         return
     bar = _ProgressBar() if sys.stderr.isatty() and not quiet else None
     report = pipeline.ingest(options, bar)

@@ -47,7 +47,7 @@ def _container(row: dict[str, Any]) -> str:
     if row.get("container_privileged"):
         parts.append("privileged")
     if row.get("container_mounts"):
-        parts.append("mounting " + ", ".join(row["container_mounts"]))
+        parts.append("mounting host " + ", ".join(row["container_mounts"]))
     what = row.get("container_name") or row.get("container_image_name")
     text = f" container {what}" if what else ""
     return text + (f" ({'; '.join(parts)})" if parts else "")

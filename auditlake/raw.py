@@ -12,6 +12,7 @@ those names too.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -127,11 +128,30 @@ def _read_at(span: Span, name: str) -> bytes:
     at_eof = len(data) == before + span.source_length
     if not line.endswith(b"\n") and not at_eof:
         raise _changed(name, span, "the span no longer ends at a line end")
-    if span.record is not None:
-        text = line.decode("utf-8", "backslashreplace")
-        if span.record.rstrip("\n") not in text:
-            raise _changed(name, span, "the line differs from the audit record parsed from it")
+    if span.record is not None and not _holds(line, span.record):
+        raise _changed(name, span, "the line differs from the audit record parsed from it")
     return line
+
+
+def _holds(line: bytes, record: str) -> bool:
+    """Whether `line` carries the audit `record`, directly or wrapped in a journal entry.
+
+    The record's body (after `msg=audit(...): `) is what every transport keeps
+    verbatim; journald's `_TRANSPORT=audit` entries keep it in MESSAGE (JSON-escaped in
+    `journalctl -o json`) after the type name, with the header in other fields.
+    """
+    body = record.rstrip("\n").partition("): ")[2] or record.rstrip("\n")
+    if body in line.decode("utf-8", "backslashreplace"):
+        return True
+    if not line.lstrip().startswith(b"{"):
+        return False
+    try:
+        message = json.loads(line).get("MESSAGE")
+    except (ValueError, AttributeError):
+        return False
+    if isinstance(message, list):  # journald writes binary values as arrays of bytes
+        message = bytes(message).decode("utf-8", "backslashreplace")
+    return isinstance(message, str) and body in message
 
 
 def read_lines(event_uid: str, spans: list[Span]) -> RawLines:

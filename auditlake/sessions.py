@@ -193,10 +193,11 @@ def select(table: pa.Table, user: str | None, since: datetime | None) -> pa.Tabl
     """The sessions of `user` (None: all) still open at or after `since` (None: all)."""
     conditions = []
     if user is not None:
-        conditions.append(pc.equal(table["user_name"], user))
+        conditions.append(pc.equal(table["user_name"], pa.scalar(user)))
     if since is not None:
         ended = table["end_time"]
-        conditions.append(pc.or_kleene(pc.is_null(ended), pc.greater_equal(ended, since)))
+        moment = pa.scalar(since, type=ended.type)
+        conditions.append(pc.or_kleene(pc.is_null(ended), pc.greater_equal(ended, moment)))
     if not conditions:
         return table
     keep = conditions[0]

@@ -79,16 +79,27 @@ def _fallback_host(root: Path, rel: str, path: Path) -> tuple[str | None, str]:
 
 
 def discover(
-    roots: list[Path], host: str | None = None, template: re.Pattern[str] | None = None
+    roots: list[Path],
+    host: str | None = None,
+    template: re.Pattern[str] | None = None,
+    exclude: Path | None = None,
 ) -> tuple[list[Found], list[Skipped]]:
-    """Return the regular files under `roots` (sorted, each once) and what was skipped."""
+    """Return the regular files under `roots` (sorted, each once) and what was skipped.
+
+    Files under `exclude` (the lake itself, when it lies inside a root) are left out.
+    """
     found: list[Found] = []
     skipped: list[Skipped] = []
     seen: set[tuple[int, int]] = set()
-    for root in roots:
+    if exclude is not None and exclude.exists():
+        st = exclude.stat()
+        seen_dirs = {(st.st_dev, st.st_ino)}
+    else:
+        seen_dirs = set()
+    for root in (r.absolute() for r in roots):  # provenance paths are absolute
         if not root.exists() and not root.is_symlink():
             raise InputError("no such file or directory", str(root))
-        for path, rel, why in _walk(root):
+        for path, rel, why in _walk(root, seen_dirs):
             if why:
                 skipped.append(Skipped(path, why))
                 continue
@@ -108,8 +119,11 @@ def discover(
     return found, skipped
 
 
-def _walk(root: Path) -> Iterator[tuple[Path, str, str]]:
-    """Yield (path, rel, skip reason or "") for every file under `root`."""
+def _walk(root: Path, excluded: set[tuple[int, int]]) -> Iterator[tuple[Path, str, str]]:
+    """Yield (path, rel, skip reason or "") for every file under `root`.
+
+    Directories whose (device, inode) is in `excluded` are not entered.
+    """
     if not root.is_dir():
         yield root, root.name, _not_regular(root, Path("/"))
         return
@@ -121,6 +135,8 @@ def _walk(root: Path) -> Iterator[tuple[Path, str, str]]:
             if sub.is_symlink():
                 dirnames.remove(name)
                 yield sub, _rel(sub, root), "symlink to a directory is not followed"
+            elif (sub.stat().st_dev, sub.stat().st_ino) in excluded:
+                dirnames.remove(name)
         dirnames.sort()
         for name in sorted(filenames):
             path = here / name

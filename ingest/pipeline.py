@@ -27,10 +27,10 @@ from auditlake.ingest.discover import Skipped, compile_template, discover
 from auditlake.ingest.plan import Plan, find_content_host, plan_files
 from auditlake.ingest.readers import Limits, next_line_start
 from auditlake.ingest.worker import Counts, WorkerResult, read_plans
+from auditlake.parsers import registry
 
 from auditlake.errors import LakeLockedError
 from auditlake.lake import TABLES, Lake
-from auditlake.parsers import registry
 
 ProgressFn = Callable[[int, int], None]  # (bytes done, bytes planned)
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
@@ -112,7 +112,7 @@ def clean_leftovers(lake: Lake) -> list[Path]:
 def plan_run(options: IngestOptions, lake: Lake, content_hosts: bool = False) -> IngestReport:
     """Discover and plan without reading; `content_hosts` previews each file's host."""
     template = compile_template(options.host_from) if options.host_from else None
-    found, skipped = discover(options.roots, options.host, template)
+    found, skipped = discover(options.roots, options.host, template, exclude=lake.root)
     states = checkpoints.load(lake.read_manifest())[0] if lake.exists() else {}
     plans = plan_files(found, states, options.limits, options.format)
     for plan in plans if content_hosts else ():
@@ -137,6 +137,7 @@ def ingest(options: IngestOptions, progress: ProgressFn | None = None) -> Ingest
             raise
         for result in results:
             report.counts.add(result.counts)
+        report.counts.gaps += sum(len(p.gaps) for p in report.plans)
     report.seconds = time.monotonic() - started
     return report
 

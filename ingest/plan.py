@@ -15,8 +15,8 @@ from pathlib import Path
 
 from auditlake.ingest.checkpoints import FileState, Gap
 from auditlake.ingest.discover import Found
-from auditlake.ingest.identity import HEAD, Index, check_tail, digest
-from auditlake.ingest.readers import Limits, compression_of, read_head
+from auditlake.ingest.identity import HEAD, Index, check_tail
+from auditlake.ingest.readers import Limits, StreamStopped, compression_of, read_head
 from auditlake.parsers import registry
 from auditlake.parsers.base import SourceContext
 
@@ -109,6 +109,9 @@ def _first_look(
     except InputError as exc:
         plan.action, plan.note = "skip", exc.message
         return plan
+    except StreamStopped as exc:
+        plan.action, plan.note = "skip", exc.reason
+        return plan
     if not plan.head:
         plan.action, plan.note = "skip", "no readable bytes"
     return plan
@@ -117,6 +120,7 @@ def _first_look(
 def _identify(plan: Plan, index: Index, claimed: set[str], limits: Limits) -> None:
     head = plan.head[:HEAD]
     rewritten: FileState | None = None
+    copy_of: FileState | None = None
     for state in sorted(index.candidates(head), key=lambda s: s.path != plan.path.as_posix()):
         check = check_tail(plan.path, state, limits)
         if not check.continues:
@@ -124,8 +128,8 @@ def _identify(plan: Plan, index: Index, claimed: set[str], limits: Limits) -> No
                 rewritten = state
             continue
         if state.file_id in claimed:
-            plan.action, plan.note = "skip", f"same content as {state.path} (read once)"
-            return
+            copy_of = copy_of or state
+            continue
         claimed.add(state.file_id)
         plan.file_id, plan.start, plan.prior = state.file_id, state.offset, state
         plan.format = state.format
@@ -135,8 +139,12 @@ def _identify(plan: Plan, index: Index, claimed: set[str], limits: Limits) -> No
         else:
             plan.note = f"from offset {state.offset}{renamed}"
         return
+    if copy_of is not None:  # e.g. audit.log.1 next to its own audit.log.2.gz
+        plan.action, plan.note = "skip", f"same content as {copy_of.path} (read once)"
+        return
+    # Two new files with the same head are both read: identical copies cannot be told
+    # from different files that share their first bytes, and losing one is worse.
     plan.file_id = index.new_id(head)
-    claimed.add(plan.file_id)
     plan.note = "new file"
     if rewritten is not None:
         plan.note = f"rewritten since offset {rewritten.offset} was read: read as a new file"
@@ -150,9 +158,6 @@ def _identify(plan: Plan, index: Index, claimed: set[str], limits: Limits) -> No
                 "the last run and before the truncation were not seen",
             )
         )
-    index.add(
-        FileState(plan.file_id, plan.path.as_posix(), "", plan.host, len(head), digest(head), 0)
-    )
 
 
 def _choose_format(plan: Plan, fmt: str | None) -> None:

@@ -211,7 +211,10 @@ def next_line_start(path: Path, pos: int, limit: int) -> int | None:
 
 
 def read_head(path: Path, n: int, limits: Limits) -> bytes:
-    """Return the first `n` decompressed bytes (fewer if the file is shorter or corrupt)."""
+    """Return the first `n` decompressed bytes (fewer if the file is shorter or corrupt).
+
+    Raises StreamStopped when not even one byte can be read.
+    """
     chunks: list[bytes] = []
     with open_stream(path, limits) as stream:
         try:
@@ -219,7 +222,9 @@ def read_head(path: Path, n: int, limits: Limits) -> bytes:
                 chunks.append(data)
                 n -= len(data)
         except StreamStopped:
-            pass  # a head is what could be read; the stop is reported when the file is read
+            if not chunks:
+                raise
+            # a head is what could be read; the stop is reported when the file is read
     return b"".join(chunks)
 
 

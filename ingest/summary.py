@@ -67,7 +67,9 @@ def dry_run_lines(report: IngestReport) -> list[str]:
             host = f"{p.host or '-'} (from {p.host_source})"
         fmt = p.format or "-"
         if p.action == "read":
-            what = f"read {human_bytes(max(p.stat[2] - p.start, 0))} {p.note}"
+            size = human_bytes(max(p.stat[2] - p.start, 0))
+            packed = f" {p.compression}" if p.compression else ""
+            what = f"read {size}{packed} {p.note}"
             what += ", final" if p.final else ", still growing"
         else:
             what = f"{p.action}: {p.note}"

@@ -92,7 +92,7 @@ def _read_one(
     with open_stream(plan.path, limits) as stream:
         for item in blocks(stream, plan.start, plan.final, plan.end):
             if isinstance(item, Block):
-                counts.lines += item.data.count(b"\n")
+                counts.lines += item.data.count(b"\n") + (not item.data.endswith(b"\n"))
                 _feed(parser, item, source)
                 window = item.data if len(item.data) >= TAIL else (window + item.data)[-TAIL:]
                 window_end = fed_end = items_end = item.offset + len(item.data)
@@ -102,6 +102,15 @@ def _read_one(
             elif isinstance(item, LongLine):
                 counts.lines += 1
                 long_rejects.append(_long_reject(source, item, limits, cls.source_type))
+                if strict:
+                    _keep(
+                        writer,
+                        ParseOutput(rejects=long_rejects),
+                        plan.file_id,
+                        counts,
+                        True,
+                        source,
+                    )
                 window, window_end = b"", item.offset + item.length
                 items_end = window_end
             elif isinstance(item, Stopped):

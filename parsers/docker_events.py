@@ -77,6 +77,8 @@ def _parse_json(line: str) -> _Parsed | str:
         time = utc_from_micros(seconds * 1_000_000)
     else:
         return "docker event JSON without time or timeNano"
+    if time is None:
+        return "docker event JSON with a time outside years 1..9999"
     attributes: Any = actor.get("Attributes") or {}
     attrs = {str(k): str(v) for k, v in attributes.items()} if isinstance(attributes, dict) else {}
     return time, kind, action, str(actor.get("ID") or data.get("id") or ""), attrs

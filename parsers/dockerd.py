@@ -27,8 +27,10 @@ from auditlake.parsers.rows import cap_value, event_row, parse_rfc3339
 SOURCE_TYPE = "dockerd"
 
 # A logrus field: key=value after a space, the value Go-quoted (strconv.Quote) when it
-# needs quoting. The look-behind keeps the scan linear on long words without "=".
-_PAIR = re.compile(r'(?<!\S)([^\s="]+)=("(?:[^"\\]|\\.)*"|[^\s"]*)')
+# needs quoting. The look-behind keeps the scan linear on long words without "="; the
+# quoted value is written as runs between escapes (`"[^"\\]*(?:\\.[^"\\]*)*"`), which
+# matches what `"(?:[^"\\]|\\.)*"` does at several times its speed.
+_PAIR = re.compile(r'(?<!\S)([^\s="]+)=("[^"\\]*(?:\\.[^"\\]*)*"|[^\s"]*)')
 # The TTY form: level abbreviated to 4 letters, then [time] or [seconds since start].
 _TTY = re.compile(r"(PANI|FATA|ERRO|WARN|INFO|DEBU|TRAC)\[([^\]]*)\] ?(.*)", re.S)
 _GO_ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{3}|.)", re.S)
@@ -310,14 +312,19 @@ def looks_like_dockerd(line: str) -> bool:
     return _TTY.match(line) is not None
 
 
+_SEPARATOR_MARKS = ("\\n", "===")
+
+
 def _is_separator(text: str) -> bool:
     """Tell whether a line is an init script's separator between two daemon runs."""
     # Amazon Linux's sysvinit writes `\\nSun Aug 16 10:05:04 UTC 2020\\n` with a literal
     # backslash-n; other scripts write `=== ... ===` banners.
+    if not text.lstrip().startswith(_SEPARATOR_MARKS):
+        return False  # the common case, decided without stripping the whole line
     text = text.strip()
     return any(
         len(text) >= 2 * len(mark) and text.startswith(mark) and text.endswith(mark)
-        for mark in ("\\n", "===")
+        for mark in _SEPARATOR_MARKS
     )
 
 

@@ -18,14 +18,21 @@ _RFC3339 = re.compile(
     r"(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d+))?(Z|z|[+-]\d\d(?::?\d\d)?)?"
 )
 
+_SECONDS: dict[tuple[str, str | None, tzinfo], datetime | None] = {}  # see parse_rfc3339
+_SECONDS_CAP = 4096
+_UNSEEN = datetime.min  # cache marker: a second not parsed yet
+
 # UNMAPPED_CAP: longest value kept in an `unmapped` map entry (journal fields such as
 # COREDUMP_PROC_MAPS run to hundreds of kilobytes; the raw bytes stay in the source).
 UNMAPPED_CAP = 2048
 
 
-def utc_from_micros(micros: int) -> datetime:
-    """Return the UTC time `micros` microseconds after the Unix epoch."""
-    return EPOCH + timedelta(microseconds=micros)
+def utc_from_micros(micros: int) -> datetime | None:
+    """Return the UTC time `micros` microseconds after the epoch; None outside years 1..9999."""
+    try:
+        return EPOCH + timedelta(microseconds=micros)
+    except OverflowError:
+        return None
 
 
 def parse_rfc3339(text: str, tz: tzinfo = UTC) -> datetime | None:
@@ -36,8 +43,22 @@ def parse_rfc3339(text: str, tz: tzinfo = UTC) -> datetime | None:
     m = _RFC3339.match(text)
     if m is None:
         return None
-    year, month, day, hour, minute, second, frac, zone = m.groups()
-    micros = int((frac or "0")[:6].ljust(6, "0"))
+    frac = m.group(7)
+    micros = int(frac[:6].ljust(6, "0")) if frac else 0
+    # Lines share their second far more often than their fraction: cache the second.
+    key = (text[: m.end(6)], m.group(8), tz)
+    second = _SECONDS.get(key, _UNSEEN)
+    if second is _UNSEEN:
+        if len(_SECONDS) >= _SECONDS_CAP:
+            _SECONDS.clear()
+        second = _SECONDS[key] = _utc_second(m, tz)
+    # A zone's offset is the same all through one second: the fraction adds on in UTC.
+    return second if second is None or not micros else second + timedelta(microseconds=micros)
+
+
+def _utc_second(m: re.Match[str], tz: tzinfo) -> datetime | None:
+    """Return the UTC time of an RFC 3339 match without its fraction; None if invalid."""
+    year, month, day, hour, minute, second, _, zone = m.groups()
     if zone is None:
         zone_info: tzinfo = tz
     elif zone in ("Z", "z"):
@@ -49,11 +70,13 @@ def parse_rfc3339(text: str, tz: tzinfo = UTC) -> datetime | None:
         zone_info = timezone(sign * offset)
     try:
         local = datetime(
-            int(year), int(month), int(day), int(hour), int(minute), int(second), micros, zone_info
+            int(year), int(month), int(day), int(hour), int(minute), int(second), 0, zone_info
         )
+        return local.astimezone(UTC)
     except ValueError:  # e.g. month 13, second 61
         return None
-    return local.astimezone(UTC)
+    except OverflowError:  # e.g. 0001-01-01T00:00:00+01:00 is before year 1 in UTC
+        return None
 
 
 def event_row(

@@ -18,7 +18,7 @@ VIEWS_DIR = Path(__file__).parent / "views"
 def connect(
     lake_root: str | os.PathLike[str], threads: int | None = None
 ) -> duckdb.DuckDBPyConnection:
-    """Open an in-memory DuckDB with the views `events`, `auditd_records`, `rejects`, `findings`.
+    """Open an in-memory DuckDB with the views `events`, `auditd_records`, `rejects`, `findings`, `gaps`.
 
     The views read the parts listed in the manifest at the moment of the call, so a
     concurrent ingest never shows a half-written state. Extensions are never loaded.

@@ -160,13 +160,18 @@ def value_bytes(raw: str, string_kind: bool) -> bytes | None:
 
 def interpret(record_type: str, key: str, raw: str) -> str | None:
     """Interpret one raw value: unquote, hex-decode string kinds, map unset to None."""
+    return interpret_value(raw, is_string_kind(record_type, key), key in ID_KIND)
+
+
+def interpret_value(raw: str, string_kind: bool, id_kind: bool) -> str | None:
+    """Interpret one raw value of a field whose kinds the caller already knows."""
     if raw[:1] == '"':
         value = raw[1:-1] if len(raw) > 1 and raw[-1] == '"' else raw[1:]
-    elif is_string_kind(record_type, key) and _HEX.fullmatch(raw):
+    elif string_kind and _HEX.fullmatch(raw):
         value = escape_bytes(bytes.fromhex(raw))
     else:
         value = raw
-    if value in UNSET or (key in ID_KIND and value in UNSET_ID):
+    if value in UNSET or (id_kind and value in UNSET_ID):
         return None
     return value
 

@@ -140,6 +140,11 @@ class AuditdParser(Parser):
 
     def _release(self, still_open: list[Event]) -> int:
         """Emit closed events and rejects that lie wholly before the resume point."""
+        with _gc_paused():  # building the rows allocates the most
+            return self._release_before(still_open)
+
+    def _release_before(self, still_open: list[Event]) -> int:
+        """Emit what lies wholly before the resume point; return that point."""
         point = min((e.first_offset for e in still_open), default=_NEVER)
         while True:
             lowered = min(

@@ -11,7 +11,7 @@ msg=?`) cannot be grouped into an event and are rejected with that reason.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from auditlake.parsers.auditd.fields import escape_bytes
 from auditlake.parsers.auditd.tables import TYPE_IDS, TYPE_NAMES
@@ -29,8 +29,9 @@ EMPTY = "empty line"
 COMMENT = "comment line (starts with #), not an audit record"
 
 
-@dataclass(frozen=True, slots=True)
-class Record:
+# A NamedTuple, not a frozen dataclass: as immutable, but about 4 times cheaper to
+# build, and one is built per line.
+class Record(NamedTuple):
     """One audit record: its header parsed, its fields still text."""
 
     host: str | None  # node= if present, else the host the caller named
@@ -130,7 +131,7 @@ def parse_bare_record(
         length,
         host,
     )
-    return replace(record, raw=escape_bytes(line)) if isinstance(record, Record) else None
+    return record._replace(raw=escape_bytes(line)) if isinstance(record, Record) else None
 
 
 def why_not(text: str) -> str:

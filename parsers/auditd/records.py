@@ -14,9 +14,18 @@ of the command line as spaces; `raw` keeps the exact hex.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
-from auditlake.parsers.auditd.fields import Pair, interpret, to_int, tokens
+from auditlake.parsers.auditd.fields import (
+    ID_KIND,
+    INT64_MAX,
+    Pair,
+    interpret_value,
+    is_string_kind,
+    to_int,
+    tokens,
+)
 from auditlake.parsers.auditd.record import Record
 from auditlake.parsers.auditd.sockaddr import decode_saddr
 from auditlake.parsers.auditd.tables import ARCH_NAMES, syscall_name
@@ -47,6 +56,36 @@ ENRICHED_COLUMNS = {
 }
 LITTLE_ENDIAN_BIT = 0x40000000  # __AUDIT_ARCH_LE in the kernel's AUDIT_ARCH_* values
 
+# Where a field's value goes: the `fields` map, an integer column (64 or 32 bit), or a
+# text column.
+TO_FIELDS, TO_INT64, TO_INT32, TO_TEXT = 0, 1, 2, 3
+# How to handle one field: (string kind, id kind, destination).
+Plan = tuple[bool, bool, int]
+PLAN_CACHE_MAX = 4096  # keys are attacker-controlled: keep the caches bounded
+
+
+def _destination(key: str) -> int:
+    """Return where the value of field `key` goes in a record row."""
+    if key in INT32_COLUMNS:
+        return TO_INT32
+    if key in INT_COLUMNS:
+        return TO_INT64
+    return TO_TEXT if key in TEXT_COLUMNS else TO_FIELDS
+
+
+def _plan(plans: dict[str, Plan], record_type: str, key: str) -> Plan:
+    """Work out (and cache in `plans`) how to handle field `key` of `record_type`."""
+    plan = (is_string_kind(record_type, key), key in ID_KIND, _destination(key))
+    if len(plans) < PLAN_CACHE_MAX:
+        plans[key] = plan
+    return plan
+
+
+# Only EXECVE's string kinds depend on the record type (its `aN` arguments), so one
+# cache serves EXECVE records and one every other type.
+_EXECVE_PLANS: dict[str, Plan] = {}
+_OTHER_PLANS: dict[str, Plan] = {}
+
 
 def little_endian(arch: str | None) -> bool:
     """Tell the byte order of an AUDIT_ARCH_* hex value (x86/arm64 are little-endian)."""
@@ -75,22 +114,28 @@ def record_row(rec: Record, pairs: list[Pair], base: Row, index: int, le: bool) 
         for key, raw in pairs:
             n = seen[key] = seen.get(key, 0) + 1
             unique[key if n == 1 else f"{key}#{n}"] = raw
+    plans = _EXECVE_PLANS if rtype == "EXECVE" else _OTHER_PLANS
     for key, raw in unique.items():
-        value = interpret(rtype, key, raw)
-        if key not in PROMOTED:
+        string_kind, id_kind, destination = plans.get(key) or _plan(plans, rtype, key)
+        value = interpret_value(raw, string_kind, id_kind)
+        if destination == TO_FIELDS:
             fields[key] = value
-        elif key in INT_COLUMNS:
-            number = to_int(value, INT32_MAX) if key in INT32_COLUMNS else to_int(value)
+        elif destination == TO_TEXT:
+            row[key] = value
+        elif value is not None and value.isdecimal() and value.isascii() and len(value) < 10:
+            row[key] = int(value)  # fast path: fits even an int32 column
+        else:
+            number = to_int(value, INT32_MAX if destination == TO_INT32 else INT64_MAX)
             row[key] = number
             if number is None and value is not None:
                 fields[key] = value
-        else:
-            row[key] = value
     if rec.escaped:
         fields["raw_escaped"] = "true"
     row["fields"] = fields
     if rec.enriched:
-        _enrich(row, rec.enriched)
+        columns, enriched = _enriched_parts(rec.enriched)
+        row.update(columns)
+        row["enriched"] = dict(enriched)  # a copy: the cached dict is shared
     _interpret_arch(row, fields)
     proctitle = row.get("proctitle")
     if proctitle is not None:
@@ -108,20 +153,26 @@ def record_row(rec: Record, pairs: list[Pair], base: Row, index: int, le: bool) 
     return row
 
 
-def _enrich(row: Row, enriched_text: str) -> None:
-    """Put ENRICHED fields in their upper-case columns or the `enriched` map."""
-    enriched: dict[str, str | None] = {}
+@lru_cache(maxsize=4096)
+def _enriched_parts(enriched_text: str) -> tuple[tuple[tuple[str, str], ...], dict[str, str]]:
+    """Split ENRICHED text into upper-case column values and the `enriched` map.
+
+    A pure function of the text (raw fields never fill these columns), and the same
+    ENRICHED text repeats across records (`UID="root" AUID="alice"`): so it is cached.
+    """
+    columns: dict[str, str] = {}
+    enriched: dict[str, str] = {}
     for key, raw in tokens(enriched_text):
         value = raw[1:-1] if len(raw) > 1 and raw[0] == '"' and raw[-1] == '"' else raw
         column = ENRICHED_COLUMNS.get(key)
-        if column is not None and column not in row:
-            row[column] = value
+        if column is not None and column not in columns:
+            columns[column] = value
             continue
         name, n = key, 2
         while name in enriched:
             name, n = f"{key}#{n}", n + 1
         enriched[name] = value
-    row["enriched"] = enriched
+    return tuple(columns.items()), enriched
 
 
 def _interpret_arch(row: Row, fields: dict[str, str | None]) -> None:

@@ -149,6 +149,9 @@ class JournalParser(Parser):
                 self._reject(offset, raw, "journal entry without __REALTIME_TIMESTAMP")
                 return
             time = utc_from_micros(micros)
+            if time is None:
+                self._reject(offset, raw, "journal entry with a timestamp outside years 1..9999")
+                return
         row = event_row(
             self.ctx,
             source_type=SOURCE_TYPE,

@@ -349,3 +349,16 @@ def test_handle_reads_the_manifest_again_when_a_compaction_removed_its_parts(
     for rel in old:
         (hand_lake.root / rel).unlink()
     assert lake.findings()["finding_uid"].tolist() == ["f-compacted"]
+
+
+def test_evidence_lists_the_events_of_a_finding_explained(lake: AuditLake) -> None:
+    rows = lake.evidence("f-priv")
+    assert rows[["event_uid", "explanation"]].to_dict("records") == [
+        {
+            "event_uid": "e-docker",
+            "explanation": "bob (auid 1002) ran `docker run --privileged -v /:/host alpine "
+            "chroot /host sh` on web-2 at 2026-11-27 02:20:05 UTC",
+        }
+    ]
+    with pytest.raises(AuditlakeError, match="no event or finding has uid 'f-nope'"):
+        lake.evidence("f-nope")

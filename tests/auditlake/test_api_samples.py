@@ -202,3 +202,55 @@ def test_timeline_of_bob_holds_his_findings_and_saves_a_png(
     findings = timeline.table[timeline.table["kind"] == "finding"]
     assert len(findings) == len(lake.findings(user="bob")) == 10
     assert timeline.save(tmp_path / "bob.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_raw_reads_back_the_first_and_last_event_of_every_source_file(lake: AuditLake) -> None:
+    picked = lake.sql(
+        """
+        SELECT source_file, arg_min(event_uid, source_offset) AS first_uid,
+               arg_max(event_uid, source_offset) AS last_uid
+        FROM events GROUP BY source_file ORDER BY source_file
+        """
+    ).to_dict("records")
+    # audit.log (RAW and ENRICHED), auth.log (both styles, one gzipped), journal JSON
+    # (audit records wrapped in it too), the dockerd log
+    assert [row["source_file"].partition("/fleet/")[2] for row in picked] == [
+        "db-1/journal.json",
+        "web-1/audit/audit.log",
+        "web-1/auth.log",
+        "web-1/auth.log.1.gz",
+        "web-1/journal.json",
+        "web-2/audit/audit.log",
+        "web-2/audit/audit.log.1",
+        "web-2/auth.log",
+        "web-2/docker.log",
+    ]
+    for row in picked:
+        for uid in (row["first_uid"], row["last_uid"]):
+            raw = lake.raw(str(uid))
+            assert raw.lines and all(line.endswith(b"\n") for line in raw.lines), uid
+            assert {s.source_file for s in raw.spans} == {row["source_file"]}
+
+
+def test_raw_of_an_audit_record_wrapped_in_the_journal_is_its_json_entry(lake: AuditLake) -> None:
+    event = _one(
+        lake,
+        "SELECT event_uid FROM events WHERE device_hostname = 'db-1' AND source_type = 'auditd' "
+        "AND audit_type = 'SYSTEM_BOOT'",
+    )
+    entry = json.loads(lake.raw(str(event["event_uid"])).data)
+    assert (entry["_TRANSPORT"], entry["_AUDIT_TYPE_NAME"]) == ("audit", "SYSTEM_BOOT")
+
+
+def test_evidence_of_the_privileged_container_is_the_cli_run_and_the_daemon_create(
+    lake: AuditLake,
+) -> None:
+    finding = _one(
+        lake, "SELECT finding_uid FROM findings WHERE analytic_uid = 'docker.privileged_container'"
+    )
+    rows = lake.evidence(str(finding["finding_uid"]))
+    assert rows["explanation"].tolist() == [
+        f"bob (auid 1003) ran `{PRIVILEGED_RUN}` on web-2 at 2026-11-27 02:18:02 UTC",
+        "dockerd on web-2 handled POST /containers/create container pwn (privileged; "
+        "mounting host /) at 2026-11-27 02:18:02 UTC",
+    ]

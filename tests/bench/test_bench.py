@@ -110,3 +110,17 @@ def test_whole_benchmark_runs_at_a_tiny_size_and_writes_comparable_json(tmp_path
     assert second.returncode == 0, second.stderr
     assert "compared with" in second.stdout and "ingest:dockerd" in second.stdout
     assert "generating" not in second.stderr
+
+
+def test_profile_counts_self_time_at_the_leaf_and_inclusive_time_once_per_stack() -> None:
+    from bench.profile import collapse
+
+    raw = (
+        "process 1:\"x\";main (a.py:1);parse (b.py:7);parse (b.py:9);split (c.py:3) 5\n"
+        "process 1:\"x\";main (a.py:1);write (d.py:2) 3\n"
+    )
+    total, own, inclusive, lines = collapse(raw)
+    assert total == 8
+    assert own == {"split (c.py)": 5, "write (d.py)": 3}
+    assert inclusive["parse (b.py)"] == 5 and inclusive["main (a.py)"] == 8
+    assert lines == {"split (c.py:3)": 5, "write (d.py:2)": 3}

@@ -62,3 +62,9 @@ def count(lake: Path, sql: str) -> int:
         con.close()
     assert row is not None
     return int(row[0])
+
+
+def verified(lake: Path) -> None:
+    """`auditlake verify` passes on the lake."""
+    result = CliRunner().invoke(cli, ["verify", "--lake", str(lake)])
+    assert result.exit_code == 0, result.output

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from auditlake.ingest.discover import compile_template, discover
 
 from auditlake.errors import InputError
-from auditlake.ingest.discover import compile_template, discover
 
 
 def _tree(root: Path, *rels: str) -> None:
@@ -71,3 +71,9 @@ def test_missing_root_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         discover([tmp_path / "nope"])
     assert str(err.value) == f"{tmp_path / 'nope'}: no such file or directory"
+
+
+def test_the_lake_inside_a_root_is_not_read(tmp_path: Path) -> None:
+    _tree(tmp_path, "srv/web-1/auth.log", "srv/lake/_state/manifest.json")
+    found, _ = discover([tmp_path / "srv"], exclude=tmp_path / "srv" / "lake")
+    assert [f.rel for f in found] == ["web-1/auth.log"]

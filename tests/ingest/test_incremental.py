@@ -8,17 +8,21 @@ import shutil
 from pathlib import Path
 
 import pytest
+from auditlake.ingest import pipeline
 from click.testing import CliRunner
-from seqlog import FORMAT, assert_exactly_once, count, ingest, make_idle, seq_counts, seq_lines
+from seqlog import (
+    FORMAT,
+    assert_exactly_once,
+    count,
+    ingest,
+    make_idle,
+    seq_counts,
+    seq_lines,
+    verified,
+)
 
 from auditlake.cli import cli
-from auditlake.ingest import pipeline
 from auditlake.lake import Lake
-
-
-def verified(lake: Path) -> None:
-    result = CliRunner().invoke(cli, ["verify", "--lake", str(lake)])
-    assert result.exit_code == 0, result.output
 
 
 def summary(lake: Path, *paths: Path) -> dict[str, int]:
@@ -129,7 +133,7 @@ def test_rewrite_in_place_is_read_as_a_new_file_with_a_recorded_gap(tmp_path: Pa
     summary(lake, log)
     # same first 4 KiB, different bytes before the saved offset: not the same file
     log.write_bytes(seq_lines(1, 500) + seq_lines(5001, 5600))
-    summary(lake, log)
+    assert summary(lake, log)["gaps"] == 1
     counts = seq_counts(lake)
     assert [counts[i] for i in (1, 500, 501, 1000, 5001, 5600)] == [2, 2, 1, 1, 1, 1]
     con_gaps = count(
@@ -235,3 +239,28 @@ def test_large_file_read_in_ranges_by_two_workers_has_every_line_once(
     make_idle(log)
     assert summary(lake, log)["events"] == 10
     assert_exactly_once(lake, 4010)
+
+
+def test_rotated_copy_next_to_its_compressed_twin_is_read_once(tmp_path: Path) -> None:
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    (logs / "app.log").write_bytes(seq_lines(1, 400))
+    lake = tmp_path / "lake"
+    summary(lake, logs)
+    (logs / "app.log").rename(logs / "app.log.1")
+    (logs / "app.log.2.gz").write_bytes(gzip.compress((logs / "app.log.1").read_bytes()))
+    assert summary(lake, logs)["events"] == 0
+    assert_exactly_once(lake, 400)
+    verified(lake)
+
+
+def test_identical_new_files_of_two_hosts_are_both_read(tmp_path: Path) -> None:
+    logs = tmp_path / "logs"
+    for host in ("web-1", "web-2"):
+        (logs / host).mkdir(parents=True)
+        (logs / host / "app.log").write_bytes(seq_lines(1, 10))
+    lake = tmp_path / "lake"
+    assert summary(lake, logs)["events"] == 20
+    assert count(lake, "SELECT count(DISTINCT device_hostname) FROM events") == 2
+    assert summary(lake, logs)["events"] == 0
+    verified(lake)

@@ -5,10 +5,9 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from auditlake.ingest.readers import Block, Limits, LongLine, Stopped, blocks, open_stream
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from auditlake.ingest.readers import Block, Limits, LongLine, Stopped, blocks, open_stream
 
 LINES = st.lists(
     st.tuples(st.integers(0, 40), st.booleans()).map(

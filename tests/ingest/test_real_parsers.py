@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
+from auditlake.parsers import registry
 from click.testing import CliRunner
-from seqlog import count, make_idle
+from seqlog import count, make_idle, verified
 
 from auditlake.cli import cli
-from auditlake.parsers import registry
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "fleet"
 
@@ -21,11 +22,6 @@ def _run(*args: str) -> dict[str, int]:
     result = CliRunner().invoke(cli, ["ingest", *args, "--jobs", "1", "--json-summary"])
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)  # type: ignore[no-any-return]
-
-
-def _verified(lake: Path) -> None:
-    result = CliRunner().invoke(cli, ["verify", "--lake", str(lake)])
-    assert result.exit_code == 0, result.output
 
 
 def test_sample_fleet_ingests_verifies_and_rerun_adds_nothing(tmp_path: Path) -> None:
@@ -39,7 +35,7 @@ def test_sample_fleet_ingests_verifies_and_rerun_adds_nothing(tmp_path: Path) ->
     lake = tmp_path / "lake"
     first = _run(str(fleet), "--lake", str(lake))
     assert first["events"] > 0 and first["gaps"] == 0
-    _verified(lake)
+    verified(lake)
     again = _run(str(fleet), "--lake", str(lake))
     assert (again["files"], again["events"], again["rejects"]) == (0, 0, 0)
     hosts = count(lake, "SELECT count(DISTINCT device_hostname) FROM events")
@@ -68,14 +64,29 @@ def test_auditd_event_split_across_two_runs_is_assembled_once(tmp_path: Path) ->
     lake = tmp_path / "lake"
     os.utime(log)  # just written: the event may still get records
     _run(str(log), "--lake", str(lake))
-    _verified(lake)
+    verified(lake)
     with log.open("ab") as f:
         f.write(path + later)
     make_idle(log)
     _run(str(log), "--lake", str(lake))
-    _verified(lake)
+    verified(lake)
     assert count(lake, "SELECT count(*) FROM events WHERE audit_event_id LIKE '%:501'") == 1
     assert count(lake, "SELECT count(*) FROM auditd_records WHERE serial = 501") == 2
     assert (
         count(lake, "SELECT count(*) FROM events WHERE file_path = '/etc/docker/daemon.json'") == 1
     )
+
+
+@pytest.mark.corpus
+def test_binary_journal_is_read_through_journalctl_once(corpus: Path, tmp_path: Path) -> None:
+    if shutil.which("journalctl") is None:
+        pytest.skip("journalctl is not installed")
+    with zipfile.ZipFile(corpus / "velociraptor-journal" / "system.journal.zip") as z:
+        z.extract("2004.journal", tmp_path / "logs")
+    make_idle(tmp_path / "logs" / "2004.journal")
+    lake = tmp_path / "lake"
+    first = _run(str(tmp_path / "logs"), "--lake", str(lake))
+    export = (corpus / "velociraptor-journal" / "derived" / "2004.export").read_bytes()
+    assert first["bytes"] == len(export)  # the export stream is what is read
+    verified(lake)
+    assert _run(str(tmp_path / "logs"), "--lake", str(lake))["files"] == 0

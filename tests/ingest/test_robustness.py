@@ -14,16 +14,9 @@ import pytest
 import zstandard
 from auditlake.ingest.pipeline import locked
 from auditlake.queries.connection import connect
-from click.testing import CliRunner
-from seqlog import assert_exactly_once, count, ingest, make_idle, seq_lines
+from seqlog import assert_exactly_once, count, ingest, make_idle, seq_lines, verified
 
-from auditlake.cli import cli
 from auditlake.lake import Lake
-
-
-def verified(lake: Path) -> None:
-    result = CliRunner().invoke(cli, ["verify", "--lake", str(lake)])
-    assert result.exit_code == 0, result.output
 
 
 def test_fifo_is_skipped_with_a_message(tmp_path: Path) -> None:
@@ -35,6 +28,7 @@ def test_fifo_is_skipped_with_a_message(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert f"skipped {logs}/pipe.log: a FIFO, not a regular file" in result.stderr.splitlines()
     assert_exactly_once(tmp_path / "lake", 3)
+    verified(tmp_path / "lake")
 
 
 def test_symlink_loop_is_skipped_with_a_message(tmp_path: Path) -> None:
@@ -51,6 +45,7 @@ def test_symlink_loop_is_skipped_with_a_message(tmp_path: Path) -> None:
     assert f"skipped {logs}/a.log: unreadable (Too many levels of symbolic links)" in lines
     assert f"skipped {logs}/sub/up: symlink to a directory is not followed" in lines
     assert_exactly_once(tmp_path / "lake", 3)
+    verified(tmp_path / "lake")
 
 
 def test_symlink_out_of_the_root_is_not_followed(tmp_path: Path) -> None:
@@ -197,4 +192,15 @@ def test_strict_stops_at_the_first_reject_and_publishes_nothing(tmp_path: Path) 
         == f"Error: {log}:33: rejected (starts with !); --strict stops at the first reject\n"
     )
     assert count(lake, "SELECT count(*) FROM events") == 0
-    assert not list((lake / "events").rglob("*.parquet")) if (lake / "events").exists() else True
+    assert list(lake.rglob("*.parquet*")) == []  # its staged parts were removed
+
+
+def test_strict_stops_at_an_over_long_line(tmp_path: Path) -> None:
+    log = tmp_path / "app.log"
+    log.write_bytes(seq_lines(1, 1) + b"z" * 5000 + b"\n")
+    result = ingest(tmp_path / "lake", log, extra=("--strict", "--max-line", "4096"))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: {log}:11: rejected (line of 5001 bytes is over the limit of 4096 bytes; "
+        "not parsed); --strict stops at the first reject\n"
+    )
