@@ -36,7 +36,7 @@ typecheck: $(STAMP)
 	rm -rf build/typecheck && mkdir -p build/typecheck/auditlake
 	for f in auditlake/*; do ln -s "$$PWD/$$f" build/typecheck/auditlake/; done
 	for d in parsers ingest queries; do ln -s "$$PWD/$$d" build/typecheck/auditlake/$$d; done
-	cd build/typecheck && ../../$(BIN)/mypy --config-file ../../pyproject.toml -p auditlake
+	cd build/typecheck && ../../$(BIN)/mypy --config-file ../../pyproject.toml --cache-dir ../../.mypy_cache -p auditlake
 
 ## bench: the benchmark of issue 7 (not a test)
 bench: $(STAMP)

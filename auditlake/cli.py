@@ -10,11 +10,14 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from auditlake.errors import AuditlakeError
+
+if TYPE_CHECKING:
+    from auditlake.ingest.pipeline import Tally
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -114,20 +117,22 @@ def compact(lake: Path) -> None:
 
 
 class _ProgressBar:
-    """Bytes done, throughput and ETA on stderr, redrawn in place."""
+    """Bytes and files done, throughput and ETA on stderr, redrawn in place."""
 
     def __init__(self) -> None:
         self.start = time.monotonic()
 
-    def __call__(self, done: int, total: int) -> None:
-        rate = done / max(time.monotonic() - self.start, 1e-6)
-        eta = (total - done) / rate if rate and total > done else 0
-        pct = 100 * done / total if total else 100
-        click.echo(
-            f"\r{pct:5.1f}% {done >> 20} / {total >> 20} MiB  {rate / (1 << 20):.1f} MiB/s  ETA {eta:.0f} s ",
-            nl=False,
-            err=True,
+    def __call__(self, t: Tally) -> None:
+        rate = t.bytes_done / max(time.monotonic() - self.start, 1e-6)
+        left = t.bytes_total - t.bytes_done
+        eta = left / rate if rate and left > 0 else 0
+        pct = 100 * t.bytes_done / t.bytes_total if t.bytes_total else 100
+        mib = 1 << 20
+        line = (
+            f"{pct:5.1f}% {t.bytes_done // mib}/{t.bytes_total // mib} MiB "
+            f"{t.files_done}/{t.files_total} files {rate / mib:.1f} MiB/s ETA {eta:.0f} s"
         )
+        click.echo(f"\r{line} ", nl=False, err=True)
 
     def close(self) -> None:
         click.echo("", err=True)
@@ -148,16 +153,10 @@ class _ProgressBar:
 )
 def query(sql: str, lake: Path, fmt: str) -> None:
     """Run SQL over the views events, auditd_records, rejects, findings, gaps."""
-    from auditlake import render
     from auditlake.queries.connection import run_sql
 
     columns, rows = run_sql(lake, sql)
-    if fmt == "json":
-        text = render.json_lines(columns, rows)
-    elif fmt == "csv":
-        text = render.csv_text(columns, rows)
-    else:
-        text = render.table(columns, rows)
+    text = _render(fmt, columns, rows)
     if text:
         click.echo(text)
 

@@ -74,9 +74,20 @@ def test_rules(only: Sequence[str] = ()) -> list[TestOutcome]:
     return run_tests(load_detections(only=tuple(only)), ingest_logs)
 
 
+def build_sample_lake(into: Path, samples: Path = SAMPLES_DIR) -> Path:
+    """Copy the sample fleet to `into/logs`, ingest it into `into/lake`, detect; return the lake.
+
+    The copies stay, so the raw lines behind every finding can be read back.
+    """
+    lake = into / "lake"
+    logs = _settled_copy([samples / "fleet"], into / "logs")
+    ingest(IngestOptions(roots=logs, lake=lake, jobs=1))
+    detect(lake, samples / "policy.toml")
+    return lake
+
+
 def demo(samples: Path = SAMPLES_DIR) -> DetectRun:
-    """Ingest the bundled sample fleet (samples/fleet) into a temporary lake and detect with its policy."""
+    """Ingest the bundled sample fleet (samples/fleet) into a temporary lake and detect."""
     with tempfile.TemporaryDirectory(prefix="auditlake-demo-") as tmp:
-        lake = Path(tmp) / "lake"
-        ingest_logs([samples / "fleet"], lake)
+        lake = build_sample_lake(Path(tmp), samples)
         return detect(lake, samples / "policy.toml")

@@ -579,16 +579,13 @@ def _go_quote(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
-MONTH = "Nov"
-
-
 def _syslog(rng: random.Random) -> Iterator[list[str]]:
     """Yield an RFC3164 auth.log: sshd (mostly internet noise), PAM, sudo, cron, dockerd."""
     t = float(EPOCH_START)
     while True:
         t += rng.random() * 0.05
         dt = datetime.fromtimestamp(t, UTC)
-        stamp = f"{MONTH} {dt.day:2d} {dt:%H:%M:%S} web-2"
+        stamp = f"{dt:%b} {dt.day:2d} {dt:%H:%M:%S} web-2"
         pid = rng.randrange(300, 60000)
         port = rng.randrange(1024, 65535)
         r = rng.random()

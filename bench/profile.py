@@ -44,7 +44,9 @@ def collapse(raw: str) -> tuple[int, Counter[str], Counter[str], Counter[str]]:
 
 
 def _is_ours(frame: str) -> bool:
-    return any(f"{REPO}/{part}" in frame for part in OWN_CODE)
+    """Frames name files relative to the working directory, or absolutely."""
+    frame = frame.replace(f"({REPO}/", "(")
+    return any(f"({part}" in frame for part in OWN_CODE)
 
 
 def report(raw: str, top: int) -> str:
@@ -67,7 +69,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size-mb", type=float, default=20.0)
     parser.add_argument("--rate", type=int, default=50, help="samples per second")
     parser.add_argument("--top", type=int, default=20)
-    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "auditlake-bench")
+    parser.add_argument(
+        "--workdir", type=Path, default=Path(tempfile.gettempdir()) / "auditlake-bench"
+    )
     args = parser.parse_args(argv)
     spy, exe = shutil.which("py-spy", path=str(Path(sys.executable).parent)), auditlake_bin()
     if spy is None or exe is None:

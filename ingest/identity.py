@@ -30,12 +30,14 @@ class Index:
 
     def __init__(self, states: dict[str, FileState]) -> None:
         self.by_len: dict[int, dict[str, list[FileState]]] = {}
+        self.by_path: dict[str, FileState] = {}  # the state last read under each name
         self.ids: set[str] = set()
         for state in states.values():
             self.add(state)
 
     def add(self, state: FileState) -> None:
         self.by_len.setdefault(state.head_len, {}).setdefault(state.head_hash, []).append(state)
+        self.by_path[state.path] = state
         self.ids.add(state.file_id)
 
     def candidates(self, head: bytes) -> list[FileState]:

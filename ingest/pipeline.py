@@ -32,7 +32,22 @@ from auditlake.parsers import registry
 from auditlake.errors import LakeLockedError
 from auditlake.lake import TABLES, Lake
 
-ProgressFn = Callable[[int, int], None]  # (bytes done, bytes planned)
+
+@dataclass(slots=True)
+class Tally:
+    """Progress of the reading phase, for a progress bar."""
+
+    bytes_done: int = 0
+    bytes_total: int = 0
+    files_done: int = 0
+    files_total: int = 0
+
+    def add(self, nbytes: int, nfiles: int) -> None:
+        self.bytes_done += nbytes
+        self.files_done += nfiles
+
+
+ProgressFn = Callable[[Tally], None]
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 AUTO_JOB_BYTES = 32 << 20
 RANGE_BYTES = 32 << 20  # a file is split into ranges of at least this size
@@ -137,6 +152,7 @@ def ingest(options: IngestOptions, progress: ProgressFn | None = None) -> Ingest
             raise
         for result in results:
             report.counts.add(result.counts)
+            report.skipped.extend(Skipped(Path(p), why) for p, why in result.vanished)
         report.counts.gaps += sum(len(p.gaps) for p in report.plans)
     report.seconds = time.monotonic() - started
     return report
@@ -181,16 +197,16 @@ def _read_all(
         plans = [r for plan in plans for r in split_ranges(plan, jobs, options.limits)]
     jobs = min(jobs, len(plans))
     root = str(options.lake)
+    tally = Tally(0, total, 0, sum(p.end is None for p in plans))
     if jobs <= 1:
-        done = [0]
 
-        def step(n: int) -> None:
-            done[0] += n
+        def step(nbytes: int, nfiles: int) -> None:
+            tally.add(nbytes, nfiles)
             if progress:
-                progress(done[0], total)
+                progress(tally)
 
         return [read_plans(root, plans, options.limits, options.strict, step)]
-    return _read_parallel(root, options, plans, jobs, total, progress)
+    return _read_parallel(root, options, plans, jobs, tally, progress)
 
 
 def split_ranges(plan: Plan, jobs: int, limits: Limits) -> list[Plan]:
@@ -231,10 +247,10 @@ def _bins(plans: list[Plan], n: int) -> list[list[Plan]]:
     return [b for b in bins if b]
 
 
-_progress_queue: multiprocessing.Queue[int] | None = None
+_progress_queue: multiprocessing.Queue[tuple[int, int]] | None = None
 
 
-def _init_worker(q: multiprocessing.Queue[int], parent: int) -> None:
+def _init_worker(q: multiprocessing.Queue[tuple[int, int]], parent: int) -> None:
     """Die with the parent: a killed ingest must not leave workers writing parts."""
     global _progress_queue
     _progress_queue = q
@@ -244,9 +260,9 @@ def _init_worker(q: multiprocessing.Queue[int], parent: int) -> None:
         os._exit(1)
 
 
-def _report(n: int) -> None:
+def _report(nbytes: int, nfiles: int) -> None:
     if _progress_queue is not None:
-        _progress_queue.put(n)
+        _progress_queue.put((nbytes, nfiles))
 
 
 def _work(root: str, plans: list[Plan], limits: Limits, strict: bool) -> WorkerResult:
@@ -258,14 +274,13 @@ def _read_parallel(
     options: IngestOptions,
     plans: list[Plan],
     jobs: int,
-    total: int,
+    tally: Tally,
     progress: ProgressFn | None,
 ) -> list[WorkerResult]:
     # spawn: workers are direct children (so PR_SET_PDEATHSIG applies) and inherit
     # neither the parent's threads nor its lock descriptor
     ctx = multiprocessing.get_context("spawn")
-    q: multiprocessing.Queue[int] = ctx.Queue()
-    done = 0
+    q: multiprocessing.Queue[tuple[int, int]] = ctx.Queue()
     init = (q, os.getpid())
     with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=init) as pool:
         futures: list[Future[WorkerResult]] = [
@@ -274,9 +289,9 @@ def _read_parallel(
         ]
         while not all(f.done() for f in futures):
             try:
-                done += q.get(timeout=0.2)
+                tally.add(*q.get(timeout=0.2))
             except queue.Empty:
                 continue
             if progress:
-                progress(done, total)
+                progress(tally)
         return [f.result() for f in futures]

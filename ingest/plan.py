@@ -23,6 +23,10 @@ from auditlake.parsers.base import SourceContext
 from auditlake.errors import InputError
 
 SNIFF_BYTES = 64 * 1024
+REWRITTEN = (
+    "file truncated or rewritten in place and no copy of it found; bytes written after "
+    "the last run and before the truncation were not seen"
+)
 IDLE_SECONDS = 10.0  # a file not written for this long is closed (final)
 # logrotate names: audit.log.1, audit.log.2.gz, auth.log-20261128(.gz)
 _ROTATED = re.compile(r"(?:\.\d+|-\d{8}(?:\d{2})?)(?:\.(?:gz|bz2|xz|zst))?$")
@@ -47,6 +51,7 @@ class Plan:
     action: str = "read"  # read | unchanged | skip
     note: str = ""
     prior: FileState | None = None
+    replaces: FileState | None = None  # a state whose file this one overwrote in place
     gaps: list[Gap] = field(default_factory=list)
     content_host: str | None = None  # what the first lines name (only for --dry-run)
 
@@ -62,20 +67,39 @@ def plan_files(
     now = time.time() if now is None else now
     by_stat = {tuple(s.stat): s for s in states.values() if s.stat}
     index = Index(states)
-    plans = [_first_look(f, by_stat, limits, now) for f in found]
+    plans = []
+    for f in found:
+        try:
+            plans.append(_first_look(f, by_stat, limits, now))
+        except OSError as exc:
+            plans.append(_vanished(f, exc))
     claimed: set[str] = set()
     # files still under their last name first, so a rotated copy cannot steal the state
     todo = [p for p in plans if p.action == "read"]
     todo.sort(key=lambda p: p.path.as_posix() not in _last_paths(p, index))
     for plan in todo:
-        _identify(plan, index, claimed, limits)
+        try:
+            _identify(plan, index, claimed, limits)
+        except OSError as exc:  # rotated away or deleted while planning
+            plan.action, plan.note = "skip", f"vanished ({exc.strerror})"
         if plan.action == "read":
             _choose_format(plan, fmt)
+    for plan in todo:
+        old = plan.replaces
+        if old is not None and old.file_id not in claimed:  # no copy of it continues
+            plan.gaps.append(Gap(old.file_id, old.path, old.offset, 0, REWRITTEN))
     return plans
 
 
 def _last_paths(plan: Plan, index: Index) -> set[str]:
     return {s.path for s in index.candidates(plan.head[:HEAD])}
+
+
+def _vanished(found: Found, exc: OSError) -> Plan:
+    """Return the plan of a file rotated away or deleted since it was listed."""
+    plan = Plan(found.path, found.host, found.host_source, [0, 0, 0, 0])
+    plan.action, plan.note = "skip", f"vanished ({exc.strerror})"
+    return plan
 
 
 def _first_look(
@@ -119,13 +143,10 @@ def _first_look(
 
 def _identify(plan: Plan, index: Index, claimed: set[str], limits: Limits) -> None:
     head = plan.head[:HEAD]
-    rewritten: FileState | None = None
     copy_of: FileState | None = None
     for state in sorted(index.candidates(head), key=lambda s: s.path != plan.path.as_posix()):
         check = check_tail(plan.path, state, limits)
         if not check.continues:
-            if state.path == plan.path.as_posix():
-                rewritten = state
             continue
         if state.file_id in claimed:
             copy_of = copy_of or state
@@ -146,18 +167,10 @@ def _identify(plan: Plan, index: Index, claimed: set[str], limits: Limits) -> No
     # from different files that share their first bytes, and losing one is worse.
     plan.file_id = index.new_id(head)
     plan.note = "new file"
-    if rewritten is not None:
-        plan.note = f"rewritten since offset {rewritten.offset} was read: read as a new file"
-        plan.gaps.append(
-            Gap(
-                rewritten.file_id,
-                rewritten.path,
-                rewritten.offset,
-                0,
-                "file truncated or rewritten in place (copytruncate?); bytes written after "
-                "the last run and before the truncation were not seen",
-            )
-        )
+    old = index.by_path.get(plan.path.as_posix())
+    if old is not None and old.stat[:2] == plan.stat[:2]:  # same inode, other content
+        plan.replaces = old
+        plan.note = f"rewritten in place since offset {old.offset} was read: a new file"
 
 
 def _choose_format(plan: Plan, fmt: str | None) -> None:

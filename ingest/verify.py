@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from auditlake.ingest import checkpoints
 from auditlake.queries.connection import connect
 
+from auditlake.errors import LakeError
 from auditlake.lake import Lake
 
 _SPANS = """
@@ -96,7 +97,17 @@ class FileCheck:
 def verify(lake_root: str | os.PathLike[str]) -> list[FileCheck]:
     """Check every file the lake has read; also rows whose file has no checkpoint."""
     lake = Lake(lake_root)
-    states, gaps = checkpoints.load(lake.read_manifest())
+    manifest = lake.read_manifest()
+    missing = [
+        p for parts in manifest.parts.values() for p in parts if not (lake.root / p).is_file()
+    ]
+    if missing:
+        raise LakeError(
+            f"{len(missing)} published parts are missing, e.g. {missing[0]}; restore them "
+            "from backup (the rows they held cannot be verified)",
+            str(lake.manifest_path),
+        )
+    states, gaps = checkpoints.load(manifest)
     con = connect(lake_root)
     try:
         spans = {r[0]: r[1:] for r in con.execute(_SPANS).fetchall()}

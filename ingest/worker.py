@@ -9,19 +9,28 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 from auditlake.ingest.checkpoints import FileState, Gap
 from auditlake.ingest.identity import HEAD, TAIL, digest
 from auditlake.ingest.plan import Plan
-from auditlake.ingest.readers import Block, Limits, LongLine, Stopped, blocks, open_stream
+from auditlake.ingest.readers import (
+    Block,
+    ByteStream,
+    Limits,
+    LongLine,
+    StreamStopped,
+    blocks,
+    open_stream,
+)
 from auditlake.ingest.writer import PartWriter
 from auditlake.parsers import registry
-from auditlake.parsers.base import ParseOutput, Row, SourceContext
+from auditlake.parsers.base import ParseOutput, Parser, Row, SourceContext
 
 from auditlake.errors import AuditlakeError, ParseError
 from auditlake.lake import Lake
 
-Progress = Callable[[int], None]  # called with bytes read since the last call
+Progress = Callable[[int, int], None]  # (bytes, files) read since the last call
 
 
 @dataclass(slots=True)
@@ -48,6 +57,7 @@ class WorkerResult:
     staged: dict[str, list[str]]
     states: list[FileState] = field(default_factory=list)
     gaps: list[Gap] = field(default_factory=list)
+    vanished: list[tuple[str, str]] = field(default_factory=list)  # path, why
     counts: Counts = field(default_factory=Counts)
 
 
@@ -62,7 +72,15 @@ def read_plans(
     writer = PartWriter(Lake(lake_root))
     result = WorkerResult(writer.staged)
     for plan in plans:
-        state, gaps, counts = _read_one(plan, writer, limits, strict, progress)
+        try:
+            stream = open_stream(plan.path, limits)
+        except OSError as exc:  # deleted since planning: read next run if it returns
+            result.vanished.append((str(plan.path), f"vanished ({exc.strerror})"))
+            continue
+        with stream:
+            state, gaps, counts = _read_one(plan, stream, writer, limits, strict, progress)
+        if progress:
+            progress(0, counts.files)
         if plan.end is None:  # only the last range of a split file carries its state
             result.states.append(state)
         result.gaps.extend(gaps)
@@ -73,6 +91,7 @@ def read_plans(
 
 def _read_one(
     plan: Plan,
+    stream: ByteStream,
     writer: PartWriter,
     limits: Limits,
     strict: bool,
@@ -86,36 +105,29 @@ def _read_one(
     counts = Counts(files=int(plan.end is None))
     gaps: list[Gap] = []
     long_rejects: list[Row] = []
-    window, window_end = b"", 0  # the last bytes fed, for the tail hash of the new offset
+    # the last block fed and TAIL bytes before it: the new offset's tail is usually in it
+    window, window_end = b"", 0
     fed_end: int | None = None  # end of the bytes fed to the parser
     items_end = plan.start  # end of the bytes read (fed or rejected as over-long)
-    with open_stream(plan.path, limits) as stream:
-        for item in blocks(stream, plan.start, plan.final, plan.end):
-            if isinstance(item, Block):
-                counts.lines += item.data.count(b"\n") + (not item.data.endswith(b"\n"))
-                _feed(parser, item, source)
-                window = item.data if len(item.data) >= TAIL else (window + item.data)[-TAIL:]
-                window_end = fed_end = items_end = item.offset + len(item.data)
-                _keep(writer, parser.drain(), plan.file_id, counts, strict, source)
-                if progress:
-                    progress(len(item.data))
-            elif isinstance(item, LongLine):
-                counts.lines += 1
-                long_rejects.append(_long_reject(source, item, limits, cls.source_type))
-                if strict:
-                    _keep(
-                        writer,
-                        ParseOutput(rejects=long_rejects),
-                        plan.file_id,
-                        counts,
-                        True,
-                        source,
-                    )
-                window, window_end = b"", item.offset + item.length
-                items_end = window_end
-            elif isinstance(item, Stopped):
-                gaps.append(Gap(plan.file_id, source, item.offset, 0, item.reason))
-        counts.bytes = stream.pos - plan.start
+    for item in blocks(stream, plan.start, plan.final, plan.end):
+        if isinstance(item, Block):
+            counts.lines += item.data.count(b"\n") + (not item.data.endswith(b"\n"))
+            _feed(parser, item, source)
+            window = window[-TAIL:] + item.data
+            window_end = fed_end = items_end = item.offset + len(item.data)
+            _keep(writer, parser.drain(), plan.file_id, counts, strict, source)
+            if progress:
+                progress(len(item.data), 0)
+        elif isinstance(item, LongLine):
+            counts.lines += 1
+            long_rejects.append(_long_reject(source, item, limits, cls.source_type))
+            if strict:
+                _strict_stop(long_rejects, source)
+            window, window_end = b"", item.offset + item.length
+            items_end = window_end
+        else:
+            gaps.append(Gap(plan.file_id, source, item.offset, 0, item.reason))
+    counts.bytes = stream.pos - plan.start
     held = parser.finish(plan.final)
     # the parser accounts for what it was fed; over-long lines after that are ours
     offset = items_end if fed_end is None or held >= fed_end else held
@@ -123,13 +135,12 @@ def _read_one(
     out.rejects.extend(r for r in long_rejects if r["source_offset"] < offset)
     _keep(writer, out, plan.file_id, counts, strict, source)
     counts.gaps = len(gaps)
-    state = _advance(plan, offset, window, window_end, limits)
-    return state, gaps, counts
+    return _advance(plan, offset, window, window_end, limits), gaps, counts
 
 
-def _feed(parser: object, block: Block, source: str) -> None:
+def _feed(parser: Parser, block: Block, source: str) -> None:
     try:
-        parser.feed(block.data, block.offset)  # type: ignore[attr-defined]
+        parser.feed(block.data, block.offset)
     except AuditlakeError:
         raise
     except Exception as exc:
@@ -144,15 +155,19 @@ def _keep(
     writer: PartWriter, out: ParseOutput, file_id: str, counts: Counts, strict: bool, source: str
 ) -> None:
     if strict and out.rejects:
-        first = min(out.rejects, key=lambda r: r["source_offset"])
-        raise ParseError(
-            f"rejected ({first['reason']}); --strict stops at the first reject",
-            f"{source}:{first['source_offset']}",
-        )
+        _strict_stop(out.rejects, source)
     counts.events += len(out.events)
     counts.records += len(out.auditd_records)
     counts.rejects += len(out.rejects)
     writer.add(out, file_id)
+
+
+def _strict_stop(rejects: list[Row], source: str) -> NoReturn:
+    first = min(rejects, key=lambda r: r["source_offset"])
+    raise ParseError(
+        f"rejected ({first['reason']}); --strict stops at the first reject",
+        f"{source}:{first['source_offset']}",
+    )
 
 
 def _long_reject(source: str, item: LongLine, limits: Limits, source_type: str) -> Row:
@@ -196,8 +211,12 @@ def _tail_before(plan: Plan, offset: int, window: bytes, window_end: int, limits
     want = min(TAIL, offset)
     if not want:
         return b""
-    if offset == window_end and len(window) >= want:
-        return window[len(window) - want :]
-    with open_stream(plan.path, limits) as stream:
-        stream.skip_to(offset - want)
-        return stream.read_exactly(want)
+    start = window_end - len(window)
+    if start <= offset - want and offset <= window_end:
+        return window[offset - want - start : offset - start]
+    try:
+        with open_stream(plan.path, limits) as stream:
+            stream.skip_to(offset - want)
+            return stream.read_exactly(want)
+    except (OSError, StreamStopped):  # gone since: identify it next time by its head only
+        return b""

@@ -22,15 +22,16 @@ from urllib.parse import parse_qs
 
 from auditlake.parsers.base import Row, SourceContext
 from auditlake.parsers.line_parser import LineParser, mostly
-from auditlake.parsers.rows import cap_value, event_row, parse_rfc3339
+from auditlake.parsers.rows import UNMAPPED_CAP, cap_value, event_row, parse_rfc3339
 
 SOURCE_TYPE = "dockerd"
 
 # A logrus field: key=value after a space, the value Go-quoted (strconv.Quote) when it
-# needs quoting. The look-behind keeps the scan linear on long words without "="; the
-# quoted value is written as runs between escapes (`"[^"\\]*(?:\\.[^"\\]*)*"`), which
-# matches what `"(?:[^"\\]|\\.)*"` does at several times its speed.
-_PAIR = re.compile(r'(?<!\S)([^\s="]+)=("[^"\\]*(?:\\.[^"\\]*)*"|[^\s"]*)')
+# needs quoting; groups: key, quoted value without its quotes, bare value. The look-behind
+# keeps the scan linear on long words without "="; the quoted value is written as runs
+# between escapes (`[^"\\]*(?:\\.[^"\\]*)*`), which matches what `(?:[^"\\]|\\.)*` does
+# at several times its speed.
+_PAIR = re.compile(r'(?<!\S)([^\s="]+)=(?:"([^"\\]*(?:\\.[^"\\]*)*)"|([^\s"]*))')
 # The TTY form: level abbreviated to 4 letters, then [time] or [seconds since start].
 _TTY = re.compile(r"(PANI|FATA|ERRO|WARN|INFO|DEBU|TRAC)\[([^\]]*)\] ?(.*)", re.S)
 _GO_ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{3}|.)", re.S)
@@ -96,12 +97,8 @@ def _go_escape(m: re.Match[str]) -> str:
 
 def logrus_fields(text: str) -> dict[str, str]:
     """Return the key=value fields of a logrus text line, values unquoted."""
-    fields: dict[str, str] = {}
-    for key, value in _PAIR.findall(text):
-        if value.startswith('"') and len(value) >= 2:
-            value = go_unquote(value[1:-1])
-        fields[key] = value
-    return fields
+    # `k=""` and `k=` both give "": an empty quoted value needs no unquoting either.
+    return {key: go_unquote(quoted) if quoted else bare for key, quoted, bare in _PAIR.findall(text)}
 
 
 @dataclass(slots=True)
@@ -208,7 +205,7 @@ def _set_fields(row: Row, fields: dict[str, str]) -> None:
     if fields:
         unmapped = row.setdefault("unmapped", {})
         for key, value in fields.items():
-            unmapped[key] = cap_value(value)
+            unmapped[key] = value if len(value) <= UNMAPPED_CAP else cap_value(value)
 
 
 def _structured_row(msg: str | None, level: str | None, pairing: ApiPairing | None) -> Row:

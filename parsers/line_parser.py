@@ -6,7 +6,7 @@ from abc import abstractmethod
 from collections.abc import Callable
 
 from auditlake.parsers.base import ParseOutput, Parser, SourceContext, reject
-from auditlake.parsers.rows import split_lines
+from auditlake.parsers.rows import gc_paused, split_lines
 
 SNIFF_LINES = 50
 
@@ -37,8 +37,10 @@ class LineParser(Parser):
         """Turn one line (with its newline, if any) into a row or a reject."""
 
     def feed(self, block: bytes, offset: int) -> None:
-        for line_offset, line in split_lines(block, offset):
-            self._line(line_offset, line)
+        with gc_paused():
+            line_of = self._line
+            for line_offset, line in split_lines(block, offset):
+                line_of(line_offset, line)
         self._end = offset + len(block)
 
     def _reject(self, offset: int, line: bytes, reason: str) -> None:

@@ -30,7 +30,6 @@ syslog rows: it is not the Docker daemon and logs no API calls.
 
 from __future__ import annotations
 
-import gc
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -40,7 +39,7 @@ from auditlake.parsers.audit_relay import AuditRelay
 from auditlake.parsers.base import ParseOutput, Parser, Row, SourceContext, reject
 from auditlake.parsers.dockerd import ApiPairing, normalize_dockerd_message
 from auditlake.parsers.programs import normalize_program_message
-from auditlake.parsers.rows import event_row, parse_rfc3339, split_lines
+from auditlake.parsers.rows import event_row, gc_paused, parse_rfc3339, split_lines
 
 from auditlake.schema import CLASSES
 
@@ -117,7 +116,8 @@ _JOURNAL_MARKERS = (
     "-- No entries",
 )
 
-_AUDIT_PROGRAMS = frozenset({"audispd", "audisp-syslog", "audisp", "audit"})
+# Programs whose messages may be audit records: the audit dispatchers, and the kernel.
+_AUDIT_CARRIERS = frozenset({"audispd", "audisp-syslog", "audisp", "audit", "kernel"})
 _DOCKER_PROGRAMS = frozenset({"dockerd", "docker"})
 _UNSEEN = datetime.min  # cache marker: a stamp not parsed yet
 _SLACK = timedelta(days=1)  # clocks and zones disagree by hours, not by a day
@@ -171,15 +171,10 @@ class SyslogParser(Parser):
 
     def feed(self, block: bytes, offset: int) -> None:
         """Parse a block of whole lines starting at byte `offset` of the file."""
-        gc_was_enabled = gc.isenabled()
-        gc.disable()  # rows are acyclic; the cyclic GC only costs time here
-        try:
+        with gc_paused():
             line_of = self._line
             for line_offset, line in split_lines(block, offset):
                 line_of(line, line_offset)
-        finally:
-            if gc_was_enabled:
-                gc.enable()
         self._end = offset + len(block)
 
     def drain(self) -> ParseOutput:
@@ -223,7 +218,7 @@ class SyslogParser(Parser):
         common = _COMMON.match(text)
         if common is not None:
             stamp, host, app, pid, message = common.groups()
-            time = self._time_of(stamp)
+            time = self._times.get(stamp) or self._time_of(stamp)
             if time is not None and not message.startswith(_SPECIAL_MESSAGES):
                 if self._pending is not None:
                     self._flush()
@@ -402,7 +397,7 @@ class SyslogParser(Parser):
         self._last = record
         message = record.message
         app = record.app
-        if (app in _AUDIT_PROGRAMS or app == "kernel") and self._feed_audit(record):
+        if app in _AUDIT_CARRIERS and self._feed_audit(record):
             return
         source_type = SOURCE_TYPE
         if app in _DOCKER_PROGRAMS:
@@ -411,36 +406,34 @@ class SyslogParser(Parser):
             partial = normalize_dockerd_message(message, pairing)
         else:
             partial = normalize_program_message(app, message) if app else None
+        events = self._out.events
         for i in range(record.repeat):
-            self._out.events.append(self._row(record, source_type, partial, i))
+            events.append(self._row(record, source_type, partial, i))
 
     def _row(self, record: _Record, source_type: str, partial: Row | None, i: int) -> Row:
-        time = record.time
-        class_uid = 0
-        if partial is not None:
-            class_uid = partial["class_uid"]
-            time = partial.get("time", time)
+        time = record.time if partial is None else partial.get("time", record.time)
         row = event_row(
             self.ctx,
             source_type=source_type,
             time=time,
-            class_uid=class_uid,
+            class_uid=0,
             offset=record.offset,
             length=record.length,
             host=record.host,
             index=record.index + i,
+            app_name=record.app,
+            process_pid=record.pid,
+            message=record.message,
+            severity=record.severity,
         )
-        row["app_name"] = record.app
-        row["process_pid"] = record.pid
-        row["message"] = record.message
-        row["severity"] = record.severity
         unmapped = record.unmapped
         if partial is not None:
             row.update(partial)
-            row["class_name"] = CLASSES[class_uid]
+            row["class_name"] = CLASSES[partial["class_uid"]]
             extra = partial.get("unmapped")
             if extra:
-                unmapped = {**unmapped, **extra}
+                row["unmapped"] = {**unmapped, **extra}
+                return row
         if unmapped:
             row["unmapped"] = dict(unmapped)
         return row

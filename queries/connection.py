@@ -57,7 +57,10 @@ def run_sql(
     lake_root: str | os.PathLike[str], sql: str
 ) -> tuple[list[str], list[tuple[object, ...]]]:
     """Run one SQL statement over a lake's views; return column names and rows."""
-    con = connect(lake_root)
+    try:
+        con = connect(lake_root)
+    except duckdb.Error as exc:
+        raise QueryError(str(exc).splitlines()[0], str(lake_root)) from None
     try:
         rel = con.execute(sql)
         columns = [d[0] for d in rel.description or []]

@@ -19,6 +19,7 @@ from __future__ import annotations
 import ipaddress
 import posixpath
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from auditlake.parsers.auditd.assemble import Event
@@ -99,7 +100,7 @@ def build_rows(event: Event, ctx: SourceContext) -> tuple[Row, list[Row]]:
     records = event.records
     first = min(records, key=lambda r: r.offset)
     uid = event_uid(ctx.file_id, first.offset)
-    time = EPOCH + timedelta(seconds=first.seconds, milliseconds=first.millis)
+    time = EPOCH + timedelta(0, first.seconds, first.millis * 1000)  # days, seconds, us
     pairs = [split_fields(r.body) for r in records]
     arch = next(
         (_raw(p, "arch") for r, p in zip(records, pairs, strict=True) if r.type == "SYSCALL"), None
@@ -132,7 +133,7 @@ def _event_row(
     """Build the OCSF row of an event from its record rows."""
     types = [r["type"] for r in rows]
     primary = next((r for r in rows if r["type"] not in AUXILIARY), rows[0])
-    syscall = next((r for r in rows if r["type"] == "SYSCALL"), None)
+    syscall = rows[types.index("SYSCALL")] if "SYSCALL" in types else None
     proc = syscall or primary
     out: Row = {
         "event_uid": base["event_uid"],
@@ -165,7 +166,7 @@ def _event_row(
         exit_code = syscall.get("exit")
         if exit_code is not None and exit_code < 0:
             out["status_detail"] = ERRNO_NAMES.get(-exit_code)
-    cwd = next((r.get("cwd") for r in rows if r["type"] == "CWD"), None)
+    cwd = rows[types.index("CWD")].get("cwd") if "CWD" in types else None
     out["process_cwd"] = cwd
     _files(out, rows, cwd)
     notes = _process(out, pairs, types)
@@ -215,17 +216,19 @@ def _message(event: Event, primary: Row) -> str:
 
 def _files(out: Row, rows: list[Row], cwd: str | None) -> None:
     """Set `files` (every PATH, item order) and `file_path` (the first that is no PARENT)."""
-    paths = sorted((r for r in rows if r["type"] == "PATH"), key=lambda r: r.get("item") or 0)
+    paths = [r for r in rows if r["type"] == "PATH"]
+    if not paths:
+        return
+    paths.sort(key=lambda r: r.get("item") or 0)  # stable: same items keep their order
     files = []
     for r in paths:
         name = r.get("name")
         if name is not None and cwd is not None and not name.startswith("/"):
             name = posixpath.join(cwd, name)
         files.append({"path": name, "nametype": r.get("nametype")})
-    if files:
-        out["files"] = files
-        main = next((f for f in files if f["nametype"] != "PARENT" and f["path"]), files[0])
-        out["file_path"] = main["path"]
+    out["files"] = files
+    main = next((f for f in files if f["nametype"] != "PARENT" and f["path"]), files[0])
+    out["file_path"] = main["path"]
 
 
 def _process(out: Row, pairs: list[list[Pair]], types: list[str]) -> dict[str, str]:
@@ -324,9 +327,10 @@ def _auth(out: Row, primary: Row) -> None:
         out["actor_user_name"] = out["user_name"]
     addr = primary.get("addr")
     if addr is not None:
-        try:
-            out["src_endpoint_ip"] = str(ipaddress.ip_address(addr))
-        except ValueError:
+        ip = _ip_text(addr)
+        if ip is not None:
+            out["src_endpoint_ip"] = ip
+        else:
             out["src_endpoint_hostname"] = addr
     host = primary.get("hostname")
     if host is not None and host != addr:
@@ -339,6 +343,15 @@ def _auth(out: Row, primary: Row) -> None:
     elif op.startswith("hostbased"):
         out["auth_protocol"] = "hostbased"
     out["logon_type"] = _logon_type(primary)
+
+
+@lru_cache(maxsize=4096)  # the same peers log in again and again
+def _ip_text(addr: str) -> str | None:
+    """Return an IP address in its canonical text form; None if `addr` is not one."""
+    try:
+        return str(ipaddress.ip_address(addr))
+    except ValueError:
+        return None
 
 
 def _logon_type(primary: Row) -> str | None:

@@ -45,7 +45,6 @@ TEXT_COLUMNS = frozenset(
         "terminal", "res", "grp",
     }
 )  # fmt: skip
-PROMOTED = INT_COLUMNS | TEXT_COLUMNS
 INT32_COLUMNS = frozenset({"items", "item", "argc"})
 INT32_MAX = 2**31 - 1
 ENRICHED_COLUMNS = {
@@ -58,7 +57,7 @@ LITTLE_ENDIAN_BIT = 0x40000000  # __AUDIT_ARCH_LE in the kernel's AUDIT_ARCH_* v
 
 # Where a field's value goes: the `fields` map, an integer column (64 or 32 bit), or a
 # text column.
-TO_FIELDS, TO_INT64, TO_INT32, TO_TEXT = 0, 1, 2, 3
+TO_FIELDS, TO_TEXT, TO_INT64, TO_INT32 = 0, 1, 2, 3  # the integer ones last: `>= TO_INT64`
 # How to handle one field: (string kind, id kind, destination).
 Plan = tuple[bool, bool, int]
 PLAN_CACHE_MAX = 4096  # keys are attacker-controlled: keep the caches bounded
@@ -97,14 +96,16 @@ def little_endian(arch: str | None) -> bool:
 
 def record_row(rec: Record, pairs: list[Pair], base: Row, index: int, le: bool) -> Row:
     """Build the `auditd_records` row of one record of an event (`base`: shared columns)."""
-    row = dict(base)
-    row["node"] = rec.node
-    row["record_index"] = index
-    row["type"] = rec.type
-    row["type_id"] = rec.type_id
-    row["raw"] = rec.raw
-    row["source_offset"] = rec.offset
-    row["source_length"] = rec.length
+    row = {
+        **base,
+        "node": rec.node,
+        "record_index": index,
+        "type": rec.type,
+        "type_id": rec.type_id,
+        "raw": rec.raw,
+        "source_offset": rec.offset,
+        "source_length": rec.length,
+    }
     fields: dict[str, str | None] = {}
     rtype = rec.type
     unique = dict(pairs)
@@ -117,13 +118,17 @@ def record_row(rec: Record, pairs: list[Pair], base: Row, index: int, le: bool) 
     plans = _EXECVE_PLANS if rtype == "EXECVE" else _OTHER_PLANS
     for key, raw in unique.items():
         string_kind, id_kind, destination = plans.get(key) or _plan(plans, rtype, key)
+        if destination >= TO_INT64 and raw.isdecimal() and len(raw) < 10 and raw.isascii():
+            # The common case, short cut: up to 9 digits are their own interpretation (no
+            # quotes; integer columns are never string kinds, so no hex; the unset ids are
+            # 4294967295 and -1) and fit even an int32 column.
+            row[key] = int(raw)
+            continue
         value = interpret_value(raw, string_kind, id_kind)
         if destination == TO_FIELDS:
             fields[key] = value
         elif destination == TO_TEXT:
             row[key] = value
-        elif value is not None and value.isdecimal() and value.isascii() and len(value) < 10:
-            row[key] = int(value)  # fast path: fits even an int32 column
         else:
             number = to_int(value, INT32_MAX if destination == TO_INT32 else INT64_MAX)
             row[key] = number
@@ -185,8 +190,7 @@ def _interpret_arch(row: Row, fields: dict[str, str | None]) -> None:
         row["syscall_name"] = (
             syscall_name(arch, number) if number is not None else fields.get("syscall")
         )
-    for field in ("auid", "uid"):
-        column = f"{field}_name"
+    for field, column in (("auid", "auid_name"), ("uid", "uid_name")):
         if row.get(column) is None and fields.get(field) is not None:
             row[column] = fields[field]
 

@@ -14,6 +14,7 @@ from typing import ClassVar
 
 from auditlake.parsers.base import SourceContext
 from auditlake.parsers.journald.entry import JournalEntry, JournalParser
+from auditlake.parsers.rows import gc_paused
 
 MAX_FIELD_BYTES = 64 * 1024 * 1024  # a larger declared length means the stream is corrupt
 MAX_ENTRY_BYTES = 2 * MAX_FIELD_BYTES
@@ -46,11 +47,12 @@ class JournaldExportParser(JournalParser):
             self._start = offset
         self._buf += block
         pos = 0
-        while pos < len(self._buf):
-            try:
-                pos = self._entry(pos, final=False)
-            except _NeedMore:
-                break
+        with gc_paused():
+            while pos < len(self._buf):
+                try:
+                    pos = self._entry(pos, final=False)
+                except _NeedMore:
+                    break
         self._buf = self._buf[pos:]
         self._start += pos
         if len(self._buf) > MAX_ENTRY_BYTES:
@@ -61,6 +63,12 @@ class JournaldExportParser(JournalParser):
     def _entry(self, pos: int, final: bool) -> int:
         """Parse the entry at `pos` of the buffer and emit it; return where the next starts."""
         buf = self._buf
+        end = buf.find(b"\n\n", pos)
+        if end > pos:
+            entry = _text_entry(buf[pos:end])
+            if entry is not None:  # the common case: every field is NAME=value
+                self._emit(entry, self._start + pos, buf[pos : end + 2])
+                return end + 2
         fields: dict[str, str] = {}
         more: dict[str, list[str]] = {}
         start = pos
@@ -128,3 +136,19 @@ class JournaldExportParser(JournalParser):
 
 def _name(raw: bytes) -> str:
     return raw.decode("ascii", "backslashreplace")
+
+
+def _text_entry(text: bytes) -> JournalEntry | None:
+    """Return the entry of lines that are all `NAME=value`; None if any is not."""
+    fields: dict[str, str] = {}
+    more: dict[str, list[str]] = {}
+    for line in text.split(b"\n"):
+        name, eq, value = line.partition(b"=")
+        if not eq:
+            return None  # a binary field (or a blank line): the field-by-field path reads it
+        key, value_text = _name(name), value.decode("utf-8", "backslashreplace")
+        if key in fields:
+            more.setdefault(key, []).append(value_text)
+        else:
+            fields[key] = value_text
+    return JournalEntry(fields, more)

@@ -14,11 +14,12 @@ from typing import Any, ClassVar
 import orjson
 from auditlake.parsers.base import SourceContext
 from auditlake.parsers.journald.entry import JournalEntry, JournalParser
-from auditlake.parsers.rows import split_lines
+from auditlake.parsers.rows import gc_paused, split_lines
 
 # A pretty-printed entry larger than this is rejected rather than buffered.
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
 _PUNCTUATION = frozenset({b"[", b"]", b",", b"],", b"[]"})
+_ONLY_STR = frozenset({str})
 
 
 def _text(value: Any) -> str:
@@ -32,7 +33,7 @@ def _text(value: Any) -> str:
 
 def entry_from_json(obj: dict[str, Any]) -> JournalEntry:
     """Build an entry from a decoded journalctl JSON object."""
-    if all(type(v) is str for v in obj.values()):
+    if set(map(type, obj.values())) <= _ONLY_STR:
         return JournalEntry(obj)  # the common case: nothing binary, repeated or null
     fields: dict[str, str] = {}
     more: dict[str, list[str]] = {}
@@ -75,8 +76,10 @@ class JournaldJsonParser(JournalParser):
         )
 
     def feed(self, block: bytes, offset: int) -> None:
-        for line_offset, line in split_lines(block, offset):
-            self._line(line_offset, line)
+        with gc_paused():
+            line_of = self._line
+            for line_offset, line in split_lines(block, offset):
+                line_of(line_offset, line)
         self._end = offset + len(block)
 
     def _line(self, offset: int, line: bytes) -> None:

@@ -22,7 +22,7 @@ from typing import ClassVar
 from auditlake.parsers.base import SourceContext
 from auditlake.parsers.journald.entry import JournalEntry, JournalParser
 from auditlake.parsers.line_parser import mostly
-from auditlake.parsers.rows import parse_rfc3339, split_lines, utc_from_micros
+from auditlake.parsers.rows import gc_paused, parse_rfc3339, split_lines, utc_from_micros
 
 _MONTHS = {
     m: i
@@ -67,8 +67,10 @@ class JournaldTextParser(JournalParser):
         return mostly(head, lambda ln: _ISO_NO_COLON.match(ln) is not None)
 
     def feed(self, block: bytes, offset: int) -> None:
-        for line_offset, line in split_lines(block, offset):
-            self._line(line_offset, line)
+        with gc_paused():
+            line_of = self._line
+            for line_offset, line in split_lines(block, offset):
+                line_of(line_offset, line)
         self._end = offset + len(block)
 
     def _line(self, offset: int, line: bytes) -> None:

@@ -20,6 +20,7 @@ Activity (4001, see sshd.py). `auth_protocol` is the method exactly as sshd name
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 from auditlake.parsers.base import Row
 from auditlake.parsers.programs.accounts import normalize_account
@@ -67,8 +68,30 @@ _PAM_PREFIXES = ("pam_", "(pam_")
 _PAM_SERVICE = {"sshd-session": "sshd", "sshd-auth": "sshd", "CRON": "cron"}
 
 
+# Hosts repeat the same messages (cron's and sudo's sessions, a service's warnings) all
+# day, and normalizing is a pure function of (program, message): remember the answers.
+_PAM_OR_BARE = _PAM_PREFIXES + BARE_BODIES
+_REMEMBERED = 4096  # most recently used messages
+_LONGEST_REMEMBERED = 512  # characters; longer messages are rarely repeated word for word
+
+
 def normalize_program_message(app_name: str | None, message: str) -> Row | None:
     """Return a partial events row for one program message, or None if it is not known."""
+    if app_name not in _HANDLERS and not message.startswith(_PAM_OR_BARE):
+        return None  # most lines of a busy host: nothing to look up, nothing to remember
+    if len(message) > _LONGEST_REMEMBERED:
+        return _normalize(app_name, message)
+    row = _remembered(app_name, message)
+    if row is None:
+        return None
+    copy = row.copy()  # callers own what they get: nothing is shared between rows
+    unmapped = copy.get("unmapped")
+    if unmapped is not None:
+        copy["unmapped"] = unmapped.copy()
+    return copy
+
+
+def _normalize(app_name: str | None, message: str) -> Row | None:
     if message.startswith(_PAM_PREFIXES):
         return normalize_pam(_PAM_SERVICE.get(app_name, app_name) if app_name else None, message)
     handler = _HANDLERS.get(app_name) if app_name else None
@@ -79,3 +102,6 @@ def normalize_program_message(app_name: str | None, message: str) -> Row | None:
     if message.startswith(BARE_BODIES):
         return pam_body(_PAM_SERVICE.get(app_name, app_name) if app_name else None, message)
     return None
+
+
+_remembered = lru_cache(maxsize=_REMEMBERED)(_normalize)

@@ -31,7 +31,8 @@ FAILURE = STATUS_FAILURE
 
 def event(class_uid: int, activity: tuple[int, str], status_id: int | None, **fields: Any) -> Row:
     """Return a partial events row; fields that are None (or an empty map) are left out."""
-    row: Row = {k: v for k, v in fields.items() if v is not None and v != {}}
+    # `v or type(v) is not dict` drops only the empty dict, with no `{}` built per value
+    row: Row = {k: v for k, v in fields.items() if v is not None and (v or type(v) is not dict)}
     row["class_uid"] = class_uid
     row["class_name"] = CLASSES[class_uid]
     row["activity_id"], row["activity_name"] = activity

@@ -1,8 +1,8 @@
 -- Every login attempt once. sshd writes one attempt to auth.log and the journal, and
--- auditd adds USER_AUTH and USER_LOGIN records for it: a copy is dropped when a more
+-- auditd adds USER_AUTH and USER_LOGIN records for it: a record is dropped when a more
 -- complete record of the same attempt (same host, outcome, address and user, within
--- 5 seconds) exists in another channel. Copies inside one channel are separate
--- attempts and are all kept (a brute force is many identical lines).
+-- 5 seconds) exists. Equally complete records are separate attempts and are all kept
+-- (a brute force is many identical lines).
 CREATE OR REPLACE VIEW login_attempts AS
 WITH attempts AS (
     SELECT
@@ -19,6 +19,10 @@ WITH attempts AS (
         status_id,
         process_pid,
         message,
+        -- auditd writes "?" or "(invalid user)" where sshd names the account tried
+        CASE
+            WHEN user_name NOT IN ('?', '(invalid user)', '(unknown)', 'unknown') THEN user_name
+        END AS known_user,
         -- lower is more complete: a method, then an address, then the source
         (CASE WHEN auth_protocol IS NULL THEN 1000 ELSE 0 END)
         + (CASE WHEN src_endpoint_ip IS NULL THEN 100 ELSE 0 END)
@@ -35,36 +39,40 @@ WITH attempts AS (
       AND activity_id = 1
       -- pam_loginuid's LOGIN record only says a login uid was set (cron sets one too)
       AND coalesce(audit_type, '') <> 'LOGIN'
+),
+best AS (
+    -- the most complete record of each attempt within 5 seconds either side; a record
+    -- without a user or address matches records with any
+    SELECT
+        *,
+        min(completeness) OVER (
+            PARTITION BY device_hostname, status_id, src_endpoint_ip, known_user
+            ORDER BY time RANGE BETWEEN INTERVAL 5 SECOND PRECEDING AND INTERVAL 5 SECOND FOLLOWING
+        ) AS best_same,
+        min(completeness) OVER (
+            PARTITION BY device_hostname, status_id, src_endpoint_ip
+            ORDER BY time RANGE BETWEEN INTERVAL 5 SECOND PRECEDING AND INTERVAL 5 SECOND FOLLOWING
+        ) AS best_any_user,
+        min(completeness) OVER (
+            PARTITION BY device_hostname, status_id, known_user
+            ORDER BY time RANGE BETWEEN INTERVAL 5 SECOND PRECEDING AND INTERVAL 5 SECOND FOLLOWING
+        ) AS best_any_address,
+        min(completeness) OVER (
+            PARTITION BY device_hostname, status_id
+            ORDER BY time RANGE BETWEEN INTERVAL 5 SECOND PRECEDING AND INTERVAL 5 SECOND FOLLOWING
+        ) AS best_any
+    FROM attempts
 )
 SELECT
-    a.event_uid,
-    a.time,
-    a.device_hostname,
-    a.source_type,
-    a.audit_type,
-    a.app_name,
-    a.user_name,
-    a.src_endpoint_ip,
-    a.auth_protocol,
-    a.logon_type,
-    a.status_id,
-    a.process_pid,
-    a.message
-FROM attempts AS a
-WHERE NOT EXISTS (
-    SELECT 1
-    FROM attempts AS t
-    WHERE t.device_hostname = a.device_hostname
-      AND t.status_id = a.status_id
-      AND t.completeness < a.completeness
-      AND t.time BETWEEN a.time - INTERVAL 5 SECOND AND a.time + INTERVAL 5 SECOND
-      AND (a.src_endpoint_ip IS NULL OR t.src_endpoint_ip = a.src_endpoint_ip)
-      AND (
-          a.user_name IS NULL
-          OR a.user_name IN ('?', '(invalid user)', '(unknown)', 'unknown')
-          OR t.user_name = a.user_name
-      )
-);
+    * EXCLUDE (known_user, completeness, best_same, best_any_user, best_any_address, best_any)
+FROM best
+-- a copy of an attempt recorded more completely elsewhere
+WHERE completeness <= CASE
+    WHEN src_endpoint_ip IS NOT NULL AND known_user IS NOT NULL THEN best_same
+    WHEN src_endpoint_ip IS NOT NULL THEN best_any_user
+    WHEN known_user IS NOT NULL THEN best_any_address
+    ELSE best_any
+END;
 
 CREATE OR REPLACE VIEW logins AS
 SELECT *

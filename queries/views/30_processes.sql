@@ -2,12 +2,14 @@
 -- syslog or the journal (`COMMAND=/usr/bin/systemctl stop auditd`: sudo joins argv
 -- with spaces, so it is split on spaces here). `auid` is the login uid behind the
 -- process, NULL for daemons: auditd writes 4294967295 ("unset") for processes that no
--- login started.
+-- login started. Readers filter on `process_cmd_line` first (a plain column, pushed
+-- into the scan) before the derived `program`, which is computed per row.
 CREATE OR REPLACE VIEW process_execs AS
 WITH execs AS (
     SELECT
         * REPLACE (
-            coalesce(process_args, string_split(process_cmd_line, ' ')) AS process_args
+            coalesce(process_args, string_split(process_cmd_line, ' ')) AS process_args,
+            coalesce(process_cmd_line, array_to_string(process_args, ' ')) AS process_cmd_line
         )
     FROM events
     WHERE class_uid = 1007
@@ -34,7 +36,7 @@ SELECT
     session_uid,
     audit_key,
     -- the program as invoked: argv[0]'s base name, else comm
-    coalesce(regexp_extract(process_args[1], '[^/]+$'), process_name) AS program
+    coalesce(parse_filename(process_args[1]), process_name) AS program
 FROM execs
 WHERE len(process_args) > 0;
 

@@ -40,7 +40,13 @@ WITH docker_cli AS (
         actor_user_name,
         process_uid
     FROM process_execs
-    WHERE program IN ('docker', 'podman', 'nerdctl')
+    -- cheap on every exec: the command line names the client
+    WHERE (
+        contains(process_cmd_line, 'docker')
+        OR contains(process_cmd_line, 'podman')
+        OR contains(process_cmd_line, 'nerdctl')
+    )
+      AND program IN ('docker', 'podman', 'nerdctl')
 ),
 subcommands AS (
     SELECT
@@ -177,7 +183,9 @@ SELECT
     container_name,
     container_image_name,
     coalesce(container_privileged, false) AS container_privileged,
-    coalesce(container_cap_add, []) AS container_cap_add,
+    -- the API takes "CAP_SYS_ADMIN" and "sys_admin" alike
+    list_transform(coalesce(container_cap_add, []), lambda c: regexp_replace(upper(c), '^CAP_', ''))
+        AS container_cap_add,
     coalesce(container_host_namespaces, []) AS container_host_namespaces,
     list_transform(coalesce(container_mounts, []), lambda m: host_path(m)) AS container_mounts
 FROM events

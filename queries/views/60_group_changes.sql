@@ -16,7 +16,15 @@ WITH tool_execs AS (
         process_args AS args,
         len(process_args) AS n
     FROM process_execs
-    WHERE program IN ('usermod', 'gpasswd', 'adduser', 'deluser', 'useradd')
+    -- cheap on every exec: the command line names the tool
+    WHERE (
+        contains(process_cmd_line, 'usermod')
+        OR contains(process_cmd_line, 'gpasswd')
+        OR contains(process_cmd_line, 'adduser')
+        OR contains(process_cmd_line, 'deluser')
+        OR contains(process_cmd_line, 'useradd')
+    )
+      AND program IN ('usermod', 'gpasswd', 'adduser', 'deluser', 'useradd')
       -- a failed exec changed nothing
       AND coalesce(status_id, 1) <> 2
 ),

@@ -220,3 +220,14 @@ def test_compact_refuses_while_an_ingest_holds_the_lock(lake: Path) -> None:
         f"Error: {lake}/_state/lock: another ingest or compact is writing this lake "
         f"(pid {os.getpid()}); wait for it to finish\n"
     )
+
+
+def test_verify_names_a_missing_part(lake: Path) -> None:
+    part = Lake(lake).read_manifest().parts["events"][0]
+    (lake / part).unlink()
+    result = run("verify", "--lake", str(lake))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: {lake}/_state/manifest.json: 1 published parts are missing, e.g. {part}; "
+        "restore them from backup (the rows they held cannot be verified)\n"
+    )

@@ -116,8 +116,8 @@ def test_profile_counts_self_time_at_the_leaf_and_inclusive_time_once_per_stack(
     from bench.profile import collapse
 
     raw = (
-        "process 1:\"x\";main (a.py:1);parse (b.py:7);parse (b.py:9);split (c.py:3) 5\n"
-        "process 1:\"x\";main (a.py:1);write (d.py:2) 3\n"
+        'process 1:"x";main (a.py:1);parse (b.py:7);parse (b.py:9);split (c.py:3) 5\n'
+        'process 1:"x";main (a.py:1);write (d.py:2) 3\n'
     )
     total, own, inclusive, lines = collapse(raw)
     assert total == 8

@@ -90,7 +90,7 @@ def test_copytruncate_reads_each_line_once(tmp_path: Path) -> None:
     with log.open("r+b") as f:
         f.truncate(0)
     log.write_bytes(seq_lines(151, 170))
-    summary(lake, logs)
+    assert summary(lake, logs)["gaps"] == 0  # the copy holds what was appended
     assert_exactly_once(lake, 170)
     verified(lake)
 
@@ -263,4 +263,18 @@ def test_identical_new_files_of_two_hosts_are_both_read(tmp_path: Path) -> None:
     assert summary(lake, logs)["events"] == 20
     assert count(lake, "SELECT count(DISTINCT device_hostname) FROM events") == 2
     assert summary(lake, logs)["events"] == 0
+    verified(lake)
+
+
+def test_truncation_without_a_copy_records_a_gap(tmp_path: Path) -> None:
+    log = tmp_path / "app.log"
+    log.write_bytes(seq_lines(1, 1000))
+    lake = tmp_path / "lake"
+    summary(lake, log)
+    with log.open("r+b") as f:  # lines appended and truncated between two runs: lost
+        f.truncate(0)
+        f.write(seq_lines(2001, 2010))
+    assert summary(lake, log)["gaps"] == 1
+    counts = seq_counts(lake)
+    assert sorted(counts) == [*range(1, 1001), *range(2001, 2011)]
     verified(lake)

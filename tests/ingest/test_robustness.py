@@ -204,3 +204,19 @@ def test_strict_stops_at_an_over_long_line(tmp_path: Path) -> None:
         f"Error: {log}:11: rejected (line of 5001 bytes is over the limit of 4096 bytes; "
         "not parsed); --strict stops at the first reject\n"
     )
+
+
+def test_file_deleted_between_planning_and_reading_is_skipped(tmp_path: Path) -> None:
+    from auditlake.ingest.pipeline import IngestOptions, plan_run
+    from auditlake.ingest.worker import read_plans
+
+    log = tmp_path / "app.log"
+    log.write_bytes(seq_lines(1, 3))
+    lake = Lake(tmp_path / "lake")
+    lake.init()
+    options = IngestOptions([log], lake.root, format="lineparser:LineParser")
+    plans = plan_run(options, lake).plans
+    log.unlink()
+    result = read_plans(str(lake.root), plans, options.limits)
+    assert result.vanished == [(str(log), "vanished (No such file or directory)")]
+    assert result.states == []

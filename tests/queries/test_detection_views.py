@@ -277,3 +277,20 @@ def test_reads_are_not_file_changes_and_var_run_is_run(tmp_path: Path) -> None:
         ("/etc/docker/key.json", "create"),
         ("/run/docker.sock", "write"),
     ]
+
+
+def test_daemon_capabilities_are_spelled_like_the_cli(tmp_path: Path) -> None:
+    con = _con(
+        tmp_path,
+        [
+            event(
+                "2026-11-27T02:18:02",
+                6003,
+                "dockerd",
+                container_cap_add=["CAP_SYS_ADMIN", "net_admin"],
+                container_privileged=False,
+            ),
+        ],
+    )
+    got = con.execute("SELECT container_cap_add FROM container_starts").fetchall()
+    assert got == [(["SYS_ADMIN", "NET_ADMIN"],)]

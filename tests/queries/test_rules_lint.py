@@ -173,6 +173,6 @@ def test_rules_list_shows_ids_levels_and_techniques() -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == "id,level,status,techniques,tests,title"
     assert any(
-        line.startswith("audit.tampering,critical,stable,T1562 T1562.012 T1562.001,2,")
+        line.startswith("audit.tampering,critical,stable,T1562 T1562.012 T1562.001,3,")
         for line in lines
     )

@@ -5,8 +5,9 @@
 -- audit_enabled=0; auditctl -D, -d, -W, -e 0), the audit daemon stopped or disabled
 -- (DAEMON_END, DAEMON_ABORT, SERVICE_STOP unit=auditd; systemctl/service stop, disable or
 -- mask of auditd), or audit events lost (kernel "audit: backlog limit exceeded",
--- "audit_lost=N"). Everything on one host within ten minutes of the previous sign is
--- one finding: `auditctl -D` alone writes a CONFIG_CHANGE per rule it removes.
+-- "audit_backlog=N > audit_backlog_limit", "audit_lost=N"). Everything on one host
+-- within ten minutes of the previous sign is one finding: `auditctl -D` alone writes a
+-- CONFIG_CHANGE per rule it removes.
 -- """
 -- status = "stable"
 -- level = "critical"
@@ -26,6 +27,16 @@
 -- start_time = "2026-11-27T02:31:10.132Z"
 -- end_time = "2026-11-27T02:31:41.402Z"
 -- event_count = 9
+--
+-- [[tests]]
+-- name = "the kernel drops audit events"
+-- logs = "tests/audit_events_lost"
+-- policy = "tests/policy.toml"
+-- count = 1
+-- [[tests.expect]]
+-- device_hostname = "db-1"
+-- message = "audit events lost (audit_lost=1); audit events lost (audit_lost=57); audit events lost (backlog limit exceeded)"
+-- event_count = 4
 --
 -- [[tests]]
 -- name = "auditd starts at boot and loads its rules"
@@ -73,6 +84,8 @@ commands AS (
     FROM process_execs
     WHERE time >= $since
       AND time < $until
+      -- cheap on every exec: auditctl, or a command naming auditd
+      AND contains(process_cmd_line, 'audit')
       AND program IN ('auditctl', 'systemctl', 'service')
 ),
 kernel_messages AS (
@@ -81,7 +94,9 @@ kernel_messages AS (
         time,
         device_hostname,
         CASE
-            WHEN contains(message, 'backlog limit exceeded') THEN 'audit events lost (backlog limit exceeded)'
+            WHEN contains(message, 'backlog limit exceeded')
+                OR regexp_matches(message, 'audit_backlog=[0-9]+ > audit_backlog_limit')
+                THEN 'audit events lost (backlog limit exceeded)'
             WHEN regexp_matches(message, 'audit_lost=[1-9]') THEN 'audit events lost (' || regexp_extract(message, 'audit_lost=[0-9]+') || ')'
             WHEN contains(message, 'rate limit exceeded') THEN 'audit events lost (rate limit exceeded)'
             WHEN contains(message, 'hold queue overflow') THEN 'audit events lost (kauditd hold queue overflow)'

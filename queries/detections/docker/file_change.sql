@@ -49,7 +49,8 @@ WITH changes AS (
 watched AS (
     SELECT *
     FROM changes AS c
-    WHERE c.audit_key = 'docker'
+    -- the CIS rules' key; auditd joins the keys of several matching rules with commas
+    WHERE list_contains(string_split(c.audit_key, ','), 'docker')
        OR EXISTS (
            SELECT 1
            FROM policy_watched_paths AS w

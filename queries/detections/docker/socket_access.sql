@@ -61,6 +61,8 @@ WITH accesses AS (
     FROM process_execs
     WHERE time >= $since
       AND time < $until
+      -- cheap on every exec: a docker client or a command naming the socket
+      AND (contains(process_cmd_line, 'docker') OR contains(process_cmd_line, 'nerdctl'))
       AND (
           program IN ('docker', 'docker-compose', 'nerdctl')
           OR contains(array_to_string(process_args, ' '), 'docker.sock')

@@ -72,15 +72,13 @@ numbered AS (
 peaks AS (
     -- failures from the same source in the window that ends at each failure
     SELECT
-        f.event_uid,
-        count(*) AS in_window
-    FROM numbered AS f
-    JOIN numbered AS g
-        ON g.device_hostname = f.device_hostname
-        AND g.src_endpoint_ip = f.src_endpoint_ip
-        AND g.time > f.time - (SELECT window_length FROM settings)
-        AND g.time <= f.time
-    GROUP BY f.event_uid
+        event_uid,
+        count(*) OVER (
+            PARTITION BY device_hostname, src_endpoint_ip
+            ORDER BY time
+            RANGE BETWEEN (SELECT window_length FROM settings) PRECEDING AND CURRENT ROW
+        ) AS in_window
+    FROM numbered
 ),
 bursts AS (
     SELECT

@@ -61,3 +61,11 @@ def test_corpus_events_file_parses_without_rejects(corpus, run_parser, check_acc
 
 def test_corpus_dockerd_log_is_not_sniffed_as_events(corpus):
     assert not DockerEventsParser.sniff((corpus / "aws-eb-amzn1-dockerd/docker").read_bytes())
+
+
+def test_json_event_time_past_year_9999_is_rejected_not_a_crash(run_parser):
+    line = b'{"Type":"container","Action":"start","timeNano":99999999999999999999999}\n'
+    out, _ = run_parser(DockerEventsParser, line)
+    assert [r["reason"] for r in out.rejects] == [
+        "docker event JSON with a time outside years 1..9999"
+    ]

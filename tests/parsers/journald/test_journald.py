@@ -476,3 +476,11 @@ def test_any_json_entry_becomes_a_row_or_a_reject(entries, run_parser, check_acc
     out, resume = run_parser(JournaldJsonParser, data)
     assert resume == len(data)
     check_accounting(out, data, resume)
+
+
+def test_timestamp_past_year_9999_is_rejected_not_a_crash(run_parser):
+    line = b'{"__REALTIME_TIMESTAMP":"999999999999999999","MESSAGE":"x"}\n'
+    out, _ = run_parser(JournaldJsonParser, line)
+    assert [r["reason"] for r in out.rejects] == [
+        "journal entry with a timestamp outside years 1..9999"
+    ]

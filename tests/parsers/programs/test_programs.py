@@ -562,3 +562,14 @@ def test_any_message_gives_none_or_a_row_that_fits_the_schema(
         full |= {"event_date": date(2026, 1, 1), "source_type": "syslog"}
         full |= {"source_file": "f", "source_offset": 0, "source_length": 1}
         assert to_batch([full | row], EVENTS).num_rows == 1
+
+
+def test_repeated_message_gives_a_row_of_its_own_each_time() -> None:
+    message = "pam_unix(cron:session): session opened for user root(uid=0) by (uid=0)"
+    first = normalize_program_message("CRON", message)
+    assert first is not None
+    first["user_name"] = "changed"
+    first["unmapped"]["pam_service"] = "changed"
+    second = normalize_program_message("CRON", message)
+    assert second is not None
+    assert (second["user_name"], second["unmapped"]["pam_service"]) == ("root", "cron")
