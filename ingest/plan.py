@@ -47,7 +47,7 @@ class Plan:
     end: int | None = None  # a range of the file ending at this line boundary; None: to EOF
     final: bool = False
     head: bytes = b""
-    year: int | None = None
+    mtime: datetime | None = None  # RFC3164 lines get the year that fits it
     action: str = "read"  # read | unchanged | skip
     note: str = ""
     prior: FileState | None = None
@@ -127,7 +127,7 @@ def _first_look(
         or _ROTATED.search(found.path.name)
         or now - st.st_mtime > IDLE_SECONDS
     )
-    plan.year = datetime.fromtimestamp(st.st_mtime, UTC).year
+    plan.mtime = datetime.fromtimestamp(st.st_mtime, UTC)
     try:
         plan.head = read_head(found.path, SNIFF_BYTES, limits)
     except InputError as exc:
@@ -199,7 +199,9 @@ def find_content_host(plan: Plan) -> str | None:
     """Return the host the file's first lines name (`node=`, HOSTNAME, `_HOSTNAME`)."""
     if plan.format is None or not plan.head:
         return None
-    ctx = SourceContext(source_file=plan.path.as_posix(), file_id=plan.file_id, year=plan.year)
+    ctx = SourceContext(
+        source_file=plan.path.as_posix(), file_id=plan.file_id, reference_time=plan.mtime
+    )
     parser = registry.get(plan.format)(ctx)
     try:
         parser.feed(_whole_lines(plan.head), 0)

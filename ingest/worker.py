@@ -100,7 +100,9 @@ def _read_one(
     assert plan.format is not None
     cls = registry.get(plan.format)
     source = plan.path.as_posix()
-    ctx = SourceContext(source_file=source, file_id=plan.file_id, host=plan.host, year=plan.year)
+    ctx = SourceContext(
+        source_file=source, file_id=plan.file_id, host=plan.host, reference_time=plan.mtime
+    )
     parser = cls(ctx)
     counts = Counts(files=int(plan.end is None))
     gaps: list[Gap] = []

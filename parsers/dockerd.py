@@ -98,7 +98,9 @@ def _go_escape(m: re.Match[str]) -> str:
 def logrus_fields(text: str) -> dict[str, str]:
     """Return the key=value fields of a logrus text line, values unquoted."""
     # `k=""` and `k=` both give "": an empty quoted value needs no unquoting either.
-    return {key: go_unquote(quoted) if quoted else bare for key, quoted, bare in _PAIR.findall(text)}
+    return {
+        key: go_unquote(quoted) if quoted else bare for key, quoted, bare in _PAIR.findall(text)
+    }
 
 
 @dataclass(slots=True)

@@ -1,7 +1,9 @@
 """Split a record body into fields and interpret each value by its kind.
 
 Field syntax: `key=value` separated by spaces; a value is `"quoted"` (a literal
-string), bare (a number, a token, or hex), or `{ ... }` (ENRICHED SADDR). User-space
+string), bare (a number, a token, or hex), or `{ ... }` (ENRICHED SADDR). A quote or
+brace ends a value only before a space or the end: text glued to it (`acct="a"b`)
+makes the value bare up to the next space, never dropped. User-space
 records nest their own fields in `msg='...'`: they are split like the outer ones and
 follow them; the nested text runs to the last `'` of the body, since values inside may
 hold a `'` themselves (e.g. `acct="system-property('xsl:vendor')/>"`). A key may occur
@@ -37,11 +39,11 @@ import re
 
 Pair = tuple[str, str]
 
-_VALUE = r"""("[^"]*"|\{[^}]*\}|\S*)"""
+_VALUE = r"""("[^"]*"(?!\S)|\{[^}]*\}(?!\S)|\S*)"""
 _TOKEN = re.compile(r"([^\s=]+)=" + _VALUE + r"|(\S+)")
 _PAIR = re.compile(r"([^\s=]+)=" + _VALUE)
 # Text made only of `key=value` pairs (the common case) is split by one findall.
-_ONLY_PAIRS = re.compile(r"""(?:\s*[^\s=]+=(?:"[^"]*"|\{[^}]*\}|\S*))*\s*""")
+_ONLY_PAIRS = re.compile(r"""(?:\s*[^\s=]+=(?:"[^"]*"(?!\S)|\{[^}]*\}(?!\S)|\S*))*\s*""")
 _HEX = re.compile(r"(?:[0-9A-F]{2})+")
 _EXECVE_ARG = re.compile(r"a\d+(?:\[\d+\])?")
 _OLD_PAM = re.compile(r" \((hostname=.*)\)$")

@@ -4,7 +4,7 @@
 -- 5 seconds) exists. Equally complete records are separate attempts and are all kept
 -- (a brute force is many identical lines).
 CREATE OR REPLACE VIEW login_attempts AS
-WITH attempts AS (
+WITH attempts AS MATERIALIZED (
     SELECT
         event_uid,
         time,
@@ -28,7 +28,8 @@ WITH attempts AS (
         + (CASE WHEN src_endpoint_ip IS NULL THEN 100 ELSE 0 END)
         + (CASE source_type WHEN 'syslog' THEN 0 WHEN 'journald' THEN 10 ELSE 20 END)
         + (CASE coalesce(audit_type, '') WHEN '' THEN 0 WHEN 'USER_LOGIN' THEN 1 WHEN 'USER_AUTH' THEN 2 ELSE 3 END)
-            AS completeness
+            AS completeness,
+        epoch(time) // 5 AS bucket
     FROM events
     WHERE class_uid = 3002
       AND status_id IN (1, 2)
@@ -40,39 +41,42 @@ WITH attempts AS (
       -- pam_loginuid's LOGIN record only says a login uid was set (cron sets one too)
       AND coalesce(audit_type, '') <> 'LOGIN'
 ),
-best AS (
-    -- the most complete record of each attempt within 5 seconds either side; a record
-    -- without a user or address matches records with any
+probes AS (
+    -- only a record that is not the most complete kind can be a copy; it is compared
+    -- with the records of its own and the two neighbouring 5-second buckets
     SELECT
-        *,
-        min(completeness) OVER (
-            PARTITION BY device_hostname, status_id, src_endpoint_ip, known_user
-            ORDER BY time RANGE BETWEEN INTERVAL 5 SECOND PRECEDING AND INTERVAL 5 SECOND FOLLOWING
-        ) AS best_same,
-        min(completeness) OVER (
-            PARTITION BY device_hostname, status_id, src_endpoint_ip
-            ORDER BY time RANGE BETWEEN INTERVAL 5 SECOND PRECEDING AND INTERVAL 5 SECOND FOLLOWING
-        ) AS best_any_user,
-        min(completeness) OVER (
-            PARTITION BY device_hostname, status_id, known_user
-            ORDER BY time RANGE BETWEEN INTERVAL 5 SECOND PRECEDING AND INTERVAL 5 SECOND FOLLOWING
-        ) AS best_any_address,
-        min(completeness) OVER (
-            PARTITION BY device_hostname, status_id
-            ORDER BY time RANGE BETWEEN INTERVAL 5 SECOND PRECEDING AND INTERVAL 5 SECOND FOLLOWING
-        ) AS best_any
+        event_uid,
+        time,
+        device_hostname,
+        status_id,
+        src_endpoint_ip,
+        known_user,
+        completeness,
+        unnest([bucket - 1, bucket, bucket + 1]) AS near
     FROM attempts
+    WHERE completeness > 0
+),
+copies AS (
+    -- a more complete record of the same attempt: same host and outcome, within 5
+    -- seconds, same address and user (a record without them matches any)
+    SELECT DISTINCT
+        p.event_uid
+    FROM probes AS p
+    JOIN attempts AS t
+        ON t.device_hostname = p.device_hostname
+        AND t.status_id = p.status_id
+        AND t.bucket = p.near
+    WHERE t.completeness < p.completeness
+      AND t.time BETWEEN p.time - INTERVAL 5 SECOND AND p.time + INTERVAL 5 SECOND
+      AND (p.src_endpoint_ip IS NULL OR t.src_endpoint_ip = p.src_endpoint_ip)
+      AND (p.known_user IS NULL OR t.known_user = p.known_user)
 )
 SELECT
-    * EXCLUDE (known_user, completeness, best_same, best_any_user, best_any_address, best_any)
-FROM best
+    a.* EXCLUDE (known_user, completeness, bucket)
+FROM attempts AS a
 -- a copy of an attempt recorded more completely elsewhere
-WHERE completeness <= CASE
-    WHEN src_endpoint_ip IS NOT NULL AND known_user IS NOT NULL THEN best_same
-    WHEN src_endpoint_ip IS NOT NULL THEN best_any_user
-    WHEN known_user IS NOT NULL THEN best_any_address
-    ELSE best_any
-END;
+ANTI JOIN copies AS c
+    ON c.event_uid = a.event_uid;
 
 CREATE OR REPLACE VIEW logins AS
 SELECT *

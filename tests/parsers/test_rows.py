@@ -52,3 +52,9 @@ def test_micros_outside_years_1_to_9999_are_none() -> None:
     assert utc_from_micros(10**18) is None
     assert utc_from_micros(-(10**18)) is None
     assert utc_from_micros(0) == datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def test_rfc3339_zone_a_day_or_more_from_utc_is_none() -> None:
+    assert parse_rfc3339("2026-01-01T00:00:00+99:00") is None
+    assert parse_rfc3339("2026-01-01T00:00:00-24:00") is None
+    assert parse_rfc3339("2026-01-01T00:00:00-23:59") == datetime(2026, 1, 1, 23, 59, tzinfo=UTC)

@@ -84,6 +84,14 @@ def test_words_after_a_field_extend_its_value() -> None:
     ]
 
 
+def test_text_glued_to_a_closing_quote_or_brace_is_kept() -> None:
+    assert tokens('acct="a"b res=ok x={y}z') == [
+        ("acct", '"a"b'),
+        ("res", "ok"),
+        ("x", "{y}z"),
+    ]
+
+
 def test_enriched_braces_hold_spaces() -> None:
     assert tokens("SADDR={ saddr_fam=local path=/run/x }") == [
         ("SADDR", "{ saddr_fam=local path=/run/x }")

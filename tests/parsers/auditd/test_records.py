@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from auditlake.parsers.auditd.fields import INT64_MAX, interpret, to_int
+from auditlake.parsers.auditd.records import INT32_COLUMNS, INT32_MAX, INT_COLUMNS
+from hypothesis import given
+from hypothesis import strategies as st
+
 from .conftest import run_parser
 
 
@@ -137,3 +142,24 @@ def test_non_utf8_line_is_flagged_and_escaped() -> None:
         "\\xff",
         "true",
     )
+
+
+@given(
+    key=st.sampled_from(sorted(INT_COLUMNS)),
+    raw=st.from_regex(r"-?[0-9]{1,20}|4294967295|-1", fullmatch=True),
+)
+def test_integer_column_equals_interpreting_then_converting(key: str, raw: str) -> None:
+    (row,) = records(f"type=SYSCALL msg=audit(1.000:1): {key}={raw}\n".encode())
+    value = interpret("SYSCALL", key, raw)
+    expected = to_int(value, INT32_MAX if key in INT32_COLUMNS else INT64_MAX)
+    kept = {key: value} if expected is None and value is not None else {}
+    assert (row[key], row["fields"]) == (expected, kept)
+
+
+def test_rows_sharing_enriched_text_do_not_share_its_map() -> None:
+    first, second = records(
+        b'type=CWD msg=audit(1.000:1): cwd="/"\x1dX="a"\n'
+        b'type=CWD msg=audit(2.000:2): cwd="/"\x1dX="a"\n'
+    )
+    first["enriched"]["X"] = "changed"
+    assert second["enriched"] == {"X": "a"}

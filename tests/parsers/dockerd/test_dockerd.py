@@ -188,3 +188,10 @@ def test_corpus_docker_ps_table_is_no_log_and_forced_parsing_rejects_every_line(
     assert [r["reason"] for r in out.rejects] == [
         "dockerd line without a time, and no timestamped line before it"
     ] * 5
+
+
+def test_time_with_impossible_zone_offset_is_no_time_not_a_crash(run_parser):
+    out, _ = run_parser(DockerdParser, b'time="2026-11-27T02:10:00+99:00" level=info msg=x\n')
+    assert [r["reason"] for r in out.rejects] == [
+        "dockerd line without a time, and no timestamped line before it"
+    ]

@@ -456,4 +456,6 @@ def test_sample_matches_golden_rows_whatever_the_blocks(
 def test_iso_time_outside_years_1_to_9999_in_utc_is_rejected_not_a_crash() -> None:
     out = parse(b"9999-12-31T23:59:59-01:00 web-1 sshd[1]: x\n")
     assert out.events == []
-    assert [r["reason"] for r in out.rejects] == ["invalid date or time '9999-12-31T23:59:59-01:00'"]
+    assert [r["reason"] for r in out.rejects] == [
+        "invalid date or time '9999-12-31T23:59:59-01:00'"
+    ]
