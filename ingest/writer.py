@@ -93,16 +93,56 @@ def sort_order(table: str) -> list[tuple[str, Literal["ascending", "descending"]
 def partitions(table: str, data: pa.Table) -> list[tuple[str, pa.Table]]:
     """Split `data` into (hive subdirectory, rows sorted for readers) pairs."""
     keys = PARTITIONS[table]
-    order = sort_order(table)
-    if not keys:
-        return [("", data.sort_by(order).combine_chunks())]
+    # One stable sort by partition, then reader order: sort_indices is stable, so each
+    # partition's rows come out exactly as if that partition were sorted on its own.
+    order = [(k, "ascending") for k in keys] + sort_order(table)
+    data = data.combine_chunks()
+    if not is_sorted(data, [k for k, _ in order]):
+        data = data.take(pc.sort_indices(data, sort_keys=order))
     out = []
-    for combo in data.select(list(keys)).group_by(list(keys)).aggregate([]).to_pylist():
-        masks = [pc.equal(data[k], pa.scalar(combo[k], data.schema.field(k).type)) for k in keys]
-        mask = masks[0]
-        for more in masks[1:]:
-            mask = pc.and_(mask, more)
-        subset = data.filter(mask).sort_by(order).combine_chunks()
-        subdir = "/".join(f"{k}={combo[k]}" for k in keys)
-        out.append((subdir, subset))
+    for start, end in _runs(data, keys):
+        first = data.slice(start, 1)
+        subdir = "/".join(f"{k}={first[k][0].as_py()}" for k in keys)
+        out.append((subdir, data.slice(start, end - start)))
     return sorted(out, key=lambda pair: pair[0])
+
+
+def is_sorted(data: pa.Table, columns: list[str]) -> bool:
+    """Return whether the rows are in ascending order of `columns` (with no nulls in them).
+
+    A single host's file is usually in time order already, which spares the sort.
+    """
+    pairs = data.num_rows - 1
+    if pairs < 1:
+        return True
+    ordered = None  # pairs already strictly ascending on an earlier column
+    for name in columns:
+        column = data[name]
+        if column.null_count:  # nulls sort last: leave them to sort_indices
+            return False
+        before, after = column.slice(0, pairs), column.slice(1)
+        descending = pc.greater(before, after)
+        if ordered is not None:
+            descending = pc.and_not(descending, ordered)
+        if pc.any(descending).as_py():
+            return False
+        ascending = pc.less(before, after)
+        ordered = ascending if ordered is None else pc.or_(ordered, ascending)
+        if pc.all(ordered).as_py():
+            return True
+    return True
+
+
+def _runs(data: pa.Table, keys: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Return the (start, end) row ranges of equal `keys` in rows sorted by them."""
+    rows = data.num_rows
+    if not keys:
+        return [(0, rows)]
+    if not rows:
+        return []
+    changed = pa.chunked_array([pa.array([False] * (rows - 1))])
+    for name in keys:
+        column = data[name]
+        changed = pc.or_(changed, pc.not_equal(column.slice(0, rows - 1), column.slice(1)))
+    starts = [0, *(i + 1 for i in pc.indices_nonzero(changed).to_pylist())]
+    return list(zip(starts, [*starts[1:], rows], strict=True))

@@ -34,6 +34,25 @@ def _classify(ip: str, networks: tuple[IPNetwork, ...]) -> str | None:
     return next((str(n) for n in networks if address in n), None)
 
 
+def _heads(patterns: tuple[str, ...]) -> list[str]:
+    """Return the first one or two path components of each watched pattern ("etc/docker").
+
+    A path can match a pattern only if its own head of the same depth is in this list,
+    which a hash join checks cheaply before the exact comparison. A glob in the first
+    component makes every path a candidate ("*").
+    """
+    heads = []
+    for pattern in patterns:
+        parts = run_path(pattern).strip("/").split("/")
+        if "*" in parts[0]:
+            heads.append("*")
+        elif len(parts) == 1 or "*" in parts[1]:
+            heads.append(parts[0])
+        else:
+            heads.append(f"{parts[0]}/{parts[1]}")
+    return heads
+
+
 def _create(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
     con.execute(f"DROP TABLE IF EXISTS {name}")
     con.from_arrow(table).create(name)
@@ -70,6 +89,7 @@ def load_policy_tables(con: duckdb.DuckDBPyConnection, policy: Policy) -> None:
         "policy_watched_paths",
         _column([run_path(p) for p in docker.watched_paths], "pattern"),
     )
+    _create(con, "policy_watched_heads", _column(_heads(docker.watched_paths), "head"))
     _create(
         con,
         "policy_sensitive_mounts",

@@ -327,7 +327,7 @@ def _auth(out: Row, primary: Row) -> None:
         out["actor_user_name"] = out["user_name"]
     addr = primary.get("addr")
     if addr is not None:
-        ip = _ip_text(addr)
+        ip = _cached_ip_text(addr) if len(addr) <= IP_CACHE_TEXT_MAX else _ip_text(addr)
         if ip is not None:
             out["src_endpoint_ip"] = ip
         else:
@@ -345,13 +345,19 @@ def _auth(out: Row, primary: Row) -> None:
     out["logon_type"] = _logon_type(primary)
 
 
-@lru_cache(maxsize=4096)  # the same peers log in again and again
 def _ip_text(addr: str) -> str | None:
     """Return an IP address in its canonical text form; None if `addr` is not one."""
     try:
         return str(ipaddress.ip_address(addr))
     except ValueError:
         return None
+
+
+# The same peers log in again and again; `addr` is attacker-controlled, so only short
+# ones are cached (real addresses, even IPv6 with a scope, are shorter); longer ones are
+# parsed each time, with the same result.
+IP_CACHE_TEXT_MAX = 64
+_cached_ip_text = lru_cache(maxsize=4096)(_ip_text)
 
 
 def _logon_type(primary: Row) -> str | None:

@@ -138,7 +138,9 @@ def record_row(rec: Record, pairs: list[Pair], base: Row, index: int, le: bool) 
         fields["raw_escaped"] = "true"
     row["fields"] = fields
     if rec.enriched:
-        columns, enriched = _enriched_parts(rec.enriched)
+        text = rec.enriched
+        short = len(text) <= ENRICHED_CACHE_TEXT_MAX
+        columns, enriched = _cached_enriched_parts(text) if short else _enriched_parts(text)
         row.update(columns)
         row["enriched"] = dict(enriched)  # a copy: the cached dict is shared
     _interpret_arch(row, fields)
@@ -158,13 +160,8 @@ def record_row(rec: Record, pairs: list[Pair], base: Row, index: int, le: bool) 
     return row
 
 
-@lru_cache(maxsize=4096)
 def _enriched_parts(enriched_text: str) -> tuple[tuple[tuple[str, str], ...], dict[str, str]]:
-    """Split ENRICHED text into upper-case column values and the `enriched` map.
-
-    A pure function of the text (raw fields never fill these columns), and the same
-    ENRICHED text repeats across records (`UID="root" AUID="alice"`): so it is cached.
-    """
+    """Split ENRICHED text into upper-case column values and the `enriched` map."""
     columns: dict[str, str] = {}
     enriched: dict[str, str] = {}
     for key, raw in tokens(enriched_text):
@@ -178,6 +175,13 @@ def _enriched_parts(enriched_text: str) -> tuple[tuple[tuple[str, str], ...], di
             name, n = f"{key}#{n}", n + 1
         enriched[name] = value
     return tuple(columns.items()), enriched
+
+
+# A pure function of the text (raw fields never fill these columns), and the same short
+# ENRICHED text repeats across records (`UID="root" AUID="alice"`): so it is cached. Only
+# short texts are, so the cache holds a few MB at most whatever the input.
+ENRICHED_CACHE_TEXT_MAX = 512  # characters
+_cached_enriched_parts = lru_cache(maxsize=4096)(_enriched_parts)
 
 
 def _interpret_arch(row: Row, fields: dict[str, str | None]) -> None:

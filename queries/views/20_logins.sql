@@ -3,8 +3,8 @@
 -- complete record of the same attempt (same host, outcome, address and user, within
 -- 5 seconds) exists. Equally complete records are separate attempts and are all kept
 -- (a brute force is many identical lines).
-CREATE OR REPLACE VIEW login_attempts AS
-WITH attempts AS MATERIALIZED (
+CREATE OR REPLACE MACRO login_attempts_with_status(wanted) AS TABLE
+WITH attempts AS (
     SELECT
         event_uid,
         time,
@@ -29,10 +29,10 @@ WITH attempts AS MATERIALIZED (
         + (CASE source_type WHEN 'syslog' THEN 0 WHEN 'journald' THEN 10 ELSE 20 END)
         + (CASE coalesce(audit_type, '') WHEN '' THEN 0 WHEN 'USER_LOGIN' THEN 1 WHEN 'USER_AUTH' THEN 2 ELSE 3 END)
             AS completeness,
-        epoch(time) // 5 AS bucket
+        epoch_ms(time) // 5000 AS bucket
     FROM events
     WHERE class_uid = 3002
-      AND status_id IN (1, 2)
+      AND status_id = wanted
       -- cron (batch), su (switch), sudo (elevate) and service sessions are not logins
       AND logon_type IN ('network', 'local')
       -- Logon only: logoffs, PAM account checks and credential records (USER_ACCT,
@@ -78,7 +78,14 @@ FROM attempts AS a
 ANTI JOIN copies AS c
     ON c.event_uid = a.event_uid;
 
+-- Successful logins (status 1) and failed ones (status 2), each attempt once.
 CREATE OR REPLACE VIEW logins AS
-SELECT *
-FROM login_attempts
-WHERE status_id = 1;
+SELECT * FROM login_attempts_with_status(1);
+
+CREATE OR REPLACE VIEW login_failures AS
+SELECT * FROM login_attempts_with_status(2);
+
+CREATE OR REPLACE VIEW login_attempts AS
+SELECT * FROM logins
+UNION ALL
+SELECT * FROM login_failures;

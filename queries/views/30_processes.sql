@@ -8,12 +8,12 @@ CREATE OR REPLACE VIEW process_execs AS
 WITH execs AS (
     SELECT
         * REPLACE (
-            coalesce(process_args, string_split(process_cmd_line, ' ')) AS process_args,
-            coalesce(process_cmd_line, array_to_string(process_args, ' ')) AS process_cmd_line
+            coalesce(process_args, string_split(process_cmd_line, ' ')) AS process_args
         )
     FROM events
     WHERE class_uid = 1007
-      AND (process_args IS NOT NULL OR process_cmd_line IS NOT NULL)
+      -- every exec row has its command line (auditd joins argv with spaces)
+      AND process_cmd_line IS NOT NULL
       -- sudo's USER_CMD record repeats the command its own EXECVE logs with argv
       AND coalesce(audit_type, '') <> 'USER_CMD'
 )
@@ -49,11 +49,8 @@ SELECT
     device_hostname,
     status_id,
     audit_syscall,
-    -- /var/run is a symlink to /run
-    CASE
-        WHEN starts_with(dst_endpoint_path, '/var/run/') THEN substr(dst_endpoint_path, 5)
-        ELSE dst_endpoint_path
-    END AS dst_endpoint_path,
+    -- as the process named it: /var/run/docker.sock and /run/docker.sock are one socket
+    dst_endpoint_path,
     dst_endpoint_ip,
     dst_endpoint_port,
     process_pid,
@@ -64,7 +61,8 @@ SELECT
     actor_user_name,
     process_uid
 FROM events
-WHERE source_type = 'auditd'
+WHERE class_uid = 4001
+  AND source_type = 'auditd'
   AND (dst_endpoint_path IS NOT NULL OR dst_endpoint_ip IS NOT NULL)
   -- bind/listen is the server side (dockerd creating its socket), not a client
   AND coalesce(audit_syscall, 'connect') IN ('connect', 'sendto', 'sendmsg');

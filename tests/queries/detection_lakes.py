@@ -21,6 +21,8 @@ def at(text: str) -> datetime:
 def event(time: str, class_uid: int, source_type: str = "auditd", **columns: Any) -> Row:
     """Return an events row with the provenance columns filled in."""
     when = at(time)
+    if columns.get("process_args") and "process_cmd_line" not in columns:
+        columns["process_cmd_line"] = " ".join(columns["process_args"])  # as the parsers do
     uid = (
         columns.pop("event_uid", None)
         or hashlib.blake2b(

@@ -198,3 +198,17 @@ def test_hostile_user_names_are_escaped_on_the_terminal_and_guarded_in_csv(tmp_p
     csv_out = CliRunner().invoke(cli, [*base, "--format", "csv"])
     assert ",'=cmd|' /C calc'!A0" in csv_out.stdout
     assert "\x1b" not in csv_out.stdout
+
+
+def test_watched_paths_of_any_depth_and_globs_match_below_them(tmp_path: Path) -> None:
+    policy = tmp_path / "p.toml"
+    policy.write_text('[docker]\nwatched_paths = ["/srv", "/opt/tools/run*"]\n')
+    rows = [
+        _write("/srv/app/config", 1003, "/usr/bin/vi", "under-srv"),
+        _write("/opt/tools/runc", 1003, "/usr/bin/cp", "glob"),
+        _write("/opt/tools/other", 1003, "/usr/bin/cp", "not-glob"),
+        _write("/srvx/file", 1003, "/usr/bin/vi", "sibling-prefix"),
+    ]
+    lake = make_lake(tmp_path / "lake", rows)
+    got = _ids(lake, policy, "docker.file_change")
+    assert got == [{"event_uids": ["glob"]}, {"event_uids": ["under-srv"]}]

@@ -46,9 +46,19 @@ WITH changes AS (
     WHERE time >= $since
       AND time < $until
 ),
+candidates AS (
+    -- cheap: the path's first one or two components head some watched path
+    SELECT *
+    FROM changes
+    WHERE split_part(file_path, '/', 2) IN (SELECT head FROM policy_watched_heads)
+       OR split_part(file_path, '/', 2) || '/' || split_part(file_path, '/', 3)
+           IN (SELECT head FROM policy_watched_heads)
+       OR '*' IN (SELECT head FROM policy_watched_heads)
+       OR contains(audit_key, 'docker')
+),
 watched AS (
     SELECT *
-    FROM changes AS c
+    FROM candidates AS c
     -- the CIS rules' key; auditd joins the keys of several matching rules with commas
     WHERE list_contains(string_split(c.audit_key, ','), 'docker')
        OR EXISTS (

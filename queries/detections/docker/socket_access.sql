@@ -46,7 +46,8 @@ WITH accesses AS (
     FROM socket_connects
     WHERE time >= $since
       AND time < $until
-      AND dst_endpoint_path = '/run/docker.sock'
+      -- /var/run is a symlink to /run
+      AND dst_endpoint_path IN ('/var/run/docker.sock', '/run/docker.sock')
     UNION ALL
     SELECT
         event_uid,

@@ -42,9 +42,8 @@ failures AS (
         device_hostname,
         src_endpoint_ip,
         user_name
-    FROM login_attempts
-    WHERE status_id = 2
-      AND time >= $since
+    FROM login_failures
+    WHERE time >= $since
       AND time < $until
       -- a console failure has no source to count against
       AND src_endpoint_ip IS NOT NULL
