@@ -381,13 +381,9 @@ def open_samples(into: str | os.PathLike[str] | None = None) -> AuditLake:
     lake is `into/lake`.
     """
     from auditlake import pipeline  # ingest and detections: needed here only
-    from auditlake.ingest.pipeline import IngestOptions, ingest
 
     root = Path(into) if into is not None else Path(tempfile.mkdtemp(prefix="auditlake-samples-"))
-    logs = pipeline._settled_copy([pipeline.SAMPLES_DIR / "fleet"], root / "logs")
-    ingest(IngestOptions(roots=logs, lake=root / "lake", jobs=1))
-    pipeline.detect(root / "lake", pipeline.SAMPLES_DIR / "policy.toml")
-    return AuditLake(root / "lake")
+    return AuditLake(pipeline.build_sample_lake(root))
 
 
 def open(root: str | os.PathLike[str], threads: int | None = None) -> AuditLake:

@@ -11,7 +11,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from auditlake.config import load_policy
@@ -23,15 +23,19 @@ from auditlake.queries.rules import load_detections
 from auditlake.queries.testing import TestOutcome, run_tests
 
 SAMPLES_DIR = Path(__file__).resolve().parent.parent / "samples"
+# When the sample fleet's hosts last wrote their logs (samples/README.md). A checkout
+# stamps files with the clone's time, but an RFC3164 line has no year: ingest takes it
+# from the file's mtime, so the copies get this one and the demo means the same in 2030.
+SAMPLES_WRITTEN = datetime(2026, 11, 27, 9, 30, tzinfo=UTC).timestamp()
 
 
-def _settled_copy(roots: Sequence[Path], into: Path) -> list[Path]:
-    """Copy log trees with their mtimes moved a minute back, and return the copies.
+def settled_copy(roots: Sequence[Path], into: Path, mtime: float | None = None) -> list[Path]:
+    """Copy log trees with their mtimes set to `mtime` (default: a minute ago); return them.
 
     Ingest holds back the last audit event of a file written in the last seconds (it
     may still grow); a test or the demo reads finished files, so they must look idle.
     """
-    settled = time.time() - 60
+    settled = time.time() - 60 if mtime is None else mtime
     copies = []
     for i, root in enumerate(roots):
         target = into / str(i) / Path(root).name
@@ -46,10 +50,13 @@ def _settled_copy(roots: Sequence[Path], into: Path) -> list[Path]:
     return copies
 
 
-def ingest_logs(roots: Sequence[Path], lake_root: Path) -> None:
-    """Ingest finished log files or trees into the lake at `lake_root` (created if needed)."""
+def ingest_logs(roots: Sequence[Path], lake_root: Path, mtime: float | None = None) -> None:
+    """Ingest finished log files or trees into the lake at `lake_root` (created if needed).
+
+    `mtime` is the time the logs were last written (default: a minute ago).
+    """
     with tempfile.TemporaryDirectory(prefix="auditlake-logs-") as tmp:
-        copies = _settled_copy(roots, Path(tmp))
+        copies = settled_copy(roots, Path(tmp), mtime)
         ingest(IngestOptions(roots=copies, lake=Path(lake_root), jobs=1))
 
 
@@ -71,7 +78,11 @@ def detect(
 
 def test_rules(only: Sequence[str] = ()) -> list[TestOutcome]:
     """Run the inline tests of every detection (or those in `only`)."""
-    return run_tests(load_detections(only=tuple(only)), ingest_logs)
+    # the inline tests' logs are cut from the sample fleet's story
+    return run_tests(
+        load_detections(only=tuple(only)),
+        lambda roots, lake: ingest_logs(roots, lake, SAMPLES_WRITTEN),
+    )
 
 
 def build_sample_lake(into: Path, samples: Path = SAMPLES_DIR) -> Path:
@@ -80,7 +91,7 @@ def build_sample_lake(into: Path, samples: Path = SAMPLES_DIR) -> Path:
     The copies stay, so the raw lines behind every finding can be read back.
     """
     lake = into / "lake"
-    logs = _settled_copy([samples / "fleet"], into / "logs")
+    logs = settled_copy([samples / "fleet"], into / "logs", SAMPLES_WRITTEN)
     ingest(IngestOptions(roots=logs, lake=lake, jobs=1))
     detect(lake, samples / "policy.toml")
     return lake
