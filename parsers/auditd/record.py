@@ -25,7 +25,7 @@ _BARE_TYPE = re.compile(rb"(?:node=(\S*) )?([A-Z][A-Z0-9_]*) ")
 NO_STAMP = "audit record without an audit(seconds.millis:serial) stamp: cannot be grouped"
 NOT_AUDIT = "not an audit record: no 'type=... msg=audit(...)' header"
 BAD_STAMP = "audit(...) stamp out of range (seconds, 3-digit millis, serial)"
-EMPTY = "empty line"
+EMPTY = "blank line"
 COMMENT = "comment line (starts with #), not an audit record"
 
 
