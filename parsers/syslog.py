@@ -31,14 +31,15 @@ syslog rows: it is not the Docker daemon and logs no API calls.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from auditlake.parsers.audit_relay import AuditRelay
 from auditlake.parsers.base import ParseOutput, Parser, Row, SourceContext, reject
 from auditlake.parsers.dockerd import ApiPairing, normalize_dockerd_message
-from auditlake.parsers.programs import normalize_program_message
+from auditlake.parsers.programs import shared_program_row
 from auditlake.parsers.rows import event_row, gc_paused, parse_rfc3339, split_lines
 
 from auditlake.schema import CLASSES
@@ -400,17 +401,20 @@ class SyslogParser(Parser):
         if app in _AUDIT_CARRIERS and self._feed_audit(record):
             return
         source_type = SOURCE_TYPE
+        partial: Mapping[str, Any] | None
         if app in _DOCKER_PROGRAMS:
             source_type = "dockerd"
             pairing = self._pairing.setdefault(record.host, ApiPairing())
             partial = normalize_dockerd_message(message, pairing)
         else:
-            partial = normalize_program_message(app, message) if app else None
+            partial = shared_program_row(app, message) if app else None
         events = self._out.events
         for i in range(record.repeat):
             events.append(self._row(record, source_type, partial, i))
 
-    def _row(self, record: _Record, source_type: str, partial: Row | None, i: int) -> Row:
+    def _row(
+        self, record: _Record, source_type: str, partial: Mapping[str, Any] | None, i: int
+    ) -> Row:
         time = record.time if partial is None else partial.get("time", record.time)
         row = event_row(
             self.ctx,

@@ -19,8 +19,9 @@ Activity (4001, see sshd.py). `auth_protocol` is the method exactly as sshd name
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import lru_cache
+from typing import Any
 
 from auditlake.parsers.base import Row
 from auditlake.parsers.programs.accounts import normalize_account
@@ -77,18 +78,23 @@ _LONGEST_REMEMBERED = 512  # characters; longer messages are rarely repeated wor
 
 def normalize_program_message(app_name: str | None, message: str) -> Row | None:
     """Return a partial events row for one program message, or None if it is not known."""
-    if app_name not in _HANDLERS and not message.startswith(_PAM_OR_BARE):
-        return None  # most lines of a busy host: nothing to look up, nothing to remember
-    if len(message) > _LONGEST_REMEMBERED:
-        return _normalize(app_name, message)
-    row = _remembered(app_name, message)
+    row = shared_program_row(app_name, message)
     if row is None:
         return None
-    copy = row.copy()  # callers own what they get: nothing is shared between rows
+    copy = dict(row)  # callers own what they get: nothing is shared between rows
     unmapped = copy.get("unmapped")
     if unmapped is not None:
         copy["unmapped"] = unmapped.copy()
     return copy
+
+
+def shared_program_row(app_name: str | None, message: str) -> Mapping[str, Any] | None:
+    """Return what normalize_program_message does, without a copy: read it, never change it."""
+    if app_name not in _HANDLERS and not message.startswith(_PAM_OR_BARE):
+        return None  # most lines of a busy host: nothing to look up, nothing to remember
+    if len(message) > _LONGEST_REMEMBERED:
+        return _normalize(app_name, message)
+    return _remembered(app_name, message)
 
 
 def _normalize(app_name: str | None, message: str) -> Row | None:
