@@ -29,7 +29,10 @@ class _Group(click.Group):
         except AuditlakeError as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            click.echo(f"Error: {exc}", err=True)
+            from auditlake.render import escape_terminal
+
+            # paths, parser failures and rejected lines in messages come from the logs
+            click.echo(f"Error: {escape_terminal(exc)}", err=True)
             ctx.exit(EXIT_ERROR)
 
 
@@ -59,31 +62,46 @@ def cli(ctx: click.Context, debug: bool) -> None:
     help="Worker processes (0: one per CPU, fewer for small inputs).",
 )
 @click.option(
-    "--max-line", type=click.IntRange(min=1024), default=1 << 20, help="Longest line read."
+    "--max-line",
+    type=click.IntRange(min=1024),
+    default=1 << 20,
+    show_default=True,
+    help="Longest line parsed, in bytes; a longer line becomes a reject.",
+)
+@click.option(
+    "--tz",
+    default="UTC",
+    show_default=True,
+    help="IANA zone of timestamps written without one (RFC3164 syslog, journald short).",
 )
 @click.option("--strict", is_flag=True, help="Stop at the first rejected line.")
 @click.option("--dry-run", is_flag=True, help="List what would be read; read nothing.")
-@click.option("--quiet", is_flag=True, help="No progress and no summary.")
+@click.option("--quiet", is_flag=True, help="No progress and no summary (skips still shown).")
 @click.option("--json-summary", is_flag=True, help="Print the summary as JSON on stdout.")
-def ingest(paths: tuple[Path, ...], lake: Path, fmt: str | None, max_line: int, **kw: Any) -> None:
+def ingest(
+    paths: tuple[Path, ...], lake: Path, fmt: str | None, max_line: int, tz: str, **kw: Any
+) -> None:
     """Read log files and directories into the lake (incremental, exactly once)."""
     from auditlake.ingest import pipeline, summary
     from auditlake.ingest.readers import Limits
     from auditlake.lake import Lake
 
     dry_run, quiet, as_json = kw.pop("dry_run"), kw.pop("quiet"), kw.pop("json_summary")
+    limits = Limits(max_line=max_line)
     options = pipeline.IngestOptions(
-        list(paths), lake, format=fmt, limits=Limits(max_line=max_line), **kw
+        list(paths), lake, format=fmt, limits=limits, tz=pipeline.zone(tz), **kw
     )
     if dry_run:
         plans = pipeline.plan_run(options, Lake(lake), content_hosts=True)
         click.echo("\n".join(summary.dry_run_lines(plans)))
+        for line in summary.warnings(plans):
+            click.echo(line, err=True)
         return
     bar = _ProgressBar() if sys.stderr.isatty() and not quiet else None
     report = pipeline.ingest(options, bar)
     if bar:
         bar.close()
-    for line in [] if quiet else summary.notices(report):
+    for line in summary.notices(report):  # also with --quiet: files not read must show
         click.echo(line, err=True)
     if as_json:
         click.echo(json.dumps(summary.as_dict(report)))
@@ -94,14 +112,21 @@ def ingest(paths: tuple[Path, ...], lake: Path, fmt: str | None, max_line: int, 
 @cli.command()
 @click.option("--lake", required=True, type=click.Path(path_type=Path), help="Lake directory.")
 def verify(lake: Path) -> None:
-    """Prove every byte read is in a row, a reject or a gap, exactly once (exit 2 if not)."""
+    """Prove every byte read is in a row, a reject or a gap, exactly once (exit 2 if not).
+
+    Files the last runs skipped are listed too; they do not fail the check (a file of
+    unknown format is one recorded gap with its reason).
+    """
     from auditlake import render
     from auditlake.ingest.verify import as_table, verify
 
     checks = verify(lake)
     click.echo(render.table(*as_table(checks), max_width=100))
     bad = [c for c in checks if not c.ok]
-    click.echo(f"verify: {len(checks)} files, {len(bad)} with problems", err=True)
+    skipped = sum(bool(c.skipped) for c in checks)
+    line = f"verify: {len(checks) - skipped} files, {len(bad)} with problems"
+    line += f", {skipped} not read (see verdict)" if skipped else ""
+    click.echo(line, err=True)
     if bad:
         sys.exit(EXIT_ERROR)
 
@@ -164,6 +189,25 @@ def query(sql: str, lake: Path, fmt: str) -> None:
 # --- detect, rules, demo (owner: detections) ----------------------------------------
 
 _LEVELS = ("low", "medium", "high", "critical")
+
+
+class _UtcTime(click.ParamType):
+    """An ISO 8601 time with `Z` or an offset; one without a zone is UTC."""
+
+    name = "time"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from datetime import UTC, datetime
+
+        if isinstance(value, datetime):
+            return value
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            self.fail(f"{value!r} is not an ISO 8601 time (e.g. 2026-11-27T02:10:00Z)", param, ctx)
+        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
 # The table shows what an analyst triages by; json and csv carry every column.
 _FINDING_TABLE = (
     "severity",
@@ -224,8 +268,8 @@ _fail_on_option = click.option(
 @click.option("--lake", required=True, type=click.Path(path_type=Path), help="Lake directory.")
 @click.option("--policy", type=click.Path(path_type=Path), help="Policy TOML (default: built-in).")
 @click.option("--only", multiple=True, help="Run only this detection id (repeatable).")
-@click.option("--since", type=click.DateTime(), help="Evidence at or after this UTC time.")
-@click.option("--until", type=click.DateTime(), help="Evidence before this UTC time.")
+@click.option("--since", type=_UtcTime(), help="Evidence at or after this time (ISO 8601; UTC).")
+@click.option("--until", type=_UtcTime(), help="Evidence before this time (ISO 8601; UTC).")
 @_format_option
 @_fail_on_option
 def detect(
@@ -238,12 +282,8 @@ def detect(
     fail_on: str,
 ) -> None:
     """Run the detections, append new findings to the lake, print every finding."""
-    from datetime import UTC
-
     from auditlake import pipeline
 
-    since = since.replace(tzinfo=UTC) if since else None
-    until = until.replace(tzinfo=UTC) if until else None
     _finish_detect(pipeline.detect(lake, policy, only, since, until), fmt, fail_on)
 
 

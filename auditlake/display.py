@@ -4,10 +4,23 @@ A notebook shows a DataFrame as HTML in the analyst's browser and a string as te
 that Jupyter colours by its ANSI escapes. Log content is attacker-controlled, so every
 result the API returns renders through `auditlake.render`: markup as text, control
 characters and escape sequences as `\\xNN`.
+
+Results are `LogFrame`/`LogSeries`, which keep their class through slicing, grouping
+and the methods pandas would otherwise answer with a plain object (`value_counts`,
+`describe`). Other pandas calls build plain objects from log data too (`pd.crosstab`,
+`reset_index` of a plain result, ...), so when this module is imported inside IPython
+(a notebook kernel imports it with `auditlake.open`), it registers display formatters
+that render every pandas DataFrame (text and HTML) and Series (text) of that session
+the same escaped way. Only the display changes: the objects and their values stay as
+they are. Not covered: `print(plain_frame)`, `df.to_string()`, `df.style`, and display
+with `%pprint` off, which bypass the formatters.
 """
 
 from __future__ import annotations
 
+import functools
+import sys
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -53,6 +66,11 @@ def _escaped(frame: pd.DataFrame, escape: Any) -> pd.DataFrame:
     out = pd.DataFrame(dict(enumerate(columns)), index=range(len(frame)))
     out.columns = pd.Index([escape(_cell_text(c)) for c in frame.columns])
     out.index = pd.Index([escape(_cell_text(i)) for i in frame.index])
+    # Axis names say what the labels are (`user_name` of a value_counts or crosstab).
+    out.columns.name = (
+        None if frame.columns.name is None else escape(_cell_text(frame.columns.name))
+    )
+    out.index.name = None if frame.index.name is None else escape(_cell_text(frame.index.name))
     return out
 
 
@@ -83,6 +101,30 @@ def frame_text(frame: pd.DataFrame) -> str:
     return text
 
 
+def series_text(series: pd.Series) -> str:
+    """Render a Series as text with control characters shown as `\\xNN`."""
+    shown, hidden = _shown(series.to_frame())
+    escaped = _escaped(shown, escape_terminal)
+    with pd.option_context("display.max_colwidth", None):
+        text = escaped.iloc[:, 0].to_string(name=True, dtype=False)
+    if hidden:
+        text += f"\n[{len(series)} rows, {hidden} not shown]"
+    return text
+
+
+def _keeps_escaping(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a pandas method so that its DataFrame or Series result is a LogFrame or LogSeries."""
+
+    @functools.wraps(method)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        result = method(self, *args, **kwargs)
+        if isinstance(result, pd.DataFrame):
+            return LogFrame(result)
+        return LogSeries(result) if isinstance(result, pd.Series) else result
+
+    return wrapper
+
+
 class LogFrame(pd.DataFrame):
     """A pandas DataFrame of log data whose HTML and text renderings escape log content.
 
@@ -104,6 +146,12 @@ class LogFrame(pd.DataFrame):
     def __repr__(self) -> str:
         return frame_text(self)
 
+    # pandas builds these results as plain objects, whatever the class of `self`. The
+    # stubs mark `describe` final (pandas does not expect overrides); the wrapper keeps
+    # its signature and behaviour and changes only the class of the result.
+    value_counts = _keeps_escaping(pd.DataFrame.value_counts)
+    describe = _keeps_escaping(pd.DataFrame.describe)  # type: ignore[misc]
+
 
 class LogSeries(pd.Series):
     """A column of a LogFrame: its text rendering escapes log content too."""
@@ -117,13 +165,10 @@ class LogSeries(pd.Series):
         return LogFrame
 
     def __repr__(self) -> str:
-        shown, hidden = _shown(self.to_frame())
-        escaped = _escaped(shown, escape_terminal)
-        with pd.option_context("display.max_colwidth", None):
-            text = escaped.iloc[:, 0].to_string(name=True, dtype=False)
-        if hidden:
-            text += f"\n[{len(self)} rows, {hidden} not shown]"
-        return text
+        return series_text(self)
+
+    value_counts = _keeps_escaping(pd.Series.value_counts)
+    describe = _keeps_escaping(pd.Series.describe)  # type: ignore[misc]
 
 
 # Integer and boolean columns keep their NULLs (pandas would turn them into floats).
@@ -162,3 +207,28 @@ class SafeText(str):
 
     def __repr__(self) -> str:
         return repr(str(self))
+
+
+def _pretty(render: Callable[[Any], str]) -> Callable[[Any, Any, bool], None]:
+    """Turn a text renderer into an IPython pretty-printer."""
+    return lambda obj, printer, cycle: printer.text(render(obj))
+
+
+def register_formatters(display_formatter: Any) -> None:
+    """Make an IPython display formatter render every pandas DataFrame and Series escaped."""
+    formatters = display_formatter.formatters
+    formatters["text/html"].for_type(pd.DataFrame, frame_html)
+    formatters["text/plain"].for_type(pd.DataFrame, _pretty(frame_text))
+    # A Series has no HTML rendering in pandas; it keeps showing as text.
+    formatters["text/plain"].for_type(pd.Series, _pretty(series_text))
+
+
+def _register_in_running_ipython() -> None:
+    """Register the formatters in the IPython session this runs in, if any."""
+    ipython = sys.modules.get("IPython")  # never imported here: the CLI does without it
+    shell = None if ipython is None else ipython.get_ipython()
+    if shell is not None:
+        register_formatters(shell.display_formatter)
+
+
+_register_in_running_ipython()

@@ -1,9 +1,10 @@
 """Make attacker-controlled log content safe for a terminal, a CSV cell, or HTML.
 
 Log lines carry whatever an attacker typed: a username can hold an ANSI escape that
-rewrites the analyst's terminal, a command line can start with `=` and run as a
-spreadsheet formula, a hostname can hold `<script>`. Every path from the lake to a
-person goes through one of these functions.
+rewrites the analyst's terminal or a zero-width space that makes `root\\u200b` look like
+`root`, a command line can start with `=` and run as a spreadsheet formula, a hostname
+can hold `<script>`. Every path from the lake to a person goes through one of these
+functions.
 """
 
 from __future__ import annotations
@@ -15,31 +16,62 @@ import json
 import re
 from typing import Any
 
-# C0 and C1 controls and DEL; ESC (0x1b) starts terminal escape sequences. Also the
-# Unicode bidi overrides that reorder text on screen (Trojan Source).
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_UNSAFE_WITH_NEWLINES = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+# Characters that draw nothing although `str.isprintable()` accepts them: the letters and
+# marks among Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties.txt), i.e. the
+# combining grapheme joiner, Hangul fillers, Khmer inherent vowels and variation selectors.
+# Everything else that hides or moves text (C0/C1 controls, ESC, bidi overrides and
+# isolates, zero-width and word joiners, U+2028/U+2029, BOM, tag characters, non-ASCII
+# spaces, unassigned code points) `str.isprintable()` rejects already.
+_INVISIBLE = re.compile(
+    "[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180d\u180f\u3164\ufe00-\ufe0f\uffa0"
+    "\U000e0100-\U000e01ef]"
+)
+# What may need escaping: all but printable ASCII (tab and newline too, unless kept).
+_SUSPECT = re.compile("[^ -~]")
+_SUSPECT_KEEPING_NEWLINES = re.compile("[^\t\n -~]")
+
+
+def _visible(text: str) -> bool:
+    """Whether a terminal draws every character of `text` as a visible glyph or space."""
+    return text.isprintable() and not _INVISIBLE.search(text)
 
 
 def _escape_char(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+    char = match.group()
+    if _visible(char):
+        return char
+    code = ord(char)
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def escape_terminal(value: Any, keep_newlines: bool = False) -> str:
-    """Render a value as text with every control character shown as `\\xNN`."""
+    """Render a value as text with every control and invisible character shown as `\\xNN`.
+
+    Code points above 0xff show as `\\uNNNN` or `\\UNNNNNNNN`. With `keep_newlines`,
+    newline and tab stay as they are.
+    """
     if value is None:
         return ""
-    pattern = _UNSAFE if keep_newlines else _UNSAFE_WITH_NEWLINES
-    return pattern.sub(_escape_char, str(value))
+    text = str(value)
+    if _visible(text):
+        return text
+    return (_SUSPECT_KEEPING_NEWLINES if keep_newlines else _SUSPECT).sub(_escape_char, text)
+
+
+# OWASP CSV injection: spreadsheets run a cell that starts with = + - @ as a formula, also
+# after leading blanks (LibreOffice can trim them on import). TAB, CR and NUL, the other
+# triggers, never lead a cell here: `escape_terminal` has shown them as `\x09` and so on.
+_FORMULA_START = ("=", "+", "-", "@")
 
 
 def csv_cell(value: Any) -> Any:
-    """Guard a CSV cell against formula injection (OWASP): prefix a leading `'`."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    """Escape a CSV text cell like the table does, then guard it against formula injection."""
+    if not isinstance(value, str):
+        return value
+    text = escape_terminal(value)
+    return "'" + text if text.lstrip(" ").startswith(_FORMULA_START) else text
 
 
 def escape_html(value: Any) -> str:
@@ -88,7 +120,7 @@ def json_lines(columns: list[str], rows: list[tuple[Any, ...]]) -> str:
 
 
 def csv_text(columns: list[str], rows: list[tuple[Any, ...]]) -> str:
-    """Render rows as CSV with every cell guarded against formula injection."""
+    """Render rows as CSV, one line a row, every cell escaped and formula-guarded."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow([csv_cell(c) for c in columns])

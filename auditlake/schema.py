@@ -290,6 +290,13 @@ def empty_row(schema: pa.Schema) -> dict[str, Any]:
 def to_batch(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.RecordBatch:
     """Build a record batch from row dicts; missing keys are NULL, unknown keys ignored."""
     # One struct conversion in C++ is ~4x faster than from_pylist's per-column Python loop.
-    rows_as_structs = cast(pa.StructArray, pa.array(rows, type=pa.struct(list(schema))))
-    columns = pa.RecordBatch.from_struct_array(rows_as_structs).columns
+    # It converts only the columns some row names: each column costs a dict lookup and an
+    # append per row, and a source's rows often name half of the schema or less.
+    named = set().union(*rows)
+    present = [f for f in schema if f.name in named]
+    rows_as_structs = cast(pa.StructArray, pa.array(rows, type=pa.struct(present)))
+    converted = {f.name: c for f, c in zip(present, rows_as_structs.flatten(), strict=True)}
+    columns = [
+        converted[f.name] if f.name in converted else pa.nulls(len(rows), f.type) for f in schema
+    ]
     return pa.RecordBatch.from_arrays(columns, schema=schema)

@@ -2,8 +2,9 @@
 
 A checkpoint and the rows it accounts for must become visible together: if they were
 separate files, a crash between the two writes would read bytes twice or never. So the
-states live in the manifest's `files` entry and the gaps in its `gaps` entry, and one
-`Lake.publish()` replaces parts, states and gaps at once.
+states live in the manifest's `files` entry, the gaps in its `gaps` entry and the paths
+the last runs could not read in its `skipped` entry, and one `Lake.publish()` replaces
+parts, states, gaps and skips at once.
 """
 
 from __future__ import annotations
@@ -12,6 +13,10 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from auditlake.lake import Manifest
+
+# The reason of the gap that stands for a whole file of unknown format; its state has
+# no format.
+UNKNOWN_FORMAT = "unknown format (name it with --format)"
 
 
 @dataclass(slots=True)
@@ -61,10 +66,17 @@ def load(manifest: Manifest) -> tuple[dict[str, FileState], list[Gap]]:
     return states, gaps
 
 
-def dump(states: dict[str, FileState], gaps: list[Gap]) -> dict[str, Any]:
-    """Return the manifest `extra` entries for `states` and `gaps`."""
+def load_skipped(manifest: Manifest) -> dict[str, str]:
+    """Return why each path the last runs did not read was skipped, by path."""
+    skipped: dict[str, str] = (manifest.extra or {}).get("skipped", {})
+    return skipped
+
+
+def dump(states: dict[str, FileState], gaps: list[Gap], skipped: dict[str, str]) -> dict[str, Any]:
+    """Return the manifest `extra` entries for `states`, `gaps` and `skipped` paths."""
     unique = sorted(set(gaps), key=lambda g: (g.file_id, g.offset, g.reason))
     return {
         "files": {fid: states[fid].to_json() for fid in sorted(states)},
         "gaps": [g.to_json() for g in unique],
+        "skipped": dict(sorted(skipped.items())),
     }

@@ -7,9 +7,11 @@ loop or a link to `/` cannot make ingest wander.
 
 The host given to a parser is a fallback: parsers prefer what the content names
 (`node=`, the syslog HOSTNAME, `_HOSTNAME`). The fallback comes from `--host`, else a
-path template (`--host-from '{host}/...'`), else the layout: the first directory under
-the root (`/var/log/remote/<host>/audit/audit.log`), `remote-<host>.journal`, or the
-name of the file's own directory.
+path template (`--host-from '{host}/...'`), else the layout: `remote-<host>.journal`,
+else the first directory under the root that is not a log folder (`audit`, `journal`,
+...): `/var/log/remote/<host>/audit/audit.log`. When there is none (the root is one
+host's directory, or a file), the nearest enclosing directory that is not a log folder
+names the host: `<host>/audit/audit.log`, `<host>/var/log/auth.log`.
 """
 
 from __future__ import annotations
@@ -26,6 +28,25 @@ from auditlake.errors import InputError
 # Files that are state or indexes of other tools, never logs.
 _IGNORED_NAMES = re.compile(r"^\.|\.(?:swp|tmp|lock|pid)$")
 _JOURNAL_HOST = re.compile(r"^remote-(?P<host>.+?)(?:@[^@]*)?\.journal~?$")
+# Directories that hold logs by kind, never by host: a host name never comes from them.
+LOG_FOLDERS = frozenset(
+    {
+        "apt",
+        "audit",
+        "auth",
+        "containers",
+        "docker",
+        "hosts",
+        "journal",
+        "log",
+        "logs",
+        "remote",
+        "rsyslog",
+        "syslog",
+        "syslog-ng",
+        "var",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,15 +88,25 @@ def compile_template(template: str) -> re.Pattern[str]:
     return re.compile("".join(out))
 
 
-def _fallback_host(root: Path, rel: str, path: Path) -> tuple[str | None, str]:
-    parts = rel.split("/")
-    journal = _JOURNAL_HOST.match(parts[-1])
+def _fallback_host(root: Path, rel: str) -> tuple[str | None, str]:
+    *dirs, name = rel.split("/")
+    journal = _JOURNAL_HOST.match(name)
     if journal:
         return journal["host"], "journal name"
-    if len(parts) > 1:
-        return parts[0], "directory"
-    parent = path.parent if root == path else root
-    return parent.resolve().name or None, "directory"
+    below = next((d for d in dirs if d.lower() not in LOG_FOLDERS), None)
+    if below is not None:
+        return below, "directory"
+    # the root is one host's directory (or a file in it): name it by the root's path
+    above = root.resolve() if root.is_dir() else root.parent.resolve()
+    host = next(d.name for d in (above, *above.parents) if d.name.lower() not in LOG_FOLDERS)
+    return host or None, "directory"
+
+
+def check_roots(roots: list[Path]) -> None:
+    """Raise InputError for the first root that does not exist."""
+    for root in roots:
+        if not root.exists() and not root.is_symlink():
+            raise InputError("no such file or directory", str(root.absolute()))
 
 
 def discover(
@@ -96,9 +127,8 @@ def discover(
         seen_dirs = {(st.st_dev, st.st_ino)}
     else:
         seen_dirs = set()
+    check_roots(roots)
     for root in (r.absolute() for r in roots):  # provenance paths are absolute
-        if not root.exists() and not root.is_symlink():
-            raise InputError("no such file or directory", str(root))
         for path, rel, why in _walk(root, seen_dirs):
             if why:
                 skipped.append(Skipped(path, why))
@@ -114,7 +144,7 @@ def discover(
             if match:
                 found.append(Found(path, rel, match["host"], "template"))
                 continue
-            fallback, source = _fallback_host(root, rel, path)
+            fallback, source = _fallback_host(root, rel)
             found.append(Found(path, rel, fallback, source))
     return found, skipped
 

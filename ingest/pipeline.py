@@ -13,23 +13,31 @@ import fcntl
 import multiprocessing
 import os
 import queue
+import re
 import signal
 import time
+import zoneinfo
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, tzinfo
 from pathlib import Path
 
 from auditlake.ingest import checkpoints
-from auditlake.ingest.checkpoints import FileState
-from auditlake.ingest.discover import Skipped, compile_template, discover
-from auditlake.ingest.plan import Plan, find_content_host, plan_files
+from auditlake.ingest.checkpoints import UNKNOWN_FORMAT, FileState
+from auditlake.ingest.discover import Skipped, check_roots, compile_template, discover
+from auditlake.ingest.plan import (
+    Plan,
+    find_content_host,
+    plan_files,
+    record_unread,
+)
 from auditlake.ingest.readers import Limits, next_line_start
 from auditlake.ingest.worker import Counts, WorkerResult, read_plans
 from auditlake.parsers import registry
 
-from auditlake.errors import LakeLockedError
+from auditlake.errors import InputError, LakeLockedError
 from auditlake.lake import TABLES, Lake
 
 
@@ -51,6 +59,7 @@ ProgressFn = Callable[[Tally], None]
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 AUTO_JOB_BYTES = 32 << 20
 RANGE_BYTES = 32 << 20  # a file is split into ranges of at least this size
+_NODE = re.compile(rb"(?m)^node=")  # auditd's name_format prefix naming the host
 
 
 @dataclass(slots=True)
@@ -65,6 +74,7 @@ class IngestOptions:
     jobs: int = 0  # 0: one per CPU, fewer for small inputs
     limits: Limits = field(default_factory=Limits)
     strict: bool = False
+    tz: tzinfo = UTC  # the zone of timestamps written without one (RFC3164, ...)
 
 
 @dataclass(slots=True)
@@ -75,6 +85,27 @@ class IngestReport:
     skipped: list[Skipped]
     counts: Counts = field(default_factory=Counts)
     seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+
+
+def zone(name: str) -> tzinfo:
+    """Return the time zone named `name` (IANA, e.g. Europe/Berlin)."""
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise InputError(
+            f"unknown time zone {name!r}: give an IANA name such as Europe/Berlin or UTC",
+            "--tz",
+        ) from None
+
+
+def check_options(options: IngestOptions) -> None:
+    """Raise InputError for a missing root, a bad --host-from or an unknown --format."""
+    check_roots(options.roots)
+    if options.host_from:
+        compile_template(options.host_from)
+    if options.format:
+        registry.get(options.format)
 
 
 @contextmanager
@@ -130,38 +161,72 @@ def plan_run(options: IngestOptions, lake: Lake, content_hosts: bool = False) ->
     found, skipped = discover(options.roots, options.host, template, exclude=lake.root)
     states = checkpoints.load(lake.read_manifest())[0] if lake.exists() else {}
     plans = plan_files(found, states, options.limits, options.format)
+    for plan in plans:
+        plan.tz = options.tz
     for plan in plans if content_hosts else ():
         plan.content_host = find_content_host(plan)
-    return IngestReport(plans, skipped)
+    return IngestReport(plans, skipped, warnings=_host_warnings(plans))
+
+
+def _host_warnings(plans: list[Plan]) -> list[str]:
+    """Warn (once) when auditd files name no host, so the directory names it."""
+    named = [
+        p
+        for p in plans
+        if p.action == "read"
+        and p.format == "auditd"
+        and p.host_source == "directory"
+        and not _NODE.search(p.head)
+    ]
+    if not named:
+        return []
+    return [
+        f"warning: {len(named)} auditd file(s) carry no node= in their lines, so their host "
+        f"comes from the directory (e.g. {named[0].host} for {named[0].path}); if that is "
+        "wrong, pass --host or --host-from, and set name_format = hostname in auditd.conf"
+    ]
 
 
 def ingest(options: IngestOptions, progress: ProgressFn | None = None) -> IngestReport:
     """Run one ingest: read what is new under the roots and publish it atomically."""
     started = time.monotonic()
+    check_options(options)  # before init: a typo must not leave an empty lake behind
     lake = Lake(options.lake)
     lake.init()
     with locked(lake):
         clean_leftovers(lake)
         report = plan_run(options, lake)
+        for plan in report.plans:
+            if plan.note == UNKNOWN_FORMAT:
+                record_unread(plan, options.limits)
         todo = [p for p in report.plans if p.action == "read"]
         try:
             results = _read_all(options, todo, progress)
-            _publish(lake, report.plans, results)
+            for result in results:
+                report.skipped.extend(Skipped(Path(p), why) for p, why in result.vanished)
+            _publish(lake, report, options.roots, results)
         except BaseException:
             clean_leftovers(lake)  # this run's staged parts; the manifest is untouched
             raise
         for result in results:
             report.counts.add(result.counts)
-            report.skipped.extend(Skipped(Path(p), why) for p, why in result.vanished)
         report.counts.gaps += sum(len(p.gaps) for p in report.plans)
     report.seconds = time.monotonic() - started
     return report
 
 
-def _publish(lake: Lake, plans: list[Plan], results: list[WorkerResult]) -> None:
-    states, gaps = checkpoints.load(lake.read_manifest())
-    for plan in plans:
+def _publish(
+    lake: Lake, report: IngestReport, roots: list[Path], results: list[WorkerResult]
+) -> None:
+    manifest = lake.read_manifest()
+    states, gaps = checkpoints.load(manifest)
+    # a file of unknown format before is one gap; this run reads it or records it anew
+    again = {p.file_id for p in report.plans if p.prior is not None and not p.prior.format}
+    gaps = [g for g in gaps if not (g.file_id in again and g.reason == UNKNOWN_FORMAT)]
+    for plan in report.plans:
         gaps.extend(plan.gaps)
+        if plan.unread is not None:
+            states[plan.file_id] = plan.unread
         if plan.action == "unchanged" and plan.prior is not None:
             states[plan.file_id] = _renamed(plan.prior, plan)
     added: dict[str, list[str]] = {t: [] for t in TABLES}
@@ -171,7 +236,32 @@ def _publish(lake: Lake, plans: list[Plan], results: list[WorkerResult]) -> None
         for state in result.states:
             states[state.file_id] = state
         gaps.extend(result.gaps)
-    lake.publish(added, extra=checkpoints.dump(states, gaps))
+    skipped = _skipped_paths(checkpoints.load_skipped(manifest), report, roots)
+    lake.publish(added, extra=checkpoints.dump(states, gaps, skipped))
+
+
+def _skipped_paths(
+    before: dict[str, str], report: IngestReport, roots: list[Path]
+) -> dict[str, str]:
+    """Return the paths not read, by path: this run's, and earlier runs' outside its roots.
+
+    Files of unknown format are not listed: their state and gap account for them.
+    """
+    under = [r.absolute() for r in roots]
+    kept = {
+        path: why
+        for path, why in before.items()
+        if not any(Path(path) == r or r in Path(path).parents for r in under)
+    }
+    kept.update((str(s.path), s.reason) for s in report.skipped)
+    kept.update(
+        (str(p.path), p.note)
+        for p in report.plans
+        if p.action == "skip"
+        and p.note not in ("empty", UNKNOWN_FORMAT)
+        and not p.note.startswith("same content as ")
+    )
+    return kept
 
 
 def _renamed(prior: FileState, plan: Plan) -> FileState:

@@ -10,13 +10,20 @@ import os
 import re
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
-from auditlake.ingest.checkpoints import FileState, Gap
+from auditlake.ingest.checkpoints import UNKNOWN_FORMAT, FileState, Gap
 from auditlake.ingest.discover import Found
-from auditlake.ingest.identity import HEAD, Index, check_tail
-from auditlake.ingest.readers import Limits, StreamStopped, compression_of, read_head
+from auditlake.ingest.identity import HEAD, TAIL, Index, check_tail, digest
+from auditlake.ingest.readers import (
+    READ_SIZE,
+    Limits,
+    StreamStopped,
+    compression_of,
+    open_stream,
+    read_head,
+)
 from auditlake.parsers import registry
 from auditlake.parsers.base import SourceContext
 
@@ -48,11 +55,13 @@ class Plan:
     final: bool = False
     head: bytes = b""
     mtime: datetime | None = None  # RFC3164 lines get the year that fits it
+    tz: tzinfo = UTC  # the zone of timestamps written without one
     action: str = "read"  # read | unchanged | skip
     note: str = ""
     prior: FileState | None = None
     replaces: FileState | None = None  # a state whose file this one overwrote in place
     gaps: list[Gap] = field(default_factory=list)
+    unread: FileState | None = None  # the state of a file of unknown format, all one gap
     content_host: str | None = None  # what the first lines name (only for --dry-run)
 
 
@@ -112,7 +121,8 @@ def _first_look(
         plan.action, plan.note = "skip", "empty"
         return plan
     prior = by_stat.get(tuple(stat))
-    if prior is not None and prior.final:
+    # a file skipped as of unknown format is looked at again: --format may name it now
+    if prior is not None and prior.final and prior.format:
         plan.action, plan.note = "unchanged", "unchanged since the last run"
         plan.file_id, plan.start, plan.format, plan.prior = (
             prior.file_id,
@@ -155,7 +165,9 @@ def _identify(plan: Plan, index: Index, claimed: set[str], limits: Limits) -> No
         plan.file_id, plan.start, plan.prior = state.file_id, state.offset, state
         plan.format = state.format
         renamed = "" if state.path == plan.path.as_posix() else f" (was {state.path})"
-        if check.at_end and (state.final or not plan.final):
+        if not state.format:  # of unknown format last time: all of it is one gap
+            plan.start, plan.note = 0, f"unknown format last time, sniffed again{renamed}"
+        elif check.at_end and (state.final or not plan.final):
             plan.action, plan.note = "unchanged", f"read up to its end already{renamed}"
         else:
             plan.note = f"from offset {state.offset}{renamed}"
@@ -184,9 +196,53 @@ def _choose_format(plan: Plan, fmt: str | None) -> None:
         return
     sniffed = registry.sniff(_whole_lines(plan.head))
     if sniffed is None:
-        plan.action, plan.note = "skip", "unknown format (name it with --format)"
+        plan.action, plan.note = "skip", UNKNOWN_FORMAT
         return
     plan.format = sniffed
+
+
+def record_unread(plan: Plan, limits: Limits) -> None:
+    """Account a file of unknown format as one gap over all its bytes (not read again).
+
+    Its state records no format, so the next run looks at it again: when `--format`
+    then names a parser, the file is read from its start and the gap is dropped.
+    """
+    end, tail = _end_and_tail(plan, limits)
+    head = plan.head[:HEAD]
+    path = plan.path.as_posix()
+    paths = list(plan.prior.paths) if plan.prior else []
+    plan.unread = FileState(
+        file_id=plan.file_id,
+        path=path,
+        format="",
+        host=plan.host,
+        head_len=len(head),
+        head_hash=digest(head),
+        offset=end,
+        tail_len=len(tail),
+        tail_hash=digest(tail) if tail else "",
+        stat=plan.stat,
+        final=plan.final,
+        paths=paths if path in paths else [*paths, path],
+    )
+    plan.gaps.append(Gap(plan.file_id, path, 0, end, UNKNOWN_FORMAT))
+
+
+def _end_and_tail(plan: Plan, limits: Limits) -> tuple[int, bytes]:
+    """Return the decompressed length of the file and its last TAIL bytes."""
+    with open_stream(plan.path, limits) as stream:
+        if not plan.compression:
+            start = max(plan.stat[2] - TAIL, 0)
+            stream.skip_to(start)
+            tail = stream.read_exactly(plan.stat[2] - start)
+            return start + len(tail), tail
+        tail = b""
+        try:
+            while data := stream.read(READ_SIZE):
+                tail = (tail + data[-TAIL:])[-TAIL:]
+        except StreamStopped:  # corrupt or a bomb: what could be read is the file
+            pass
+        return stream.pos, tail
 
 
 def _whole_lines(head: bytes) -> bytes:
@@ -200,7 +256,10 @@ def find_content_host(plan: Plan) -> str | None:
     if plan.format is None or not plan.head:
         return None
     ctx = SourceContext(
-        source_file=plan.path.as_posix(), file_id=plan.file_id, reference_time=plan.mtime
+        source_file=plan.path.as_posix(),
+        file_id=plan.file_id,
+        tz=plan.tz,
+        reference_time=plan.mtime,
     )
     parser = registry.get(plan.format)(ctx)
     try:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import zstandard
-from auditlake.parsers.journald.journal_file import export_from_journal_file
+from auditlake.ingest.journal_file import export_from_journal_file
 
 from auditlake.errors import InputError
 from auditlake.schema import REJECT_RAW_CAP

@@ -1,12 +1,21 @@
-"""Words for people about an ingest run: the summary line, JSON, the dry-run listing."""
+"""Words for people about an ingest run: the summary line, JSON, the dry-run listing.
+
+Paths, reasons and notes hold file names and symlink targets, which anyone who can
+write to the log tree chooses: every line for a terminal is escaped here.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from auditlake.ingest.checkpoints import UNKNOWN_FORMAT
 from auditlake.ingest.pipeline import IngestReport
 
 from auditlake.render import escape_terminal
+
+# Formats whose timestamps may carry no zone (RFC3164, `journalctl -o short`, the
+# dockerd TTY form): --tz decides what they mean.
+ZONELESS_FORMATS = frozenset({"syslog", "journald-text", "dockerd"})
 
 
 def human_bytes(n: float) -> str:
@@ -18,13 +27,20 @@ def human_bytes(n: float) -> str:
     return f"{n:.1f} GiB"
 
 
+def skipped(report: IngestReport) -> list[tuple[str, str]]:
+    """Return (path, reason) for every file not read (empty files aside)."""
+    out = [(str(s.path), s.reason) for s in report.skipped]
+    out += [(str(p.path), p.note) for p in report.plans if p.action == "skip" and p.note != "empty"]
+    return out
+
+
 def as_dict(report: IngestReport) -> dict[str, Any]:
     """Return the run's counts as plain data (`--json-summary`)."""
     c = report.counts
     return {
         "files": c.files,
         "unchanged": sum(p.action == "unchanged" for p in report.plans),
-        "skipped": sum(p.action == "skip" for p in report.plans) + len(report.skipped),
+        "skipped": [{"path": path, "reason": why} for path, why in skipped(report)],
         "bytes": c.bytes,
         "lines": c.lines,
         "events": c.events,
@@ -36,25 +52,31 @@ def as_dict(report: IngestReport) -> dict[str, Any]:
 
 
 def summary_line(report: IngestReport) -> str:
-    """Return the one-line summary printed after a run."""
+    """Return the one-line summary printed after a run (bytes and lines committed)."""
     d = as_dict(report)
+    skips = [why for _, why in skipped(report)]
+    unknown = skips.count(UNKNOWN_FORMAT)
+    what = f"{len(skips)} skipped"
+    if unknown:
+        what += f": {unknown} unknown format"
+        what += f", {len(skips) - unknown} other" if len(skips) > unknown else ""
     return (
-        f"ingest: {d['files']} files read ({d['unchanged']} unchanged, {d['skipped']} skipped), "
+        f"ingest: {d['files']} files read ({d['unchanged']} unchanged, {what}), "
         f"{human_bytes(d['bytes'])}, {d['lines']} lines, {d['events']} events, "
         f"{d['auditd_records']} auditd records, {d['rejects']} rejects, {d['gaps']} gaps "
         f"in {d['seconds']:.1f} s"
     )
 
 
+def warnings(report: IngestReport) -> list[str]:
+    """Return the run's warnings, one line each."""
+    return [escape_terminal(w) for w in report.warnings]
+
+
 def notices(report: IngestReport) -> list[str]:
-    """Return one line per file that was skipped or stopped early, and why."""
-    lines = [f"skipped {escape_terminal(s.path)}: {s.reason}" for s in report.skipped]
-    lines += [
-        f"skipped {escape_terminal(p.path)}: {p.note}"
-        for p in report.plans
-        if p.action == "skip" and p.note != "empty"
-    ]
-    return lines
+    """Return the run's warnings, and one line per file that was skipped and why."""
+    skips = [escape_terminal(f"skipped {path}: {why}") for path, why in skipped(report)]
+    return warnings(report) + skips
 
 
 def dry_run_lines(report: IngestReport) -> list[str]:
@@ -66,6 +88,8 @@ def dry_run_lines(report: IngestReport) -> list[str]:
         else:
             host = f"{p.host or '-'} (from {p.host_source})"
         fmt = p.format or "-"
+        if p.format in ZONELESS_FORMATS:
+            fmt += f" (times without a zone in {p.tz})"
         if p.action == "read":
             size = human_bytes(max(p.stat[2] - p.start, 0))
             packed = f" {p.compression}" if p.compression else ""
@@ -73,6 +97,9 @@ def dry_run_lines(report: IngestReport) -> list[str]:
             what += ", final" if p.final else ", still growing"
         else:
             what = f"{p.action}: {p.note}"
-        out.append(f"{escape_terminal(p.path)}\tformat={fmt}\thost={escape_terminal(host)}\t{what}")
-    out += [f"{escape_terminal(s.path)}\tskip: {s.reason}" for s in report.skipped]
+        fields = [p.path, f"format={fmt}", f"host={host}", what]
+        out.append("\t".join(escape_terminal(f) for f in fields))
+    out += [
+        "\t".join(escape_terminal(f) for f in (s.path, f"skip: {s.reason}")) for s in report.skipped
+    ]
     return out

@@ -101,21 +101,26 @@ def _read_one(
     cls = registry.get(plan.format)
     source = plan.path.as_posix()
     ctx = SourceContext(
-        source_file=source, file_id=plan.file_id, host=plan.host, reference_time=plan.mtime
+        source_file=source,
+        file_id=plan.file_id,
+        host=plan.host,
+        tz=plan.tz,
+        reference_time=plan.mtime,
     )
     parser = cls(ctx)
     counts = Counts(files=int(plan.end is None))
     gaps: list[Gap] = []
     long_rejects: list[Row] = []
     # the last block fed and TAIL bytes before it: the new offset's tail is usually in it
-    window, window_end = b"", 0
+    # (kept apart, so that no block is copied to join them)
+    before, last, window_end = b"", b"", 0
     fed_end: int | None = None  # end of the bytes fed to the parser
     items_end = plan.start  # end of the bytes read (fed or rejected as over-long)
     for item in blocks(stream, plan.start, plan.final, plan.end):
         if isinstance(item, Block):
             counts.lines += item.data.count(b"\n") + (not item.data.endswith(b"\n"))
             _feed(parser, item, source)
-            window = window[-TAIL:] + item.data
+            before, last = _last_bytes(before, last, TAIL), item.data
             window_end = fed_end = items_end = item.offset + len(item.data)
             _keep(writer, parser.drain(), plan.file_id, counts, strict, source)
             if progress:
@@ -125,19 +130,49 @@ def _read_one(
             long_rejects.append(_long_reject(source, item, limits, cls.source_type))
             if strict:
                 _strict_stop(long_rejects, source)
-            window, window_end = b"", item.offset + item.length
+            before, last, window_end = b"", b"", item.offset + item.length
             items_end = window_end
         else:
             gaps.append(Gap(plan.file_id, source, item.offset, 0, item.reason))
-    counts.bytes = stream.pos - plan.start
     held = parser.finish(plan.final)
     # the parser accounts for what it was fed; over-long lines after that are ours
     offset = items_end if fed_end is None or held >= fed_end else held
+    window = before + last
+    # lines held back (e.g. an open auditd event) are read again next run: not counted
+    counts.lines -= _lines_between(plan, offset, items_end, window, window_end, limits)
+    counts.bytes = offset - plan.start
     out = parser.drain()
     out.rejects.extend(r for r in long_rejects if r["source_offset"] < offset)
     _keep(writer, out, plan.file_id, counts, strict, source)
     counts.gaps = len(gaps)
     return _advance(plan, offset, window, window_end, limits), gaps, counts
+
+
+def _lines_between(
+    plan: Plan, start: int, end: int, window: bytes, window_end: int, limits: Limits
+) -> int:
+    """Return how many lines lie in [start, end), from the window or re-read from the file."""
+    if start >= end:
+        return 0
+    if window_end == end and window_end - len(window) <= start:
+        data = window[start - end :]
+        return data.count(b"\n") + (not data.endswith(b"\n"))
+    lines, last = 0, b"\n"
+    try:
+        with open_stream(plan.path, limits) as stream:
+            stream.skip_to(start)
+            while stream.pos < end and (
+                data := stream.read(min(limits.max_line, end - stream.pos))
+            ):
+                lines, last = lines + data.count(b"\n"), data[-1:]
+    except (OSError, StreamStopped):  # gone since: the count is only for the summary
+        return 0
+    return lines + (last != b"\n")
+
+
+def _last_bytes(before: bytes, data: bytes, n: int) -> bytes:
+    """Return the last `n` bytes of `before + data`, copying no more than `n` bytes."""
+    return data[-n:] if len(data) >= n else (before + data)[-n:]
 
 
 def _feed(parser: Parser, block: Block, source: str) -> None:

@@ -8,6 +8,8 @@ them all at once.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -95,19 +97,19 @@ def partitions(table: str, data: pa.Table) -> list[tuple[str, pa.Table]]:
     keys = PARTITIONS[table]
     # One stable sort by partition, then reader order: sort_indices is stable, so each
     # partition's rows come out exactly as if that partition were sorted on its own.
-    order = [(k, "ascending") for k in keys] + sort_order(table)
-    data = data.combine_chunks()
-    if not is_sorted(data, [k for k, _ in order]):
-        data = data.take(pc.sort_indices(data, sort_keys=order))
+    # Rows already in reader order need the partition keys only (often no sort at all).
+    columns = [*keys] if is_sorted(data, SORT[table]) else [*keys, *SORT[table]]
+    if not is_sorted(data, columns):
+        data = data.take(pc.sort_indices(data, sort_keys=[(c, "ascending") for c in columns]))
+    data = data.combine_chunks()  # one chunk: ROW_GROUP-sized row groups, as compact writes
     out = []
     for start, end in _runs(data, keys):
-        first = data.slice(start, 1)
-        subdir = "/".join(f"{k}={first[k][0].as_py()}" for k in keys)
+        subdir = "/".join(f"{k}={data[k][start].as_py()}" for k in keys)
         out.append((subdir, data.slice(start, end - start)))
     return sorted(out, key=lambda pair: pair[0])
 
 
-def is_sorted(data: pa.Table, columns: list[str]) -> bool:
+def is_sorted(data: pa.Table, columns: Sequence[str]) -> bool:
     """Return whether the rows are in ascending order of `columns` (with no nulls in them).
 
     A single host's file is usually in time order already, which spares the sort.
@@ -140,9 +142,7 @@ def _runs(data: pa.Table, keys: tuple[str, ...]) -> list[tuple[int, int]]:
         return [(0, rows)]
     if not rows:
         return []
-    changed = pa.chunked_array([pa.array([False] * (rows - 1))])
-    for name in keys:
-        column = data[name]
-        changed = pc.or_(changed, pc.not_equal(column.slice(0, rows - 1), column.slice(1)))
-    starts = [0, *(i + 1 for i in pc.indices_nonzero(changed).to_pylist())]
+    changes = [pc.not_equal(data[k].slice(0, rows - 1), data[k].slice(1)) for k in keys]
+    changed = functools.reduce(pc.or_, changes)
+    starts = [0, *(pc.indices_nonzero(changed).to_numpy() + 1).tolist()]
     return list(zip(starts, [*starts[1:], rows], strict=True))

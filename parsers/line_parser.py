@@ -6,7 +6,7 @@ from abc import abstractmethod
 from collections.abc import Callable
 
 from auditlake.parsers.base import ParseOutput, Parser, SourceContext, reject
-from auditlake.parsers.rows import gc_paused, split_lines
+from auditlake.parsers.rows import blank_reject, gc_paused, split_lines_merging_blanks
 
 SNIFF_LINES = 50
 
@@ -37,10 +37,15 @@ class LineParser(Parser):
         """Turn one line (with its newline, if any) into a row or a reject."""
 
     def feed(self, block: bytes, offset: int) -> None:
+        """Feed each line to `_line`; a run of blank lines becomes one reject."""
         with gc_paused():
             line_of = self._line
-            for line_offset, line in split_lines(block, offset):
-                line_of(line_offset, line)
+            for line_offset, line in split_lines_merging_blanks(block, offset):
+                if line.isspace():
+                    blank = blank_reject(self.ctx, line_offset, line, self.source_type)
+                    self._out.rejects.append(blank)
+                else:
+                    line_of(line_offset, line)
         self._end = offset + len(block)
 
     def _reject(self, offset: int, line: bytes, reason: str) -> None:

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from typing import Any
 
-from auditlake.parsers.base import Row, SourceContext
+from auditlake.parsers.base import Row, SourceContext, reject
 
 from auditlake.schema import CLASSES
 
@@ -152,6 +152,39 @@ def split_lines(block: bytes, offset: int) -> Iterator[tuple[int, bytes]]:
         stop = end if newline < 0 else newline + 1
         yield offset + start, block[start:stop]
         start = stop
+
+
+def split_lines_merging_blanks(block: bytes, offset: int) -> Iterator[tuple[int, bytes]]:
+    """Yield (offset, line) as split_lines does, but a run of blank lines as one item.
+
+    A blank line holds only ASCII whitespace. A file of millions of newlines then costs
+    one reject row per run, not one per line (see blank_reject).
+    """
+    start = 0
+    end = len(block)
+    find = block.find
+    run = -1  # where the current run of blank lines starts; -1 outside a run
+    while start < end:
+        newline = find(b"\n", start)
+        stop = end if newline < 0 else newline + 1
+        line = block[start:stop]
+        if line.isspace():
+            if run < 0:
+                run = start
+        else:
+            if run >= 0:
+                yield offset + run, block[run:start]
+                run = -1
+            yield offset + start, line
+        start = stop
+    if run >= 0:
+        yield offset + run, block[run:end]
+
+
+def blank_reject(ctx: SourceContext, offset: int, run: bytes, source_type: str) -> Row:
+    """Build the one `rejects` row for a run of blank lines; its span covers them all."""
+    reason = "blank lines" if run.count(b"\n", 0, len(run) - 1) else "blank line"
+    return reject(ctx, offset, run, reason, source_type)
 
 
 @contextmanager

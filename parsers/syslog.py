@@ -11,7 +11,11 @@ except that:
   format has no framing: a message that holds `<13>Nov 27 ...` reads as a record.)
 - `message repeated N times: [ msg ]` (rsyslog) becomes N events of `msg`; sysklogd's
   `last message repeated N times` becomes N copies of the record before it. All of them
-  keep the line's provenance, event_uid index 0..N-1.
+  keep the line's provenance, event_uid index 0..N-1, and `unmapped["repeated"]` = N.
+  N is written by whoever can send a line (`logger`, UDP 514), so at most
+  MAX_REPEAT_EXPANSION events are made; a line claiming more is marked
+  `unmapped["repeat_capped"]` = "true" and keeps its true N.
+- a run of blank lines is one reject row spanning all of them (rows.blank_reject).
 
 Times: RFC3164 has no year and no zone. The zone is ctx.tz. The year is the latest one
 that does not put the time more than a day after ctx.reference_time (the file's mtime),
@@ -40,13 +44,22 @@ from auditlake.parsers.audit_relay import AuditRelay
 from auditlake.parsers.base import ParseOutput, Parser, Row, SourceContext, reject
 from auditlake.parsers.dockerd import ApiPairing, normalize_dockerd_message
 from auditlake.parsers.programs import shared_program_row
-from auditlake.parsers.rows import event_row, gc_paused, parse_rfc3339, split_lines
+from auditlake.parsers.rows import (
+    blank_reject,
+    event_row,
+    gc_paused,
+    parse_rfc3339,
+    split_lines_merging_blanks,
+)
 
 from auditlake.schema import CLASSES
 
 SOURCE_TYPE = "syslog"
 MAX_CONTINUATION_LINES = 100
-MAX_REPEAT = 10_000  # rsyslog flushes repeats at least every 30 s; more is not a repeat count
+# Events made of one repeat line at most. Count-based detections need a threshold of
+# failures (fail2ban's maxretry is 5, sshd's MaxAuthTries 6, login.brute_force's default
+# 10); 100 exceeds any threshold in use, while 10^9 claimed repeats would exhaust memory.
+MAX_REPEAT_EXPANSION = 100
 
 _MONTHS = {
     m: i
@@ -96,8 +109,9 @@ _FORWARD_BOUNDARY = re.compile(
 # A tag: `prog`, `prog:`, `prog[pid]:`, `prog(pam_unix)[pid]:`, `[prog]:`, `[prog]`.
 _TAG = re.compile(r"\[?([^\s\[\]():]+)\]?(?:\(([^()\s]*)\))?(?:\[([^\]\s]*)\])?:?")
 _SOLARIS_ID = re.compile(r"\[ID (\d+) ([\w.]+)\] ")
-_REPEATED = re.compile(r"message repeated (\d+) times: \[ ?(.*)\]\s*$", re.S)
-_LAST_REPEATED = re.compile(r"(?:--- )?last message repeated (\d+) times?(?: ---)?\s*$")
+# At most 18 digits: int() of thousands of digits is slow, and past 4300 it raises.
+_REPEATED = re.compile(r"message repeated (\d{1,18}) times: \[ ?(.*)\]\s*$", re.S)
+_LAST_REPEATED = re.compile(r"(?:--- )?last message repeated (\d{1,18}) times?(?: ---)?\s*$")
 _LAST_REPEATED_START = ("last message repeated", "--- last message repeated")
 _KERNEL_STAMP = re.compile(r"\[ *\d+\.\d+\] ")
 # The common line, `TIME HOST TAG[PID]: MSG`, parsed in one match (the fast path).
@@ -174,7 +188,7 @@ class SyslogParser(Parser):
         """Parse a block of whole lines starting at byte `offset` of the file."""
         with gc_paused():
             line_of = self._line
-            for line_offset, line in split_lines(block, offset):
+            for line_offset, line in split_lines_merging_blanks(block, offset):
                 line_of(line, line_offset)
         self._end = offset + len(block)
 
@@ -231,7 +245,8 @@ class SyslogParser(Parser):
             self._records(text, raw, offset)
             return
         if not text.strip():
-            self._reject(raw, offset, "blank line")
+            self._flush()
+            self._out.rejects.append(blank_reject(self.ctx, offset, raw, SOURCE_TYPE))
             return
         if text.startswith("#"):
             self._reject(raw, offset, "comment line (starts with #), not a syslog record")
@@ -541,6 +556,8 @@ def _unwrap_message(record: _Record, last: _Record | None) -> None:
 
 
 def _repeat(record: _Record, count: int) -> None:
+    """Make the record `count` events, at most MAX_REPEAT_EXPANSION; keep the true count."""
     record.unmapped["repeated"] = str(count)
-    if 1 <= count <= MAX_REPEAT:
-        record.repeat = count
+    if count > MAX_REPEAT_EXPANSION:
+        record.unmapped["repeat_capped"] = "true"
+    record.repeat = min(max(count, 1), MAX_REPEAT_EXPANSION)

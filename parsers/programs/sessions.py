@@ -32,31 +32,38 @@ from auditlake.parsers.programs.common import (
 
 _SUDO = re.compile(r"\s*(\S+) : (.*?)\s*$")
 _COMMAND = " ; COMMAND="
+_USER = " ; USER="
 
 
 def normalize_sudo(message: str) -> Row | None:
-    """Return a 1007 row for sudo's per-command line (run or refused)."""
+    """Return a 1007 row for sudo's per-command line (run or refused).
+
+    sudo writes `[reason ; ]TTY= ; [CHROOT= ; ]PWD= ; USER= ; [GROUP= ; ][TSID= ; ]
+    [ENV= ; ]COMMAND=`, COMMAND last, and escapes nothing: the user chooses the PWD
+    (a directory name) and the command, so either may hold ` ; USER=` or ` ; COMMAND=`.
+    The command is what follows the LAST ` ; COMMAND=` and USER the last ` ; USER=`
+    before it, so a crafted directory name can neither hide the command that ran nor
+    forge one; everything before goes to the earlier fields (PWD keeps its ` ; `).
+    A line where either key occurs twice has no single reading: it is marked
+    `unmapped["sudo_ambiguous"]`, and `message` keeps the whole line.
+    """
     m = _SUDO.match(message)
     if m is None:
         return None
     actor, body = m.groups()
-    if body.startswith("COMMAND="):
+    cut = body.rfind(_COMMAND)
+    if cut >= 0:
+        head, command = body[:cut], body[cut + len(_COMMAND) :]
+    elif body.startswith("COMMAND="):
         head, command = "", body[len("COMMAND=") :]
     else:
-        head, sep, command = body.partition(_COMMAND)
-        if not sep:
-            head, command = body, ""
-    fields: dict[str, str] = {}
-    reason = None
-    for item in head.split(" ; "):
-        key, sep, value = item.partition("=")
-        if sep and key.isupper():
-            fields[key] = value
-        elif item and reason is None:
-            reason = item
+        head, command = body, ""
+    fields, reason = _sudo_fields(head)
     if not command and "USER" not in fields:
         return None  # e.g. `alice : unable to resolve host web-1`
     unmapped = {k: v for k, v in fields.items() if k not in ("TTY", "PWD", "USER", "GROUP")}
+    if body.count(_COMMAND) + body.startswith("COMMAND=") > 1 or body.count(_USER) > 1:
+        unmapped["sudo_ambiguous"] = "true"
     return event(
         PROCESS_ACTIVITY,
         LAUNCH,
@@ -72,6 +79,32 @@ def normalize_sudo(message: str) -> Row | None:
         process_file_path=command.partition(" ")[0] or None,
         unmapped=unmapped,
     )
+
+
+def _sudo_fields(head: str) -> tuple[dict[str, str], str | None]:
+    """Split the fields before COMMAND= into KEY=value pairs and the refusal reason.
+
+    USER= and what follows it are read from the last ` ; USER=`; PWD= runs up to there.
+    """
+    cut = head.rfind(_USER)
+    left, right = (head, "") if cut < 0 else (head[:cut], head[cut + 3 :])
+    fields: dict[str, str] = {}
+    reason = None
+    items = left.split(" ; ")
+    for i, item in enumerate(items):
+        key, sep, value = item.partition("=")
+        if sep and key == "PWD":
+            fields[key] = " ; ".join([value, *items[i + 1 :]])
+            break
+        if sep and key.isupper():
+            fields[key] = value
+        elif item and reason is None:
+            reason = item
+    for item in right.split(" ; ") if right else ():
+        key, sep, value = item.partition("=")
+        if sep and key.isupper():
+            fields[key] = value
+    return fields, reason
 
 
 # util-linux su: `(to root) alice on pts/0`, `FAILED SU (to root) alice on pts/0`;

@@ -7,15 +7,21 @@
 CREATE OR REPLACE VIEW process_execs AS
 WITH execs AS (
     SELECT
-        * REPLACE (
-            coalesce(process_args, string_split(process_cmd_line, ' ')) AS process_args
-        )
+        *,
+        -- argv[0] as logged, else the first word of the command line; read without
+        -- splitting the whole line, which would cost on every exec a reader filters out
+        CASE
+            WHEN process_args IS NULL THEN split_part(process_cmd_line, ' ', 1)
+            ELSE process_args[1]
+        END AS argv0
     FROM events
     WHERE class_uid = 1007
       -- every exec row has its command line (auditd joins argv with spaces)
       AND process_cmd_line IS NOT NULL
       -- sudo's USER_CMD record repeats the command its own EXECVE logs with argv
       AND coalesce(audit_type, '') <> 'USER_CMD'
+      -- an empty argv; a command line split on spaces always has a first word
+      AND (process_args IS NULL OR len(process_args) > 0)
 )
 SELECT
     event_uid,
@@ -28,7 +34,7 @@ SELECT
     process_name,
     process_file_path,
     process_cmd_line,
-    process_args,
+    coalesce(process_args, string_split(process_cmd_line, ' ')) AS process_args,
     process_cwd,
     process_uid,
     nullif(coalesce(actor_user_uid, process_auid), 4294967295) AS auid,
@@ -36,9 +42,8 @@ SELECT
     session_uid,
     audit_key,
     -- the program as invoked: argv[0]'s base name, else comm
-    coalesce(parse_filename(process_args[1]), process_name) AS program
-FROM execs
-WHERE len(process_args) > 0;
+    coalesce(parse_filename(argv0), process_name) AS program
+FROM execs;
 
 -- Socket connections seen by auditd (connect/sendto/sendmsg with a SOCKADDR), denied
 -- attempts included: `status_id` 2 is a refused connect.

@@ -40,28 +40,39 @@ WITH docker_cli AS (
         actor_user_name,
         process_uid
     FROM process_execs
-    -- cheap on every exec: the command line names the client
+    -- cheap on every exec: the command line starts with argv[0] (argv joined with
+    -- spaces), so the client's name ends a word of it. `contains(..., 'docker')` alone
+    -- would keep every `runc --root /var/run/docker/...` the engine runs.
     WHERE (
-        contains(process_cmd_line, 'docker')
-        OR contains(process_cmd_line, 'podman')
-        OR contains(process_cmd_line, 'nerdctl')
+        contains(process_cmd_line, 'docker ')
+        OR suffix(process_cmd_line, 'docker')
+        OR contains(process_cmd_line, 'podman ')
+        OR suffix(process_cmd_line, 'podman')
+        OR contains(process_cmd_line, 'nerdctl ')
+        OR suffix(process_cmd_line, 'nerdctl')
     )
-      AND program IN ('docker', 'podman', 'nerdctl')
+      -- not `program IN (...)`: DuckDB expands IN to one comparison per name, each
+      -- recomputing the derived `program`
+      AND list_contains(['docker', 'podman', 'nerdctl'], program)
 ),
 subcommands AS (
     SELECT
         *,
-        -- the first word after the global options: `docker -H x container run ...`
-        list_position(
-            list_transform(
-                args,
-                lambda a, i: i > 1
-                    AND NOT starts_with(a, '-')
-                    AND a <> 'container'
-                    AND args[i - 1] NOT IN ('-H', '--host', '-c', '--context', '--config', '-l', '--log-level')
-            ),
-            true
-        ) AS sub_idx
+        -- the first word after the global options: `docker -H x container run ...`.
+        -- DuckDB pushes the `run`/`create` test below into the scan of every exec, so
+        -- the walk over argv is guarded by a cheap test that the words are there at all
+        CASE
+            WHEN list_has_any(args, ['run', 'create']) THEN list_position(
+                list_transform(
+                    args,
+                    lambda a, i: i > 1
+                        AND NOT starts_with(a, '-')
+                        AND a <> 'container'
+                        AND args[i - 1] NOT IN ('-H', '--host', '-c', '--context', '--config', '-l', '--log-level')
+                ),
+                true
+            )
+        END AS sub_idx
     FROM docker_cli
 ),
 runs AS (

@@ -24,7 +24,9 @@ WITH tool_execs AS (
         OR contains(process_cmd_line, 'deluser')
         OR contains(process_cmd_line, 'useradd')
     )
-      AND program IN ('usermod', 'gpasswd', 'adduser', 'deluser', 'useradd')
+      -- not `program IN (...)`: DuckDB expands IN to one comparison per name, each
+      -- recomputing the derived `program`
+      AND list_contains(['usermod', 'gpasswd', 'adduser', 'deluser', 'useradd'], program)
       -- a failed exec changed nothing
       AND coalesce(status_id, 1) <> 2
 ),

@@ -14,7 +14,7 @@ from auditlake.cli import cli
 from auditlake.lake import Lake
 
 TEST_PARSER_DIR = Path(__file__).parent.parent / "ingest"
-FORMAT = "lineparser:LineParser"
+FORMAT = "lines"  # tests/ingest/lineparser.py, an entry point of tests/ingest
 
 
 @pytest.fixture(autouse=True)
@@ -64,7 +64,7 @@ def test_json_summary_goes_to_stdout(tmp_path: Path) -> None:
     assert doc == {
         "files": 1,
         "unchanged": 0,
-        "skipped": 0,
+        "skipped": [],
         "bytes": 11,
         "lines": 1,
         "events": 1,
@@ -231,3 +231,288 @@ def test_verify_names_a_missing_part(lake: Path) -> None:
         f"Error: {lake}/_state/manifest.json: 1 published parts are missing, e.g. {part}; "
         "restore them from backup (the rows they held cannot be verified)\n"
     )
+
+
+# --- escaping what file names and symlink targets put on the terminal (F3) ---------
+
+TITLE = "\x1b]0;TITLE\x07\x1b[31m"  # sets the window title, then turns text red
+SHOWN = "\\x1b]0;TITLE\\x07\\x1b[31m"  # what the analyst sees instead
+
+
+def test_file_of_unknown_format_is_reported_with_its_name_escaped(tmp_path: Path) -> None:
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    (logs / f"x{TITLE}.bin").write_bytes(b"\x00\x01\x02 not a log\n")
+    result = run("ingest", str(logs), "--lake", str(tmp_path / "lake"), "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    notice, summary = result.stderr.splitlines()
+    assert notice == f"skipped {logs}/x{SHOWN}.bin: unknown format (name it with --format)"
+    assert summary.startswith(
+        "ingest: 0 files read (0 unchanged, 1 skipped: 1 unknown format), 0 B, 0 lines, "
+    )
+
+
+def test_symlink_target_leaving_the_root_is_reported_escaped(tmp_path: Path) -> None:
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    target = tmp_path / f"t{TITLE}.log"
+    target.write_bytes(b"seq 000001\n")
+    (logs / "link.log").symlink_to(target)
+    result = ingest(tmp_path / "lake", logs)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[0] == (
+        f"skipped {logs}/link.log: symlink leaves the root (-> {tmp_path}/t{SHOWN}.log)"
+    )
+
+
+def test_error_line_escapes_the_path_it_names(tmp_path: Path) -> None:
+    result = ingest(tmp_path / "lake", tmp_path / f"no{TITLE}.log")
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {tmp_path}/no{SHOWN}.log: no such file or directory\n"
+
+
+def test_strict_stop_escapes_the_file_name(tmp_path: Path) -> None:
+    log = tmp_path / f"a{TITLE}.log"
+    log.write_bytes(b"seq 000001\n!bad\n")
+    result = ingest(tmp_path / "lake", log, extra=("--strict",))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: {tmp_path}/a{SHOWN}.log:11: rejected (starts with !); "
+        "--strict stops at the first reject\n"
+    )
+
+
+def test_dry_run_escapes_the_name_a_file_was_read_under(tmp_path: Path) -> None:
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    old = logs / f"a{TITLE}.log"
+    old.write_bytes(b"seq 000001\n")
+    assert ingest(tmp_path / "lake", logs).exit_code == 0
+    new = logs / "b.log"
+    old.rename(new)
+    with new.open("ab") as f:
+        f.write(b"seq 000002\n")
+    result = ingest(tmp_path / "lake", logs, extra=("--dry-run",))
+    assert result.stdout.split("\t")[-1] == (
+        f"read 11 B from offset 11 (was {logs}/a{SHOWN}.log), still growing\n"
+    )
+
+
+# --- inputs are checked before the lake is made (F7) --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        (("--format", "nope"), "Error: --format: unknown "),
+        (("--tz", "Mars/Olympus"), "Error: --tz: unknown time zone 'Mars/Olympus': "),
+        (("--host-from", "x/..."), "Error: x/...: a --host-from template must contain {host}"),
+    ],
+)
+def test_bad_option_leaves_no_lake_behind(
+    tmp_path: Path, args: tuple[str, ...], error: str
+) -> None:
+    (tmp_path / "app.log").write_bytes(b"seq 000001\n")
+    result = run("ingest", str(tmp_path / "app.log"), "--lake", str(tmp_path / "lake"), *args)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(error)
+    assert not (tmp_path / "lake").exists()
+
+
+def test_missing_input_leaves_no_lake_behind(tmp_path: Path) -> None:
+    (tmp_path / "app.log").write_bytes(b"seq 000001\n")
+    result = ingest(tmp_path / "lake", tmp_path / "app.log", tmp_path / "tpyo.log")
+    assert result.stderr == f"Error: {tmp_path}/tpyo.log: no such file or directory\n"
+    assert not (tmp_path / "lake").exists()
+
+
+# --- hosts named by the path (F8) ----------------------------------------------------
+
+AUDIT_LINE = (
+    b"type=DAEMON_END msg=audit(1795832460.000:502): op=terminate auid=0 pid=1 res=success\n"
+)
+
+
+def _idle(path: Path) -> None:
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - 60_000_000_000))
+
+
+def test_host_directories_as_roots_keep_their_hosts_apart_and_warn_once(tmp_path: Path) -> None:
+    for host in ("web-1", "web-2"):
+        log = tmp_path / "hosts" / host / "audit" / "audit.log"
+        log.parent.mkdir(parents=True)
+        log.write_bytes(AUDIT_LINE)
+        _idle(log)
+    roots = [str(tmp_path / "hosts" / h) for h in ("web-1", "web-2")]
+    lake = str(tmp_path / "lake")
+    result = run("ingest", *roots, "--lake", lake, "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[0] == (
+        "warning: 2 auditd file(s) carry no node= in their lines, so their host comes from "
+        f"the directory (e.g. web-1 for {roots[0]}/audit/audit.log); if that is wrong, pass "
+        "--host or --host-from, and set name_format = hostname in auditd.conf"
+    )
+    assert len(result.stderr.splitlines()) == 2  # the warning and the summary
+    hosts = run(
+        "query",
+        "--lake",
+        lake,
+        "SELECT DISTINCT device_hostname AS h FROM events ORDER BY h",
+        "--format",
+        "csv",
+    )
+    assert hosts.stdout == "h\nweb-1\nweb-2\n"
+
+
+def test_auditd_lines_naming_their_node_give_no_warning(tmp_path: Path) -> None:
+    log = tmp_path / "web-1" / "audit" / "audit.log"
+    log.parent.mkdir(parents=True)
+    log.write_bytes(b"node=web-1 " + AUDIT_LINE)
+    _idle(log)
+    result = run("ingest", str(tmp_path / "web-1"), "--lake", str(tmp_path / "lake"))
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith("ingest: 1 files read")
+
+
+# --- zone-less timestamps (F11) -------------------------------------------------------
+
+RFC3164 = (
+    b"Nov 27 03:10:00 web-2 sshd[123]: Accepted password for bob from 203.0.113.50 port 4242 ssh2\n"
+)
+
+
+def test_rfc3164_time_is_read_in_the_zone_given_by_tz(tmp_path: Path) -> None:
+    log = tmp_path / "web-2" / "auth.log"
+    log.parent.mkdir()
+    log.write_bytes(RFC3164)
+    _idle(log)
+    lake = str(tmp_path / "lake")
+    result = run("ingest", str(log), "--lake", lake, "--tz", "Europe/Berlin")
+    assert result.exit_code == 0, result.output
+    times = run(
+        "query",
+        "--lake",
+        lake,
+        "SELECT strftime(time, '%Y-%m-%dT%H:%M:%S') AS t FROM events",
+        "--format",
+        "csv",
+    )
+    assert times.stdout == "t\n2026-11-27T02:10:00\n"  # 03:10 CET is 02:10 UTC
+
+
+def test_dry_run_shows_the_zone_of_zone_less_formats(tmp_path: Path) -> None:
+    log = tmp_path / "web-2" / "auth.log"
+    log.parent.mkdir()
+    log.write_bytes(RFC3164)
+    args = ("ingest", str(log), "--lake", str(tmp_path / "lake"), "--dry-run")
+    result = run(*args, "--tz", "Europe/Berlin")
+    assert result.stdout.split("\t")[1] == "format=syslog (times without a zone in Europe/Berlin)"
+    assert run(*args).stdout.split("\t")[1] == "format=syslog (times without a zone in UTC)"
+
+
+# --- files not read stay visible (F12) ------------------------------------------------
+
+UNKNOWN = "unknown format (name it with --format)"
+
+
+def _verify_rows(lake: Path) -> tuple[int, list[list[str]], str]:
+    result = run("verify", "--lake", str(lake))
+    rows = [line.split("  ") for line in result.stdout.splitlines()[2:]]
+    return result.exit_code, [[c.strip() for c in r if c.strip()] for r in rows], result.stderr
+
+
+def test_file_of_unknown_format_is_one_gap_listed_by_verify_and_json(tmp_path: Path) -> None:
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    blob = logs / "blob.bin"
+    blob.write_bytes(b"\x00\x01 not a log\n")
+    _idle(blob)
+    lake = tmp_path / "lake"
+    args = ("ingest", str(logs), "--lake", str(lake), "--jobs", "1", "--json-summary")
+    doc = json.loads(run(*args).stdout)
+    assert (doc["skipped"], doc["gaps"]) == ([{"path": str(blob), "reason": UNKNOWN}], 1)
+    code, rows, err = _verify_rows(lake)
+    assert code == 0
+    assert [(r[0], r[2:]) for r in rows] == [(str(blob), ["13", "13", "1", f"not read: {UNKNOWN}"])]
+    assert err == "verify: 0 files, 0 with problems, 1 not read (see verdict)\n"
+    again = json.loads(run(*args).stdout)  # still unknown: reported again, recorded once
+    assert (again["skipped"], again["gaps"]) == (doc["skipped"], 1)
+    sql = "SELECT source_offset, source_length, reason FROM gaps"
+    assert run("query", "--lake", str(lake), sql, "--format", "json").stdout == (
+        f'{{"source_offset": 0, "source_length": 13, "reason": "{UNKNOWN}"}}\n'
+    )
+
+
+def test_file_of_unknown_format_read_later_with_format_fills_its_gap(tmp_path: Path) -> None:
+    log = tmp_path / "app.log"
+    log.write_bytes(b"\x00\x01 not a log\nseq 000002\n")
+    _idle(log)
+    lake = tmp_path / "lake"
+    assert run("ingest", str(log), "--lake", str(lake)).exit_code == 0
+    result = ingest(lake, log, extra=("--json-summary",))
+    assert (json.loads(result.stdout)["events"], json.loads(result.stdout)["skipped"]) == (2, [])
+    assert run("query", "--lake", str(lake), "SELECT count(*) AS n FROM gaps").stdout.endswith(
+        "\n0\n"
+    )
+    code, rows, err = _verify_rows(lake)
+    assert (code, rows[0][-1], err) == (0, "ok", "verify: 1 files, 0 with problems\n")
+    assert json.loads(ingest(lake, log, extra=("--json-summary",)).stdout)["events"] == 0
+
+
+def test_verify_lists_paths_skipped_by_the_last_runs_until_they_are_gone(tmp_path: Path) -> None:
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    (logs / "app.log").write_bytes(b"seq 000001\n")
+    os.mkfifo(logs / "pipe.log")
+    lake = tmp_path / "lake"
+    assert ingest(lake, logs, extra=("--quiet",)).stderr == (
+        f"skipped {logs}/pipe.log: a FIFO, not a regular file\n"
+    )
+    code, rows, err = _verify_rows(lake)
+    assert code == 0
+    assert rows[1] == [f"{logs}/pipe.log", "-", "not read: a FIFO, not a regular file"]
+    assert err == "verify: 1 files, 0 with problems, 1 not read (see verdict)\n"
+    (logs / "pipe.log").unlink()
+    assert ingest(lake, logs).exit_code == 0
+    assert len(_verify_rows(lake)[1]) == 1
+
+
+# --- counts, times and help (F13) -----------------------------------------------------
+
+
+def test_summary_counts_only_lines_committed_not_those_held_back(tmp_path: Path) -> None:
+    log = tmp_path / "app.log"
+    log.write_bytes(b"seq 000001\n+open event\n")  # LineParser holds '+' lines back
+    lake = tmp_path / "lake"
+    first = json.loads(ingest(lake, log, extra=("--json-summary",)).stdout)
+    assert (first["lines"], first["bytes"], first["events"]) == (1, 11, 1)
+    _idle(log)
+    second = json.loads(ingest(lake, log, extra=("--json-summary",)).stdout)
+    assert (second["lines"], second["bytes"], second["events"]) == (1, 12, 1)
+
+
+def test_detect_takes_iso_times_with_z_or_an_offset(lake: Path) -> None:
+    result = run(
+        "detect",
+        "--lake",
+        str(lake),
+        "--since",
+        "2026-11-27T02:10:00Z",
+        "--until",
+        "2026-11-27T04:10:00+02:00",
+    )
+    assert (result.exit_code, result.stderr) == (0, "0 finding(s), 0 new in the lake\n")
+
+
+def test_detect_refuses_a_time_that_is_not_iso_8601(lake: Path) -> None:
+    result = run("detect", "--lake", str(lake), "--since", "yesterday")
+    assert result.exit_code == 2
+    assert result.stderr.endswith(
+        "Error: Invalid value for '--since': 'yesterday' is not an ISO 8601 time "
+        "(e.g. 2026-11-27T02:10:00Z)\n"
+    )
+
+
+def test_max_line_help_names_its_unit() -> None:
+    assert "Longest line parsed, in bytes;" in " ".join(run("ingest", "--help").stdout.split())

@@ -15,6 +15,6 @@ if str(HERE) not in sys.path:
 
 @pytest.fixture(autouse=True)
 def _parser_importable_in_workers(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Worker and child processes find the test parser through PYTHONPATH."""
+    """Worker and child processes find the test parser's entry point through PYTHONPATH."""
     path = os.environ.get("PYTHONPATH", "")
     monkeypatch.setenv("PYTHONPATH", f"{HERE}{os.pathsep}{path}" if path else str(HERE))

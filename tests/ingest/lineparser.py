@@ -1,9 +1,10 @@
 """A tiny parser for engine tests: one event per line, lines starting with '!' rejected.
 
 It keeps the parser contract (parsers/base.py) exactly, like the real parsers, so the
-engine can be tested without them: `--format lineparser:LineParser` with this folder
-on PYTHONPATH. With final=False it holds back a last line that starts with '+'
-(an event that may continue), as the auditd parser holds back open events.
+engine can be tested without them: `--format lines` with this folder on PYTHONPATH
+(its auditlake_test_parsers-0.dist-info declares the `auditlake.parsers` entry point).
+With final=False it holds back a last line that starts with '+' (an event that may
+continue), as the auditd parser holds back open events.
 """
 
 from __future__ import annotations

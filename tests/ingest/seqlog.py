@@ -17,7 +17,7 @@ from click.testing import CliRunner, Result
 
 from auditlake.cli import cli
 
-FORMAT = "lineparser:LineParser"
+FORMAT = "lines"  # registered by auditlake_test_parsers-0.dist-info
 
 
 def seq_lines(first: int, last: int) -> bytes:

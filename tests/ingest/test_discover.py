@@ -21,12 +21,51 @@ def _hosts(found: list[object]) -> list[tuple[str, str | None, str]]:
 
 
 def test_host_is_the_first_directory_under_the_root(tmp_path: Path) -> None:
-    _tree(tmp_path / "remote", "web-1/audit/audit.log", "web-2/auth.log", "flat.log")
-    found, _ = discover([tmp_path / "remote"])
+    _tree(tmp_path / "fleet", "web-1/audit/audit.log", "web-2/auth.log", "flat.log")
+    found, _ = discover([tmp_path / "fleet"])
     assert _hosts(found) == [
-        ("flat.log", "remote", "directory"),
+        ("flat.log", "fleet", "directory"),
         ("web-1/audit/audit.log", "web-1", "directory"),
         ("web-2/auth.log", "web-2", "directory"),
+    ]
+
+
+def test_host_directories_given_as_roots_are_named_by_the_root_not_by_log_folders(
+    tmp_path: Path,
+) -> None:
+    _tree(tmp_path / "hosts", "web-1/audit/audit.log", "web-1/auth.log", "web-2/audit/audit.log")
+    found, _ = discover([tmp_path / "hosts" / "web-1", tmp_path / "hosts" / "web-2"])
+    assert _hosts(found) == [
+        ("auth.log", "web-1", "directory"),
+        ("audit/audit.log", "web-1", "directory"),
+        ("audit/audit.log", "web-2", "directory"),
+    ]
+
+
+def test_fleet_directory_names_hosts_by_the_first_directory_that_is_not_a_log_folder(
+    tmp_path: Path,
+) -> None:
+    _tree(tmp_path / "hosts", "web-1/audit/audit.log", "db-1/var/log/auth.log", "docker/web-2/d.log")
+    found, _ = discover([tmp_path / "hosts"])
+    assert _hosts(found) == [
+        ("db-1/var/log/auth.log", "db-1", "directory"),
+        ("docker/web-2/d.log", "web-2", "directory"),
+        ("web-1/audit/audit.log", "web-1", "directory"),
+    ]
+
+
+def test_a_file_in_a_log_folder_takes_the_host_directory_above_it(tmp_path: Path) -> None:
+    _tree(tmp_path, "web-1/audit/audit.log")
+    found, _ = discover([tmp_path / "web-1" / "audit" / "audit.log"])
+    assert _hosts(found) == [("audit.log", "web-1", "directory")]
+
+
+def test_a_copied_var_log_takes_the_host_directory_above_it(tmp_path: Path) -> None:
+    _tree(tmp_path, "db-1/var/log/audit/audit.log", "db-1/var/log/syslog")
+    found, _ = discover([tmp_path / "db-1" / "var" / "log"])
+    assert _hosts(found) == [
+        ("syslog", "db-1", "directory"),
+        ("audit/audit.log", "db-1", "directory"),
     ]
 
 

@@ -206,7 +206,7 @@ def test_parallel_workers_read_every_line_once(tmp_path: Path) -> None:
             "--lake",
             str(lake),
             "--format",
-            "lineparser:LineParser",
+            FORMAT,
             "--jobs",
             "2",
         ],

@@ -214,7 +214,7 @@ def test_file_deleted_between_planning_and_reading_is_skipped(tmp_path: Path) ->
     log.write_bytes(seq_lines(1, 3))
     lake = Lake(tmp_path / "lake")
     lake.init()
-    options = IngestOptions([log], lake.root, format="lineparser:LineParser")
+    options = IngestOptions([log], lake.root, format="lines")
     plans = plan_run(options, lake).plans
     log.unlink()
     result = read_plans(str(lake.root), plans, options.limits)

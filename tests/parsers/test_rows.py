@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from auditlake.parsers.base import event_uid
-from auditlake.parsers.rows import fast_event_uid, parse_rfc3339, utc_from_micros
+from auditlake.parsers.rows import (
+    fast_event_uid,
+    parse_rfc3339,
+    split_lines,
+    split_lines_merging_blanks,
+    utc_from_micros,
+)
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -58,3 +65,18 @@ def test_rfc3339_zone_a_day_or_more_from_utc_is_none() -> None:
     assert parse_rfc3339("2026-01-01T00:00:00+99:00") is None
     assert parse_rfc3339("2026-01-01T00:00:00-24:00") is None
     assert parse_rfc3339("2026-01-01T00:00:00-23:59") == datetime(2026, 1, 1, 23, 59, tzinfo=UTC)
+
+
+@given(st.lists(st.sampled_from([b"a\n", b"\n", b" \t\r\n", b"b", b" "]), max_size=30))
+def test_merging_blanks_tiles_the_block_and_only_joins_runs_of_blank_lines(
+    pieces: list[bytes],
+) -> None:
+    block = b"".join(pieces)
+    merged = list(split_lines_merging_blanks(block, 7))
+    assert b"".join(line for _, line in merged) == block
+    assert [o for o, _ in merged] == [
+        7 + sum(len(x) for _, x in merged[:i]) for i in range(len(merged))
+    ]
+    assert not any(a.isspace() and b.isspace() for (_, a), (_, b) in pairwise(merged))
+    kept = [(o, line) for o, line in split_lines(block, 7) if not line.isspace()]
+    assert [(o, line) for o, line in merged if not line.isspace()] == kept

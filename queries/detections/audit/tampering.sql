@@ -86,7 +86,9 @@ commands AS (
       AND time < $until
       -- cheap on every exec: auditctl, or a command naming auditd
       AND contains(process_cmd_line, 'audit')
-      AND program IN ('auditctl', 'systemctl', 'service')
+      -- not `program IN (...)`: DuckDB expands IN to one comparison per name, each
+      -- recomputing the derived `program`
+      AND list_contains(['auditctl', 'systemctl', 'service'], program)
 ),
 kernel_messages AS (
     SELECT
@@ -133,8 +135,10 @@ incidents AS (
         SELECT
             *,
             CASE
-                WHEN time - lag(time) OVER (PARTITION BY device_hostname ORDER BY time, event_uid)
-                    <= INTERVAL 10 MINUTE THEN 0
+                -- not `time - lag(time) <= ...`: TIMESTAMPTZ minus TIMESTAMPTZ goes through
+                -- ICU's calendar and costs microseconds per row
+                WHEN lag(time) OVER (PARTITION BY device_hostname ORDER BY time, event_uid)
+                    >= time - INTERVAL 10 MINUTE THEN 0
                 ELSE 1
             END AS starts_incident
         FROM signs

@@ -60,10 +60,12 @@ grouped AS (
         SELECT
             *,
             CASE
-                WHEN time - lag(time) OVER (
+                -- not `time - lag(time) <= ...`: TIMESTAMPTZ minus TIMESTAMPTZ goes through
+                -- ICU's calendar and costs microseconds per row
+                WHEN lag(time) OVER (
                     PARTITION BY device_hostname, user_name
                     ORDER BY time, event_uid
-                ) <= INTERVAL 1 MINUTE THEN 0
+                ) >= time - INTERVAL 1 MINUTE THEN 0
                 ELSE 1
             END AS starts_change
         FROM docker_changes

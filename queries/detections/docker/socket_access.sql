@@ -65,7 +65,9 @@ WITH accesses AS (
       -- cheap on every exec: a docker client or a command naming the socket
       AND (contains(process_cmd_line, 'docker') OR contains(process_cmd_line, 'nerdctl'))
       AND (
-          program IN ('docker', 'docker-compose', 'nerdctl')
+          -- not `program IN (...)`: DuckDB expands IN to one comparison per name,
+          -- each recomputing the derived `program`
+          list_contains(['docker', 'docker-compose', 'nerdctl'], program)
           OR contains(array_to_string(process_args, ' '), 'docker.sock')
       )
 ),
@@ -105,10 +107,12 @@ sessions AS (
         SELECT
             *,
             CASE
-                WHEN time - lag(time) OVER (
+                -- not `time - lag(time) <= ...`: TIMESTAMPTZ minus TIMESTAMPTZ goes through
+                -- ICU's calendar and costs microseconds per row
+                WHEN lag(time) OVER (
                     PARTITION BY device_hostname, actor_name, auid
                     ORDER BY time, event_uid
-                ) <= INTERVAL 1 HOUR THEN 0
+                ) >= time - INTERVAL 1 HOUR THEN 0
                 ELSE 1
             END AS starts_use
         FROM outside_policy

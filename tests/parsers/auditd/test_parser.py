@@ -57,6 +57,18 @@ def test_every_line_is_accounted_for_by_offset_and_length() -> None:
     assert len(out.auditd_records) + len(out.rejects) == len(data.splitlines())
 
 
+def test_run_of_blank_lines_is_one_reject_spanning_all_of_them() -> None:
+    first, second = line("100.000", 1), line("101.000", 2)
+    data = first + b"\n" * 100_000 + b" \r\n" + second + b"\n"
+    out = run_parser(data)
+    assert [(r["source_offset"], r["source_length"], r["reason"]) for r in out.rejects] == [
+        (len(first), 100_003, "blank lines"),
+        (len(data) - 1, 1, "blank line"),
+    ]
+    assert_lines_tile(out, data)
+    assert len(out.events) == 2
+
+
 def test_unfinished_event_is_held_back_and_its_offset_returned() -> None:
     a = line("100.000", 1)
     b = line("200.000", 2)

@@ -132,6 +132,16 @@ def test_relative_tty_time_before_any_absolute_time_is_rejected(run_parser):
     assert relative["time"] == datetime(2026, 11, 27, 2, 40, 1, 500000, tzinfo=UTC)
 
 
+def test_run_of_blank_lines_is_one_reject_spanning_all_of_them(run_parser):
+    line = b'time="2026-11-27T02:10:00Z" level=info msg="up"\n'
+    data = line + b"\n" * 1000 + b"  \n" + line
+    out, _ = run_parser(DockerdParser, data)
+    assert [(r["source_offset"], r["source_length"], r["reason"]) for r in out.rejects] == [
+        (len(line), 1003, "blank lines")
+    ]
+    assert [e["source_offset"] for e in out.events] == [0, len(line) + 1003]
+
+
 @pytest.mark.parametrize(
     ("path", "events", "reasons"),
     [

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,13 +13,10 @@ from auditlake.parsers.journald import (
     JournaldJsonParser,
     JournaldTextParser,
     JournalEntry,
-    export_from_journal_file,
 )
 from auditlake.parsers.journald.entry import _audit_record_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from auditlake.errors import InputError
 
 DATA = Path(__file__).parent / "data"
 PROVENANCE = ("source_file", "source_offset", "source_length", "event_uid")
@@ -328,33 +323,6 @@ def test_corpus_null_message_over_size_limit_is_kept_as_null(corpus, run_parser)
     mytag = next(e for e in out.events if e.get("app_name") == "mytag")
     assert mytag["message"] is None
     assert mytag["unmapped"]["journald_null_fields"] == "MESSAGE"
-
-
-@pytest.mark.skipif(shutil.which("journalctl") is None, reason="journalctl is not installed")
-def test_binary_journal_file_exports_like_journalctl(corpus, tmp_path):
-    with zipfile.ZipFile(corpus / "velociraptor-journal/system.journal.zip") as z:
-        z.extract("2004.journal", tmp_path)
-    exported = b"".join(export_from_journal_file(tmp_path / "2004.journal"))
-    assert exported == (corpus / "velociraptor-journal/derived/2004.export").read_bytes()
-
-
-@pytest.mark.skipif(shutil.which("journalctl") is None, reason="journalctl is not installed")
-def test_binary_journal_file_journalctl_cannot_read_raises_input_error(tmp_path):
-    bogus = tmp_path / "bogus.journal"
-    bogus.write_bytes(b"not a journal")
-    with pytest.raises(InputError, match="journalctl could not read this journal file"):
-        b"".join(export_from_journal_file(bogus))
-
-
-def test_binary_journal_file_without_journalctl_says_how_to_fix(monkeypatch, tmp_path):
-    monkeypatch.setattr(shutil, "which", lambda name: None)
-    with pytest.raises(InputError) as e:
-        export_from_journal_file(tmp_path / "x.journal")
-    assert str(e.value) == (
-        f"{tmp_path / 'x.journal'}: binary journal file needs journalctl, which is not "
-        "installed: install systemd (e.g. `apt-get install systemd`), or export it where "
-        "journalctl exists with `journalctl --file FILE -o export > FILE.export` and ingest that"
-    )
 
 
 @pytest.mark.parametrize(

@@ -525,6 +525,52 @@ def test_messages_that_carry_no_event_return_none(app: str | None, message: str)
     assert normalize_program_message(app, message) is None
 
 
+SUDO_AMBIGUOUS = LAUNCH | {
+    "status_id": 1,
+    "logon_type": "elevate",
+    "actor_user_name": "bob",
+    "user_name": "root",
+    "process_tty": "pts/0",
+    "unmapped": {"sudo_ambiguous": "true"},
+}
+
+
+def test_sudo_pwd_cannot_hide_the_command_that_ran() -> None:
+    pwd = "/tmp/x ; COMMAND=/bin/true ; y="
+    docker = "/usr/bin/docker run --privileged -v /:/host alpine sh"
+    message = f"bob : TTY=pts/0 ; PWD={pwd} ; USER=root ; COMMAND={docker}"
+    assert normalize_program_message("sudo", message) == SUDO_AMBIGUOUS | {
+        "process_cwd": pwd,
+        "process_cmd_line": docker,
+        "process_file_path": "/usr/bin/docker",
+    }
+
+
+def test_sudo_pwd_cannot_forge_a_command() -> None:
+    pwd = "/tmp/a ; USER=root ; COMMAND=/usr/sbin/usermod -aG docker mallory"
+    message = f"bob : TTY=pts/0 ; PWD={pwd} ; USER=root ; COMMAND=/bin/ls"
+    assert normalize_program_message("sudo", message) == SUDO_AMBIGUOUS | {
+        "process_cwd": pwd,
+        "process_cmd_line": "/bin/ls",
+        "process_file_path": "/bin/ls",
+    }
+
+
+def test_sudo_fields_between_pwd_and_command_are_read_after_a_hostile_pwd() -> None:
+    message = (
+        "bob : TTY=pts/0 ; PWD=/x ; USER=nobody ; GROUP=g ; USER=root ; GROUP=docker ; "
+        "TSID=000001 ; ENV=A=1 ; COMMAND=/usr/bin/id"
+    )
+    row = normalize_program_message("sudo", message)
+    assert row is not None
+    assert (row["process_cwd"], row["user_name"], row["group_name"], row["unmapped"]) == (
+        "/x ; USER=nobody ; GROUP=g",
+        "root",
+        "docker",
+        {"TSID": "000001", "ENV": "A=1", "sudo_ambiguous": "true"},
+    )
+
+
 def test_pam_prefix_is_recognised_under_any_program_name() -> None:
     row = normalize_program_message(
         "sshd-session", "pam_unix(sshd:session): session closed for user deploy"

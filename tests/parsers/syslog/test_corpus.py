@@ -31,7 +31,7 @@ EXPECTED: list[tuple[str, int, dict[str, int], dict[int, int]]] = [
     ("elastic-beats/system-auth/test.log", 10, {}, {1007: 3, 3001: 2, 3002: 4, 4001: 1}),
     ("elastic-beats/system-auth/timestamp.log", 2, {}, {0: 1, 3002: 1}),
     ("fail2ban/sshd", 155, {COMMENT: 193, "blank line": 69}, {0: 20, 3002: 73, 4001: 62}),
-    ("fail2ban/pam-generic", 9, {COMMENT: 10, "blank line": 4}, {3002: 9}),
+    ("fail2ban/pam-generic", 9, {COMMENT: 10, "blank line": 2, "blank lines": 1}, {3002: 9}),
 ]
 
 

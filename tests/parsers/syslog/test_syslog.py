@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -9,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from auditlake.parsers.base import ParseOutput, SourceContext, event_uid
-from auditlake.parsers.syslog import MAX_CONTINUATION_LINES, SyslogParser
+from auditlake.parsers.syslog import MAX_CONTINUATION_LINES, MAX_REPEAT_EXPANSION, SyslogParser
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -222,9 +223,55 @@ def test_last_message_repeated_copies_the_record_before_it() -> None:
     ]
 
 
-def test_huge_repeat_count_is_one_event_that_keeps_the_count() -> None:
-    (row,) = parse(b"Nov 27 02:10:00 h x: message repeated 99999999 times: [ y]\n").events
-    assert (row["message"], row["unmapped"]) == ("y", {"repeated": "99999999"})
+def test_billion_repeats_make_at_most_the_cap_of_events_carrying_the_true_count() -> None:
+    line = b"Nov 27 02:10:00 h sshd[1]: message repeated 1000000000 times: [ Failed password for root from 198.51.100.7 port 22 ssh2]\n"
+    rows = parse(line).events
+    assert len(rows) == MAX_REPEAT_EXPANSION
+    assert [r["event_uid"] for r in rows] == [
+        event_uid("F", 0, i) for i in range(MAX_REPEAT_EXPANSION)
+    ]
+    assert {(r["status_id"], tuple(sorted(r["unmapped"].items()))) for r in rows} == {
+        (2, (("repeat_capped", "true"), ("repeated", "1000000000"), ("ssh_protocol", "ssh2")))
+    }
+
+
+def test_last_message_repeated_a_billion_times_is_capped_too() -> None:
+    data = b"Nov 27 02:10:00 h x: y\nNov 27 02:10:01 h last message repeated 1000000000 times\n"
+    rows = parse(data).events
+    assert len(rows) == 1 + MAX_REPEAT_EXPANSION
+    assert {(r["message"], r["source_offset"]) for r in rows[1:]} == {("y", 23)}
+    assert rows[-1]["unmapped"] == {"repeated": "1000000000", "repeat_capped": "true"}
+
+
+def test_repeat_count_within_the_cap_is_not_marked_capped() -> None:
+    rows = parse(b"Nov 27 02:10:00 h x: message repeated 2 times: [ y]\n").events
+    assert [r["unmapped"] for r in rows] == [{"repeated": "2"}] * 2
+
+
+def test_repeat_count_of_thousands_of_digits_is_kept_as_a_plain_message() -> None:
+    message = "message repeated " + "9" * 5000 + " times: [ y]"
+    (row,) = parse(f"Nov 27 02:10:00 h x: {message}\n".encode()).events
+    assert (row["message"], row.get("unmapped")) == (message, None)
+
+
+def test_run_of_blank_lines_is_one_reject_spanning_all_of_them() -> None:
+    data = b"Nov 27 02:10:00 h x: y\n" + b"\n" * 5000 + b" \t\r\n\nNov 27 02:10:01 h x: z\n"
+    out = parse(data)
+    (blank,) = out.rejects
+    assert (blank["source_offset"], blank["source_length"], blank["reason"]) == (
+        23,
+        5000 + 5,
+        "blank lines",
+    )
+    assert blank["raw_sha256"] == hashlib.sha256(b"\n" * 5000 + b" \t\r\n\n").hexdigest()
+    assert [(r["message"], r["source_offset"]) for r in out.events] == [("y", 0), ("z", 5028)]
+
+
+def test_run_of_blank_lines_ending_a_file_without_newline_is_one_reject() -> None:
+    out = parse(b"Nov 27 02:10:00 h x: y\n\n\n  ")
+    assert [(r["source_offset"], r["source_length"], r["reason"]) for r in out.rejects] == [
+        (23, 4, "blank lines")
+    ]
 
 
 def test_headerless_line_continues_the_record_before_it() -> None:

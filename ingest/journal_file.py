@@ -1,4 +1,7 @@
-"""Binary `.journal` files, read through `journalctl --file F -o export` when installed."""
+"""Binary `.journal` files, read through `journalctl --file F -o export` when installed.
+
+This runs a program, so it lives in ingest: parsers only read the stream handed in.
+"""
 
 from __future__ import annotations
 

@@ -1,0 +1,104 @@
+"""Batches -> parts: one part per partition, rows sorted by host then time within it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pyarrow as pa
+from auditlake.ingest.writer import is_sorted, partitions
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from auditlake.schema import EVENTS, REJECTS, to_batch
+
+START = datetime(2026, 11, 26, 23, 0, tzinfo=UTC)
+
+EVENT = st.fixed_dictionaries(
+    {
+        "source_type": st.sampled_from(["auditd", "syslog", "dockerd"]),
+        "device_hostname": st.sampled_from(["web-1", "web-2", "db-1", None]),
+        "minutes": st.integers(0, 180),  # crosses midnight: two event_date partitions
+        "source_file": st.sampled_from(["a.log", "b.log"]),
+        "source_offset": st.integers(0, 5),
+    }
+)
+
+
+def _events(specs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    rows = []
+    for i, spec in enumerate(specs):
+        time = START + timedelta(minutes=spec["minutes"])
+        rows.append(
+            {
+                **{k: v for k, v in spec.items() if k != "minutes"},
+                "event_uid": f"e{i}",
+                "time": time,
+                "event_date": time.date(),
+                "class_uid": 0,
+                "class_name": "Base Event",
+                "source_length": 1,
+            }
+        )
+    return rows
+
+
+def _reader_order(row: dict[str, Any]) -> tuple[Any, ...]:
+    host = row["device_hostname"]
+    return (host is None, host or "", row["time"], row["source_file"], row["source_offset"])
+
+
+def _expected(rows: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """Event uids per partition, stably sorted by host (nulls last), time, file, offset."""
+    parts: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        subdir = f"source_type={row['source_type']}/event_date={row['event_date']}"
+        parts.setdefault(subdir, []).append(row)
+    return {
+        subdir: [r["event_uid"] for r in sorted(part, key=_reader_order)]
+        for subdir, part in parts.items()
+    }
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    specs=st.lists(EVENT, min_size=1, max_size=40),
+    cut=st.integers(0, 40),
+    order=st.sampled_from(["as generated", "reader order", "partition and reader order"]),
+)
+def test_each_partition_holds_its_rows_stably_sorted_by_host_then_time(
+    specs: list[dict[str, Any]], cut: int, order: str
+) -> None:
+    rows = _events(specs)
+    if order == "reader order":  # one host's file: in time order, partitions interleaved
+        rows.sort(key=_reader_order)
+    elif order == "partition and reader order":
+        rows.sort(key=lambda r: (r["source_type"], r["event_date"], *_reader_order(r)))
+    data = pa.Table.from_batches(
+        [to_batch(rows[:cut], EVENTS), to_batch(rows[cut:], EVENTS)], EVENTS
+    )
+    got = partitions("events", data)
+    assert [subdir for subdir, _ in got] == sorted(_expected(rows))
+    assert {subdir: part["event_uid"].to_pylist() for subdir, part in got} == _expected(rows)
+
+
+def test_rejects_are_one_part_sorted_by_file_then_offset() -> None:
+    rows = [
+        {"source_file": f, "source_offset": o, "source_length": 1, "reason": "r", "raw": b""}
+        for f, o in [("b", 1), ("a", 9), ("a", 2), ("b", 0)]
+    ]
+    rows = [{**r, "raw_sha256": f"{r['source_file']}{r['source_offset']}"} for r in rows]
+    [(subdir, part)] = partitions("rejects", pa.Table.from_batches([to_batch(rows, REJECTS)]))
+    assert subdir == ""
+    assert part["raw_sha256"].to_pylist() == ["a2", "a9", "b0", "b1"]
+
+
+def test_is_sorted_breaks_ties_on_later_columns_only() -> None:
+    data = pa.table({"host": ["a", "a", "b"], "offset": [2, 1, 0]})
+    assert is_sorted(data, ["host"])
+    assert not is_sorted(data, ["host", "offset"])
+    assert is_sorted(data.slice(1), ["host", "offset"])
+
+
+def test_is_sorted_leaves_columns_with_nulls_to_the_sort() -> None:
+    assert not is_sorted(pa.table({"host": ["a", None]}), ["host"])
