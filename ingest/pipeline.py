@@ -25,16 +25,11 @@ from datetime import UTC, tzinfo
 from pathlib import Path
 
 from auditlake.ingest import checkpoints
-from auditlake.ingest.checkpoints import UNKNOWN_FORMAT, FileState
+from auditlake.ingest.checkpoints import UNKNOWN_FORMAT, FileState, Gap
 from auditlake.ingest.discover import Skipped, check_roots, compile_template, discover
-from auditlake.ingest.plan import (
-    Plan,
-    find_content_host,
-    plan_files,
-    record_unread,
-)
-from auditlake.ingest.readers import Limits, next_line_start
-from auditlake.ingest.worker import Counts, WorkerResult, read_plans
+from auditlake.ingest.plan import SAME_CONTENT, Plan, find_content_host, plan_files
+from auditlake.ingest.readers import Limits, next_line_start, stream_size
+from auditlake.ingest.worker import Counts, WorkerResult, advance, read_plans
 from auditlake.parsers import registry
 
 from auditlake.errors import InputError, LakeLockedError
@@ -86,6 +81,14 @@ class IngestReport:
     counts: Counts = field(default_factory=Counts)
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
+
+    def not_read(self) -> list[tuple[str, str]]:
+        """Return (path, reason) for every file not read (empty files aside)."""
+        out = [(str(s.path), s.reason) for s in self.skipped]
+        out += [
+            (str(p.path), p.note) for p in self.plans if p.action == "skip" and p.note != "empty"
+        ]
+        return out
 
 
 def zone(name: str) -> tzinfo:
@@ -169,11 +172,12 @@ def plan_run(options: IngestOptions, lake: Lake, content_hosts: bool = False) ->
 
 
 def _host_warnings(plans: list[Plan]) -> list[str]:
-    """Warn (once) when auditd files name no host, so the directory names it."""
+    """Warn (once) when new auditd files name no host, so the directory names it."""
     named = [
         p
         for p in plans
         if p.action == "read"
+        and p.start == 0
         and p.format == "auditd"
         and p.host_source == "directory"
         and not _NODE.search(p.head)
@@ -198,7 +202,7 @@ def ingest(options: IngestOptions, progress: ProgressFn | None = None) -> Ingest
         report = plan_run(options, lake)
         for plan in report.plans:
             if plan.note == UNKNOWN_FORMAT:
-                record_unread(plan, options.limits)
+                _record_unread(plan, options.limits)
         todo = [p for p in report.plans if p.action == "read"]
         try:
             results = _read_all(options, todo, progress)
@@ -213,6 +217,21 @@ def ingest(options: IngestOptions, progress: ProgressFn | None = None) -> Ingest
         report.counts.gaps += sum(len(p.gaps) for p in report.plans)
     report.seconds = time.monotonic() - started
     return report
+
+
+def _record_unread(plan: Plan, limits: Limits) -> None:
+    """Account a file of unknown format as one gap over all its bytes.
+
+    Its state records no format, so the next run looks at it again: when `--format`
+    then names a parser, the file is read from its start and the gap is dropped.
+    """
+    try:
+        end = stream_size(plan.path, limits) if plan.compression else plan.stat[2]
+        plan.unread = advance(plan, end, b"", 0, limits)
+    except OSError as exc:  # rotated away or deleted since planning: next run sees it
+        plan.note = f"vanished ({exc.strerror})"
+        return
+    plan.gaps.append(Gap(plan.file_id, plan.path.as_posix(), 0, end, UNKNOWN_FORMAT))
 
 
 def _publish(
@@ -245,7 +264,8 @@ def _skipped_paths(
 ) -> dict[str, str]:
     """Return the paths not read, by path: this run's, and earlier runs' outside its roots.
 
-    Files of unknown format are not listed: their state and gap account for them.
+    Not listed: files of unknown format (their state and gap account for them) and
+    copies of content read under another name.
     """
     under = [r.absolute() for r in roots]
     kept = {
@@ -253,13 +273,10 @@ def _skipped_paths(
         for path, why in before.items()
         if not any(Path(path) == r or r in Path(path).parents for r in under)
     }
-    kept.update((str(s.path), s.reason) for s in report.skipped)
     kept.update(
-        (str(p.path), p.note)
-        for p in report.plans
-        if p.action == "skip"
-        and p.note not in ("empty", UNKNOWN_FORMAT)
-        and not p.note.startswith("same content as ")
+        (path, why)
+        for path, why in report.not_read()
+        if why != UNKNOWN_FORMAT and not why.startswith(SAME_CONTENT)
     )
     return kept
 

@@ -15,15 +15,8 @@ from pathlib import Path
 
 from auditlake.ingest.checkpoints import UNKNOWN_FORMAT, FileState, Gap
 from auditlake.ingest.discover import Found
-from auditlake.ingest.identity import HEAD, TAIL, Index, check_tail, digest
-from auditlake.ingest.readers import (
-    READ_SIZE,
-    Limits,
-    StreamStopped,
-    compression_of,
-    open_stream,
-    read_head,
-)
+from auditlake.ingest.identity import HEAD, Index, check_tail
+from auditlake.ingest.readers import Limits, StreamStopped, compression_of, read_head
 from auditlake.parsers import registry
 from auditlake.parsers.base import SourceContext
 
@@ -34,6 +27,7 @@ REWRITTEN = (
     "file truncated or rewritten in place and no copy of it found; bytes written after "
     "the last run and before the truncation were not seen"
 )
+SAME_CONTENT = "same content as"  # a copy of a file read under another name
 IDLE_SECONDS = 10.0  # a file not written for this long is closed (final)
 # logrotate names: audit.log.1, audit.log.2.gz, auth.log-20261128(.gz)
 _ROTATED = re.compile(r"(?:\.\d+|-\d{8}(?:\d{2})?)(?:\.(?:gz|bz2|xz|zst))?$")
@@ -173,7 +167,7 @@ def _identify(plan: Plan, index: Index, claimed: set[str], limits: Limits) -> No
             plan.note = f"from offset {state.offset}{renamed}"
         return
     if copy_of is not None:  # e.g. audit.log.1 next to its own audit.log.2.gz
-        plan.action, plan.note = "skip", f"same content as {copy_of.path} (read once)"
+        plan.action, plan.note = "skip", f"{SAME_CONTENT} {copy_of.path} (read once)"
         return
     # Two new files with the same head are both read: identical copies cannot be told
     # from different files that share their first bytes, and losing one is worse.
@@ -199,50 +193,6 @@ def _choose_format(plan: Plan, fmt: str | None) -> None:
         plan.action, plan.note = "skip", UNKNOWN_FORMAT
         return
     plan.format = sniffed
-
-
-def record_unread(plan: Plan, limits: Limits) -> None:
-    """Account a file of unknown format as one gap over all its bytes (not read again).
-
-    Its state records no format, so the next run looks at it again: when `--format`
-    then names a parser, the file is read from its start and the gap is dropped.
-    """
-    end, tail = _end_and_tail(plan, limits)
-    head = plan.head[:HEAD]
-    path = plan.path.as_posix()
-    paths = list(plan.prior.paths) if plan.prior else []
-    plan.unread = FileState(
-        file_id=plan.file_id,
-        path=path,
-        format="",
-        host=plan.host,
-        head_len=len(head),
-        head_hash=digest(head),
-        offset=end,
-        tail_len=len(tail),
-        tail_hash=digest(tail) if tail else "",
-        stat=plan.stat,
-        final=plan.final,
-        paths=paths if path in paths else [*paths, path],
-    )
-    plan.gaps.append(Gap(plan.file_id, path, 0, end, UNKNOWN_FORMAT))
-
-
-def _end_and_tail(plan: Plan, limits: Limits) -> tuple[int, bytes]:
-    """Return the decompressed length of the file and its last TAIL bytes."""
-    with open_stream(plan.path, limits) as stream:
-        if not plan.compression:
-            start = max(plan.stat[2] - TAIL, 0)
-            stream.skip_to(start)
-            tail = stream.read_exactly(plan.stat[2] - start)
-            return start + len(tail), tail
-        tail = b""
-        try:
-            while data := stream.read(READ_SIZE):
-                tail = (tail + data[-TAIL:])[-TAIL:]
-        except StreamStopped:  # corrupt or a bomb: what could be read is the file
-            pass
-        return stream.pos, tail
 
 
 def _whole_lines(head: bytes) -> bytes:

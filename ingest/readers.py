@@ -210,6 +210,17 @@ def next_line_start(path: Path, pos: int, limit: int) -> int | None:
     return None if nl < 0 else pos + nl
 
 
+def stream_size(path: Path, limits: Limits) -> int:
+    """Return how many decompressed bytes `path` yields (to a corrupt spot or a bomb stop)."""
+    with open_stream(path, limits) as stream:
+        try:
+            while stream.read(READ_SIZE):
+                pass
+        except StreamStopped:
+            pass
+        return stream.pos
+
+
 def read_head(path: Path, n: int, limits: Limits) -> bytes:
     """Return the first `n` decompressed bytes (fewer if the file is shorter or corrupt).
 

@@ -27,20 +27,13 @@ def human_bytes(n: float) -> str:
     return f"{n:.1f} GiB"
 
 
-def skipped(report: IngestReport) -> list[tuple[str, str]]:
-    """Return (path, reason) for every file not read (empty files aside)."""
-    out = [(str(s.path), s.reason) for s in report.skipped]
-    out += [(str(p.path), p.note) for p in report.plans if p.action == "skip" and p.note != "empty"]
-    return out
-
-
 def as_dict(report: IngestReport) -> dict[str, Any]:
     """Return the run's counts as plain data (`--json-summary`)."""
     c = report.counts
     return {
         "files": c.files,
         "unchanged": sum(p.action == "unchanged" for p in report.plans),
-        "skipped": [{"path": path, "reason": why} for path, why in skipped(report)],
+        "skipped": [{"path": path, "reason": why} for path, why in report.not_read()],
         "bytes": c.bytes,
         "lines": c.lines,
         "events": c.events,
@@ -54,7 +47,7 @@ def as_dict(report: IngestReport) -> dict[str, Any]:
 def summary_line(report: IngestReport) -> str:
     """Return the one-line summary printed after a run (bytes and lines committed)."""
     d = as_dict(report)
-    skips = [why for _, why in skipped(report)]
+    skips = [why for _, why in report.not_read()]
     unknown = skips.count(UNKNOWN_FORMAT)
     what = f"{len(skips)} skipped"
     if unknown:
@@ -75,7 +68,7 @@ def warnings(report: IngestReport) -> list[str]:
 
 def notices(report: IngestReport) -> list[str]:
     """Return the run's warnings, and one line per file that was skipped and why."""
-    skips = [escape_terminal(f"skipped {path}: {why}") for path, why in skipped(report)]
+    skips = [escape_terminal(f"skipped {path}: {why}") for path, why in report.not_read()]
     return warnings(report) + skips
 
 

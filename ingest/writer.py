@@ -60,8 +60,8 @@ class PartWriter:
     _rows: int = 0
     _bytes: int = 0
 
-    def add(self, out: ParseOutput, file_id: str) -> None:
-        """Queue the rows of one parsed block; flush when the buffer is full."""
+    def add(self, out: ParseOutput, file_id: str) -> bool:
+        """Queue the rows of one parsed block; flush when the buffer is full (say if so)."""
         for table, rows in (
             ("events", out.events),
             ("auditd_records", out.auditd_records),
@@ -72,8 +72,10 @@ class PartWriter:
                 self._pending[table].append(batch)
                 self._rows += batch.num_rows
                 self._bytes += batch.nbytes
-        if self._rows >= self.flush_rows or self._bytes >= self.flush_bytes:
-            self.flush()
+        if self._rows < self.flush_rows and self._bytes < self.flush_bytes:
+            return False
+        self.flush()
+        return True
 
     def flush(self) -> None:
         """Stage every pending batch as parts, one per partition and table."""

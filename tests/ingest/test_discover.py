@@ -45,7 +45,9 @@ def test_host_directories_given_as_roots_are_named_by_the_root_not_by_log_folder
 def test_fleet_directory_names_hosts_by_the_first_directory_that_is_not_a_log_folder(
     tmp_path: Path,
 ) -> None:
-    _tree(tmp_path / "hosts", "web-1/audit/audit.log", "db-1/var/log/auth.log", "docker/web-2/d.log")
+    _tree(
+        tmp_path / "hosts", "web-1/audit/audit.log", "db-1/var/log/auth.log", "docker/web-2/d.log"
+    )
     found, _ = discover([tmp_path / "hosts"])
     assert _hosts(found) == [
         ("db-1/var/log/auth.log", "db-1", "directory"),

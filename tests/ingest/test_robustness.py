@@ -14,8 +14,10 @@ import pytest
 import zstandard
 from auditlake.ingest.pipeline import locked
 from auditlake.queries.connection import connect
+from click.testing import CliRunner
 from seqlog import assert_exactly_once, count, ingest, make_idle, seq_lines, verified
 
+from auditlake.cli import cli
 from auditlake.lake import Lake
 
 
@@ -220,3 +222,19 @@ def test_file_deleted_between_planning_and_reading_is_skipped(tmp_path: Path) ->
     result = read_plans(str(lake.root), plans, options.limits)
     assert result.vanished == [(str(log), "vanished (No such file or directory)")]
     assert result.states == []
+
+
+def test_compressed_file_of_unknown_format_is_one_gap_of_its_decompressed_size(
+    tmp_path: Path,
+) -> None:
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    data = b"\x00\x01 binary record\n" * 1000
+    (logs / "wtmp.1.gz").write_bytes(gzip.compress(data))
+    lake = tmp_path / "lake"
+    for _ in range(2):  # the second run records the same gap, not a second one
+        result = CliRunner().invoke(cli, ["ingest", str(logs), "--lake", str(lake)])
+        assert result.exit_code == 0, result.output
+    assert count(lake, "SELECT count(*) FROM gaps") == 1
+    assert count(lake, "SELECT source_length FROM gaps") == len(data)
+    verified(lake)
