@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test check lint typecheck test-all bench bench-smoke golden clean
+.PHONY: demo test check quick lint typecheck bench golden clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -16,15 +16,15 @@ $(STAMP): pyproject.toml constraints.txt
 demo: $(STAMP)
 	$(BIN)/auditlake demo
 
-## test: lint, types and the default test suite (what CI runs)
+## test: lint, types and every test, the slow suites included (what CI runs; ~3 min)
 test: check
 
 check: lint typecheck $(STAMP)
-	$(BIN)/pytest -q -m "not slow"
-
-## test-all: also the slow suites (kill trials, big inputs)
-test-all: lint typecheck
 	$(BIN)/pytest -q
+
+## quick: the tests without the slow suites (SIGKILL trials), for the edit-test loop
+quick: $(STAMP)
+	$(BIN)/pytest -q -m "not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
