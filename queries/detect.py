@@ -32,7 +32,11 @@ LEVEL_RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
 # DuckDB resolves before the view (the temp schema comes first in its search path). A
 # connection's views already read a fixed set of published parts, and these views do not
 # read the policy tables, so the copy holds exactly what the view would return.
-SHARED_VIEWS = ("audit_user_names", "logins", "container_launches")
+SHARED_VIEWS = {
+    "audit_user_names": "CREATE TEMP TABLE audit_user_names AS SELECT * FROM main.audit_user_names",
+    "logins": "CREATE TEMP TABLE logins AS SELECT * FROM main.logins",
+    "container_launches": "CREATE TEMP TABLE container_launches AS SELECT * FROM main.container_launches",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,10 +76,9 @@ def materialize_shared_views(con: duckdb.DuckDBPyConnection, sql: str) -> None:
             {"names": list(SHARED_VIEWS)},
         ).fetchall()
     }
-    for name in SHARED_VIEWS:
+    for name, create in SHARED_VIEWS.items():
         if name not in present and re.search(rf"\b{name}\b", sql):
-            # `name` is one of SHARED_VIEWS, a fixed identifier, never a value
-            con.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM main.{name}")
+            con.execute(create)
 
 
 def build_findings(

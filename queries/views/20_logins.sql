@@ -59,19 +59,17 @@ probes AS (
 copies AS (
     -- a more complete record of the same attempt: same host and outcome, within 5
     -- seconds, same address and user (a record without them matches any)
-    -- (a semi join stops at the first match; a probe may appear once per bucket
-    -- here, which the anti join below does not mind)
-    SELECT
+    SELECT DISTINCT
         p.event_uid
     FROM probes AS p
-    SEMI JOIN attempts AS t
+    JOIN attempts AS t
         ON t.device_hostname = p.device_hostname
         AND t.status_id = p.status_id
         AND t.bucket = p.near
-        AND t.completeness < p.completeness
-        AND t.time BETWEEN p.time - INTERVAL 5 SECOND AND p.time + INTERVAL 5 SECOND
-        AND (p.src_endpoint_ip IS NULL OR t.src_endpoint_ip = p.src_endpoint_ip)
-        AND (p.known_user IS NULL OR t.known_user = p.known_user)
+    WHERE t.completeness < p.completeness
+      AND t.time BETWEEN p.time - INTERVAL 5 SECOND AND p.time + INTERVAL 5 SECOND
+      AND (p.src_endpoint_ip IS NULL OR t.src_endpoint_ip = p.src_endpoint_ip)
+      AND (p.known_user IS NULL OR t.known_user = p.known_user)
 )
 SELECT
     a.* EXCLUDE (known_user, completeness, bucket)
