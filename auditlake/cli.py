@@ -243,8 +243,11 @@ def _finish_detect(run: Any, fmt: str, fail_on: str) -> None:
     from auditlake.queries.detect import at_or_above
 
     _print_findings(run.findings, fmt)
-    click.echo(f"{run.findings.num_rows} finding(s), {run.added} new in the lake", err=True)
-    if at_or_above(run.findings, fail_on):
+    click.echo(
+        f"{run.findings.num_rows} finding(s), {run.added} new or updated in the lake", err=True
+    )
+    # a nightly job alerts on what this run found, not again on what it already stored
+    if at_or_above(run.changed, fail_on):
         sys.exit(EXIT_FINDINGS)
 
 
@@ -260,7 +263,7 @@ _fail_on_option = click.option(
     type=click.Choice(_LEVELS),
     default="low",
     show_default=True,
-    help="Exit 1 when a finding has this severity or worse.",
+    help="Exit 1 when this run adds or updates a finding of this severity or worse.",
 )
 
 

@@ -13,6 +13,15 @@ from auditlake.lake import TABLES, Lake
 from auditlake.schema import GAPS, SCHEMAS
 
 VIEWS_DIR = Path(__file__).parent / "views"
+# A finding whose evidence grows from one `detect` run to the next is stored again
+# (parts are immutable); `finding_versions` holds every version, `findings` the latest.
+STORED_AS = {"findings": "finding_versions"}
+LATEST_FINDINGS = """
+CREATE VIEW findings AS
+SELECT *
+FROM finding_versions
+QUALIFY row_number() OVER (PARTITION BY finding_uid ORDER BY detected_at DESC) = 1
+"""
 
 
 def connect(
@@ -36,7 +45,8 @@ def connect(
             rel = con.read_parquet(parts)
         else:
             rel = con.from_arrow(pa.Table.from_batches([], SCHEMAS[table]))
-        rel.create_view(table, replace=True)
+        rel.create_view(STORED_AS.get(table, table), replace=True)
+    con.execute(LATEST_FINDINGS)
     gaps = [
         {
             "source_file_id": g["file_id"],

@@ -41,16 +41,45 @@ SHARED_VIEWS = {
 
 @dataclass(frozen=True, slots=True)
 class DetectRun:
-    """The findings of one run (new and already stored) and how many were new."""
+    """The findings of one run, and which of them it added or updated in the lake."""
 
-    findings: pa.Table
-    added: int
+    findings: pa.Table  # every finding the detections return now
+    changed: pa.Table  # those that are new, or whose evidence grew since the last run
+
+    @property
+    def added(self) -> int:
+        return self.changed.num_rows
 
 
-def finding_uid(analytic_uid: str, event_uids: Sequence[str]) -> str:
-    """Return the deterministic id of a finding: detection id + its sorted evidence."""
-    text = analytic_uid + "\n" + "\n".join(sorted(event_uids))
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
+# What makes a finding the same finding from one run to the next: the detection, where,
+# when it started, who, to whom, and on what. Not the evidence: a burst or a session
+# that goes on past a nightly run gains evidence, and must update its finding rather
+# than add an overlapping second one.
+IDENTITY = (
+    "device_hostname",
+    "start_time",
+    "actor_user_name",
+    "user_name",
+    "src_endpoint_ip",
+    "file_path",
+    "container_name",
+    "group_name",
+)
+
+
+def finding_uid(analytic_uid: str, row: dict[str, Any]) -> str:
+    """Return the deterministic id of a finding: its detection id and IDENTITY columns."""
+    parts = [analytic_uid]
+    for column in IDENTITY:
+        value = row.get(column)
+        parts.append(
+            ""
+            if value is None
+            else value.isoformat()
+            if isinstance(value, datetime)
+            else str(value)
+        )
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
 
 
 def run_detection(
@@ -90,7 +119,7 @@ def build_findings(
         evidence = sorted(set(row["event_uids"] or ()))
         finding = {column: row.get(column) for column in FINDING_COLUMNS}
         finding.update(
-            finding_uid=finding_uid(detection.id, evidence),
+            finding_uid=finding_uid(detection.id, finding),
             analytic_uid=detection.id,
             finding_title=detection.title,
             severity=detection.level,
@@ -134,29 +163,33 @@ def detect(
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> DetectRun:
-    """Run detections over a lake, append the findings it does not hold yet, return all.
+    """Run detections over a lake, store new findings and grown ones, return all.
 
-    The caller holds the lake's writer lock (see `auditlake.pipeline.detect`).
+    A finding already stored with the same evidence is left alone (re-running adds
+    nothing); one whose evidence grew gets a new version, which the `findings` view
+    shows instead of the old. The caller holds the lake's writer lock.
     """
     con = connect(lake_root)
     try:
         load_policy_tables(con, policy)
         findings = find(con, detections, since, until)
-        stored = {row[0] for row in con.execute("SELECT finding_uid FROM findings").fetchall()}
+        stored = dict(con.execute("SELECT finding_uid, event_uids FROM findings").fetchall())
     finally:
         con.close()
-    new = findings.filter(
-        pa.array(
-            [uid not in stored for uid in findings.column("finding_uid").to_pylist()], pa.bool_()
-        )
+    uids = findings.column("finding_uid").to_pylist()
+    evidence = findings.column("event_uids").to_pylist()
+    changed = findings.filter(
+        pa.array([stored.get(u) != e for u, e in zip(uids, evidence, strict=True)], pa.bool_())
     )
-    if new.num_rows:
-        # one run, one detection date: every finding it adds shares `detected_at`
+    if changed.num_rows:
+        # one run, one detection date: every finding it stores shares `detected_at`
         lake = Lake(lake_root)
-        date = new.column("detection_date")[0].as_py()
-        part = lake.stage_part("findings", new.to_batches(), f"detection_date={date.isoformat()}")
+        date = changed.column("detection_date")[0].as_py()
+        part = lake.stage_part(
+            "findings", changed.to_batches(), f"detection_date={date.isoformat()}"
+        )
         lake.publish({"findings": [part]})
-    return DetectRun(findings, new.num_rows)
+    return DetectRun(findings, changed)
 
 
 def at_or_above(findings: pa.Table, level: str) -> int:

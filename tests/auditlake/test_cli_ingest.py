@@ -502,7 +502,7 @@ def test_detect_takes_iso_times_with_z_or_an_offset(lake: Path) -> None:
         "--until",
         "2026-11-27T04:10:00+02:00",
     )
-    assert (result.exit_code, result.stderr) == (0, "0 finding(s), 0 new in the lake\n")
+    assert (result.exit_code, result.stderr) == (0, "0 finding(s), 0 new or updated in the lake\n")
 
 
 def test_detect_refuses_a_time_that_is_not_iso_8601(lake: Path) -> None:

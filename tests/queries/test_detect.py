@@ -7,12 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
+from auditlake.queries.connection import connect
 from auditlake.queries.detect import finding_uid
 from click.testing import CliRunner
 
 from auditlake.cli import cli
 from auditlake.lake import Lake
 from auditlake.pipeline import detect
+from auditlake.schema import EVENTS, to_batch
 
 sys.path.insert(0, str(Path(__file__).parent))
 from detection_lakes import event, make_lake
@@ -100,15 +102,61 @@ def test_detect_appends_findings_once(tmp_path: Path) -> None:
     assert pq.read_table(parts[0]).num_rows == 2
 
 
-def test_finding_uid_is_the_hash_of_id_and_sorted_evidence(tmp_path: Path) -> None:
+def test_finding_uid_is_the_hash_of_id_and_identity_not_of_evidence(tmp_path: Path) -> None:
     lake = make_lake(tmp_path / "lake", [_login("bob", "203.0.113.50", "bob-login")])
     row = detect(lake, _policy(tmp_path), ["login.user_not_allowed"]).findings.to_pylist()[0]
-    assert row["finding_uid"] == finding_uid("login.user_not_allowed", ["bob-login"])
+    assert row["finding_uid"] == finding_uid("login.user_not_allowed", row)
     assert row["analytic_uid"] == "login.user_not_allowed"
     assert row["severity"] == "high"
     assert row["class_uid"] == 2004
     assert row["attack_technique_uids"] == ["T1078", "T1078.003"]
-    assert finding_uid("x", ["b", "a"]) == finding_uid("x", ["a", "b"])
+    assert finding_uid("x", {**row, "event_uids": ["other"]}) == finding_uid("x", row)
+    assert finding_uid("x", {**row, "user_name": "eve"}) != finding_uid("x", row)
+
+
+def _failure(second: int, uid: str) -> dict[str, Any]:
+    return event(
+        f"2026-11-27T02:10:{second:02d}",
+        3002,
+        "syslog",
+        logon_type="network",
+        activity_id=1,
+        status_id=2,
+        user_name="bob",
+        src_endpoint_ip="203.0.113.50",
+        auth_protocol="password",
+        device_hostname="web-2",
+        event_uid=uid,
+    )
+
+
+def test_evidence_that_grows_between_runs_updates_one_finding(tmp_path: Path) -> None:
+    policy = _policy(tmp_path)  # brute_force_failures defaults to 10
+    lake = make_lake(tmp_path / "lake", [_failure(s, f"f{s}") for s in range(10)])
+    first = detect(lake, policy, ["login.brute_force"])
+    assert first.added == 1
+    # the next nightly run: the same burst went on with four more failures
+    more = [_failure(s, f"f{s}") for s in range(10, 14)]
+    Lake(lake).publish({"events": [Lake(lake).stage_part("events", [to_batch(more, EVENTS)], "x")]})
+
+    second = detect(lake, policy, ["login.brute_force"])
+    third = detect(lake, policy, ["login.brute_force"])
+
+    assert second.added == 1
+    assert third.added == 0
+    uid = first.findings.column("finding_uid")[0].as_py()
+    assert second.findings.column("finding_uid").to_pylist() == [uid]
+    stored = connect(lake).execute("SELECT finding_uid, len(event_uids) FROM findings").fetchall()
+    assert stored == [(uid, 14)]
+
+
+def test_rerun_with_nothing_new_exits_zero_whatever_fail_on_says(tmp_path: Path) -> None:
+    lake = make_lake(tmp_path / "lake", [_login("bob", "203.0.113.50", "bob-login")])
+    args = ["detect", "--lake", str(lake), "--policy", str(_policy(tmp_path)), "--fail-on", "low"]
+    first = CliRunner().invoke(cli, args)
+    again = CliRunner().invoke(cli, args)
+    assert (first.exit_code, again.exit_code) == (1, 0)
+    assert again.stderr.endswith("2 finding(s), 0 new or updated in the lake\n")
 
 
 def test_trusted_and_allowed_logins_raise_nothing(tmp_path: Path) -> None:
