@@ -214,6 +214,23 @@ def _message(event: Event, primary: Row) -> str:
     return ""
 
 
+def absolute_path(path: str | None, cwd: str | None) -> str | None:
+    """Return `path` as one absolute, lexically normal path (the raw one stays in the record).
+
+    The kernel logs a path as the process passed it: `/run//docker.sock`,
+    `/var/run/../run/docker.sock` or `docker.sock` from cwd `/run` all name the socket a
+    detection looks for. Abstract unix sockets (`@name`) are names, not paths.
+    """
+    if not path or path.startswith("@"):
+        return path
+    if not path.startswith("/"):
+        if cwd is None:
+            return path
+        path = posixpath.join(cwd, path)
+    normal = posixpath.normpath(path)
+    return "/" + normal.lstrip("/")  # POSIX keeps a leading "//"; Linux does not
+
+
 def _files(out: Row, rows: list[Row], cwd: str | None) -> None:
     """Set `files` (every PATH, item order) and `file_path` (the first that is no PARENT)."""
     paths = [r for r in rows if r["type"] == "PATH"]
@@ -222,9 +239,7 @@ def _files(out: Row, rows: list[Row], cwd: str | None) -> None:
     paths.sort(key=lambda r: r.get("item") or 0)  # stable: same items keep their order
     files = []
     for r in paths:
-        name = r.get("name")
-        if name is not None and cwd is not None and not name.startswith("/"):
-            name = posixpath.join(cwd, name)
+        name = absolute_path(r.get("name"), cwd)
         files.append({"path": name, "nametype": r.get("nametype")})
     out["files"] = files
     main = next((f for f in files if f["nametype"] != "PARENT" and f["path"]), files[0])
@@ -269,7 +284,7 @@ def _classify(
         if side == "dst":
             out["dst_endpoint_ip"] = sock.get("saddr_ip")
             out["dst_endpoint_port"] = sock.get("saddr_port")
-            out["dst_endpoint_path"] = sock.get("saddr_path")
+            out["dst_endpoint_path"] = absolute_path(sock.get("saddr_path"), out.get("process_cwd"))
         else:
             out["src_endpoint_ip"] = sock.get("saddr_ip")
             out["src_endpoint_port"] = sock.get("saddr_port")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from auditlake.parsers.base import event_uid
 
 from .conftest import run_parser
@@ -154,6 +155,28 @@ def test_unix_socket_connect_is_network_activity_to_the_path() -> None:
         "dst_endpoint_ip": None,
         "process_name": "curl",
     }
+
+
+@pytest.mark.parametrize(
+    ("written", "cwd", "expected"),
+    [
+        ("/run//docker.sock", None, "/run/docker.sock"),
+        ("//var/run/../run/./docker.sock", None, "/var/run/docker.sock"),
+        ("docker.sock", "/run", "/run/docker.sock"),
+        ("@docker-abstract", "/run", "@docker-abstract"),
+    ],
+)
+def test_socket_path_is_made_absolute_and_normal_as_the_kernel_resolves_it(
+    written: str, cwd: str | None, expected: str
+) -> None:
+    saddr = (b"\x01\x00" + written.replace("@", "\0", 1).encode() + bytes(8)).hex().upper()
+    cwd_record = f'type=CWD msg=audit(1.000:1): cwd="{cwd}"\n' if cwd else ""
+    data = (
+        "type=SYSCALL msg=audit(1.000:1): arch=c000003e syscall=42 success=yes exit=0 a0=5 a1=1"
+        ' a2=6e a3=0 items=0 pid=9 auid=1003 uid=1003 comm="python3" exe="/usr/bin/python3"\n'
+        f"{cwd_record}type=SOCKADDR msg=audit(1.000:1): saddr={saddr}\n"
+    ).encode()
+    assert event(data, ("dst_endpoint_path",)) == {"dst_endpoint_path": expected}
 
 
 def test_tcp_connect_failure_carries_errno_and_endpoint() -> None:
