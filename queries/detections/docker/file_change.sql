@@ -109,8 +109,9 @@ SELECT
     r.device_hostname,
     min(r.time) AS start_time,
     max(r.time) AS end_time,
-    coalesce(any_value(r.actor_user_name), any_value(n.user_name)) AS actor_user_name,
-    any_value(r.auid) AS actor_user_uid,
+    -- min(), not any_value(): the finding's identity includes its actor
+    coalesce(min(r.actor_user_name), min(n.user_name)) AS actor_user_name,
+    min(r.auid) AS actor_user_uid,
     r.process_pid,
     arg_min(r.process_cmd_line, r.time) AS process_cmd_line,
     arg_min(r.file_path, r.time) AS file_path,

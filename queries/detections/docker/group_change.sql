@@ -76,10 +76,12 @@ membership_findings AS (
         g.device_hostname,
         min(g.time) AS start_time,
         max(g.time) AS end_time,
-        coalesce(any_value(g.actor_user_name), any_value(n.user_name)) AS actor_user_name,
-        any_value(g.auid) AS actor_user_uid,
+        -- min()/arg_min(), not any_value(): a finding's identity includes its actor, so
+        -- the same evidence must name the same actor on every run
+        coalesce(min(g.actor_user_name), min(n.user_name)) AS actor_user_name,
+        min(g.auid) AS actor_user_uid,
         g.user_name,
-        any_value(g.process_cmd_line) AS process_cmd_line,
+        arg_min(g.process_cmd_line, g.time) AS process_cmd_line,
         NULL AS file_path,
         'docker' AS group_name,
         g.user_name || ' ' || CASE WHEN bool_and(g.change = 'remove') THEN 'removed from' ELSE 'added to' END

@@ -62,7 +62,8 @@ SELECT
     s.device_hostname,
     s.start_time,
     any_value(s.end_time) AS end_time,
-    coalesce(any_value(s.actor_user_name), any_value(n.user_name)) AS actor_user_name,
+    -- min(), not any_value(): an auid can map to several names; the identity needs one
+    coalesce(any_value(s.actor_user_name), min(n.user_name)) AS actor_user_name,
     any_value(s.auid) AS actor_user_uid,
     any_value(s.process_pid) AS process_pid,
     any_value(s.process_cmd_line) AS process_cmd_line,
