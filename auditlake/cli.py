@@ -112,7 +112,7 @@ def ingest(
 @cli.command()
 @click.option("--lake", required=True, type=click.Path(path_type=Path), help="Lake directory.")
 def verify(lake: Path) -> None:
-    """Prove every byte read is in a row, a reject or a gap, exactly once (exit 2 if not).
+    """Prove every byte read is in a row, a reject or a gap, exactly once (exit 1 if not).
 
     Files the last runs skipped are listed too; they do not fail the check (a file of
     unknown format is one recorded gap with its reason).
@@ -128,7 +128,8 @@ def verify(lake: Path) -> None:
     line += f", {skipped} not read (see verdict)" if skipped else ""
     click.echo(line, err=True)
     if bad:
-        sys.exit(EXIT_ERROR)
+        # 1 like detect's findings: the check ran and found something; 2 is for errors
+        sys.exit(EXIT_FINDINGS)
 
 
 @cli.command()
