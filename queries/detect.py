@@ -35,6 +35,7 @@ LEVEL_RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
 SHARED_VIEWS = {
     "audit_user_names": "CREATE TEMP TABLE audit_user_names AS SELECT * FROM main.audit_user_names",
     "logins": "CREATE TEMP TABLE logins AS SELECT * FROM main.logins",
+    "successful_login_findings": "CREATE TEMP TABLE successful_login_findings AS SELECT * FROM main.successful_login_findings",
     "container_launches": "CREATE TEMP TABLE container_launches AS SELECT * FROM main.container_launches",
 }
 

@@ -89,3 +89,20 @@ CREATE OR REPLACE VIEW login_attempts AS
 SELECT * FROM logins
 UNION ALL
 SELECT * FROM login_failures;
+
+-- Each successful login in the columns that every one-login finding shares (login.root,
+-- login.user_not_allowed, login.untrusted_network, login.password_auth): a login is a
+-- finding on its own, so it starts and ends at its time and is its only evidence.
+-- `auth_protocol` is sshd's method ("password", "keyboard-interactive/pam"), for the
+-- detections' predicates and messages; it is not a finding column.
+CREATE OR REPLACE VIEW successful_login_findings AS
+SELECT
+    device_hostname,
+    time AS start_time,
+    time AS end_time,
+    user_name AS actor_user_name,
+    user_name,
+    src_endpoint_ip,
+    auth_protocol,
+    [event_uid] AS event_uids
+FROM logins;

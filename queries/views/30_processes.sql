@@ -37,7 +37,7 @@ SELECT
     coalesce(process_args, string_split(process_cmd_line, ' ')) AS process_args,
     process_cwd,
     process_uid,
-    nullif(coalesce(actor_user_uid, process_auid), 4294967295) AS auid,
+    login_uid(actor_user_uid, process_auid) AS auid,
     actor_user_name,
     session_uid,
     audit_key,
@@ -62,7 +62,7 @@ SELECT
     process_name,
     process_file_path,
     process_cmd_line,
-    nullif(coalesce(actor_user_uid, process_auid), 4294967295) AS auid,
+    login_uid(actor_user_uid, process_auid) AS auid,
     actor_user_name,
     process_uid
 FROM events

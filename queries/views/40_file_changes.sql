@@ -19,7 +19,7 @@ WITH file_events AS (
         process_file_path,
         process_cmd_line,
         process_uid,
-        nullif(coalesce(actor_user_uid, process_auid), 4294967295) AS auid,
+        login_uid(actor_user_uid, process_auid) AS auid,
         actor_user_name,
         coalesce(files, [{'path': file_path, 'nametype': NULL}]) AS files
     FROM events
@@ -56,12 +56,7 @@ SELECT
         WHEN activity_id = 6 THEN 'attr'
         ELSE 'write'
     END AS change,
-    -- /var/run is a symlink to /run; a trailing slash names the same directory
-    CASE
-        WHEN path = '/var/run' OR starts_with(path, '/var/run/') THEN substr(path, 5)
-        WHEN length(path) > 1 THEN rtrim(path, '/')
-        ELSE path
-    END AS file_path,
+    host_path(path) AS file_path,
     nametype,
     process_pid,
     process_name,

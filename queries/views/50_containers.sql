@@ -18,14 +18,6 @@ CREATE OR REPLACE MACRO docker_option_takes_value(o) AS
         AND o NOT IN ('-d', '-i', '-t', '-P', '-q')
     );
 
--- A host path as the detections compare it: /var/run is /run, no trailing slash.
-CREATE OR REPLACE MACRO host_path(p) AS
-    CASE
-        WHEN p = '/var/run' OR starts_with(p, '/var/run/') THEN substr(p, 5)
-        WHEN length(p) > 1 THEN rtrim(p, '/')
-        ELSE p
-    END;
-
 CREATE OR REPLACE VIEW docker_cli_runs AS
 WITH docker_cli AS (
     SELECT

@@ -31,13 +31,9 @@ WITH tool_execs AS (
       AND coalesce(status_id, 1) <> 2
 ),
 parsed AS (
+    -- the columns of tool_execs, with the users, groups and change its argv names
     SELECT
-        event_uid,
-        time,
-        device_hostname,
-        process_cmd_line,
-        auid,
-        actor_user_name,
+        * EXCLUDE (program, args, n),
         CASE
             WHEN program IN ('usermod', 'useradd') THEN [args[n]]
             WHEN program = 'gpasswd' AND args[n - 2] IN ('-a', '--add', '-d', '--delete') THEN [args[n - 1]]
@@ -94,7 +90,7 @@ from_records AS (
         device_hostname,
         'record' AS seen_by,
         process_cmd_line,
-        nullif(coalesce(actor_user_uid, process_auid), 4294967295) AS auid,
+        login_uid(actor_user_uid, process_auid) AS auid,
         actor_user_name,
         user_name,
         group_name,

@@ -25,32 +25,16 @@
 -- logs = "tests/deploy_key_login"
 -- policy = "tests/policy.toml"
 -- count = 0
-WITH methods AS (
-    SELECT
-        event_uid,
-        time,
-        device_hostname,
-        user_name,
-        src_endpoint_ip,
-        auth_protocol,
-        split_part(auth_protocol, '/', 1) AS method
-    FROM logins
-    WHERE time >= $since
-      AND time < $until
-      -- records without a method (auditd-only logins) cannot be judged
-      AND auth_protocol IS NOT NULL
-)
 SELECT
-    m.device_hostname,
-    m.time AS start_time,
-    m.time AS end_time,
-    m.user_name AS actor_user_name,
-    m.user_name,
-    m.src_endpoint_ip,
-    'login as ' || coalesce(m.user_name, '?') || ' by ' || m.auth_protocol
-        || ', a method not in allowed_methods' AS message,
-    [m.event_uid] AS event_uids
-FROM methods AS m
--- an empty allowed_methods list allows every method
-WHERE NOT (SELECT any_method_allowed FROM policy_settings)
-  AND m.method NOT IN (SELECT auth_protocol FROM policy_allowed_methods)
+    l.* EXCLUDE (auth_protocol),
+    'login as ' || coalesce(l.user_name, '?') || ' by ' || l.auth_protocol
+        || ', a method not in allowed_methods' AS message
+FROM successful_login_findings AS l
+WHERE l.start_time >= $since
+  AND l.start_time < $until
+  -- records without a method (auditd-only logins) cannot be judged
+  AND l.auth_protocol IS NOT NULL
+  -- an empty allowed_methods list allows every method
+  AND NOT (SELECT any_method_allowed FROM policy_settings)
+  -- "keyboard-interactive/pam" is the method "keyboard-interactive"
+  AND split_part(l.auth_protocol, '/', 1) NOT IN (SELECT auth_protocol FROM policy_allowed_methods)

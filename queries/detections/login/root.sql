@@ -26,28 +26,12 @@
 -- logs = "tests/root_cron_and_su"
 -- policy = "tests/policy.toml"
 -- count = 0
-WITH root_logins AS (
-    SELECT
-        event_uid,
-        time,
-        device_hostname,
-        user_name,
-        src_endpoint_ip,
-        auth_protocol
-    FROM logins
-    WHERE time >= $since
-      AND time < $until
-      AND user_name = 'root'
-)
 SELECT
-    r.device_hostname,
-    r.time AS start_time,
-    r.time AS end_time,
-    r.user_name AS actor_user_name,
-    r.user_name,
-    r.src_endpoint_ip,
-    'direct root login from ' || coalesce(r.src_endpoint_ip, 'a local terminal')
-        || coalesce(' by ' || r.auth_protocol, '') AS message,
-    [r.event_uid] AS event_uids
-FROM root_logins AS r
-WHERE NOT (SELECT allow_root FROM policy_settings)
+    l.* EXCLUDE (auth_protocol),
+    'direct root login from ' || coalesce(l.src_endpoint_ip, 'a local terminal')
+        || coalesce(' by ' || l.auth_protocol, '') AS message
+FROM successful_login_findings AS l
+WHERE l.start_time >= $since
+  AND l.start_time < $until
+  AND l.user_name = 'root'
+  AND NOT (SELECT allow_root FROM policy_settings)

@@ -25,32 +25,17 @@
 -- logs = "tests/deploy_key_login"
 -- policy = "tests/policy.toml"
 -- count = 0
-WITH remote_logins AS (
-    SELECT
-        event_uid,
-        time,
-        device_hostname,
-        user_name,
-        src_endpoint_ip
-    FROM logins
-    WHERE time >= $since
-      AND time < $until
-      -- console logins have no network source
-      AND src_endpoint_ip IS NOT NULL
-)
 SELECT
-    r.device_hostname,
-    r.time AS start_time,
-    r.time AS end_time,
-    r.user_name AS actor_user_name,
-    r.user_name,
-    r.src_endpoint_ip,
-    'login as ' || coalesce(r.user_name, '?') || ' from ' || r.src_endpoint_ip
-        || ', outside trusted_networks' AS message,
-    [r.event_uid] AS event_uids
-FROM remote_logins AS r
+    l.* EXCLUDE (auth_protocol),
+    'login as ' || coalesce(l.user_name, '?') || ' from ' || l.src_endpoint_ip
+        || ', outside trusted_networks' AS message
+FROM successful_login_findings AS l
 JOIN policy_ip_trust AS t
-    ON t.ip = r.src_endpoint_ip
-WHERE NOT t.trusted
+    ON t.ip = l.src_endpoint_ip
+WHERE l.start_time >= $since
+  AND l.start_time < $until
+  -- console logins have no network source
+  AND l.src_endpoint_ip IS NOT NULL
+  AND NOT t.trusted
   -- an empty trusted_networks list trusts every network
   AND NOT (SELECT any_network_trusted FROM policy_settings)

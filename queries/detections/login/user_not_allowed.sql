@@ -27,32 +27,16 @@
 -- logs = "tests/deploy_key_login"
 -- policy = "tests/policy.toml"
 -- count = 0
-WITH successes AS (
-    SELECT
-        event_uid,
-        time,
-        device_hostname,
-        user_name,
-        src_endpoint_ip,
-        auth_protocol
-    FROM logins
-    WHERE time >= $since
-      AND time < $until
-)
 SELECT
-    s.device_hostname,
-    s.time AS start_time,
-    s.time AS end_time,
-    s.user_name AS actor_user_name,
-    s.user_name,
-    s.src_endpoint_ip,
-    'login as ' || s.user_name || ' from ' || coalesce(s.src_endpoint_ip, 'a local terminal')
-        || ', an account not in allowed_users' AS message,
-    [s.event_uid] AS event_uids
-FROM successes AS s
-WHERE s.user_name IS NOT NULL
+    l.* EXCLUDE (auth_protocol),
+    'login as ' || l.user_name || ' from ' || coalesce(l.src_endpoint_ip, 'a local terminal')
+        || ', an account not in allowed_users' AS message
+FROM successful_login_findings AS l
+WHERE l.start_time >= $since
+  AND l.start_time < $until
+  AND l.user_name IS NOT NULL
   -- an empty allowed_users list lets anyone log in
   AND NOT (SELECT any_user_allowed FROM policy_settings)
-  AND s.user_name NOT IN (SELECT user_name FROM policy_allowed_users)
+  AND l.user_name NOT IN (SELECT user_name FROM policy_allowed_users)
   -- root logins are login.root's finding, whatever allowed_users says
-  AND s.user_name <> 'root'
+  AND l.user_name <> 'root'

@@ -1,0 +1,17 @@
+-- Scalar macros the views share. DuckDB inlines a macro where it is called, so a
+-- predicate on its result is planned as if the expression were written out.
+
+-- The login uid behind an auditd event: the uid auditd resolved, else the process's
+-- auid. auditd writes 4294967295 ((uid_t)-1, "unset") for processes that no login
+-- started (daemons, boot services); that is NULL here.
+CREATE OR REPLACE MACRO login_uid(resolved_uid, process_auid) AS
+    nullif(coalesce(resolved_uid, process_auid), 4294967295);
+
+-- A host path as the detections compare it: /var/run is a symlink to /run, and a
+-- trailing slash names the same directory.
+CREATE OR REPLACE MACRO host_path(p) AS
+    CASE
+        WHEN p = '/var/run' OR starts_with(p, '/var/run/') THEN substr(p, 5)
+        WHEN length(p) > 1 THEN rtrim(p, '/')
+        ELSE p
+    END;
