@@ -45,6 +45,7 @@ GUESSED_NP = np.array(GUESSED, dtype=object)
 UNTRUSTED_NP = np.array(UNTRUSTED, dtype=object)
 UIDS = np.array([0, 1000, 1001, 1002, 33, 112, 999] + [2000 + i for i in range(200)])
 UNSET = 4294967295  # auditd's unset auid
+DOCKER_SOCK = "/var/run/docker.sock"
 KERNEL_RECORDS = ("SYSCALL", "EXECVE", "CWD", "PATH", "PROCTITLE", "SOCKADDR")
 EXEC_RECORDS = ("SYSCALL", "EXECVE", "CWD", "PATH", "PATH", "PROCTITLE")
 SYSCALL_NR = {"execve": 59, "openat": 257, "connect": 42}  # x86_64
@@ -83,6 +84,24 @@ def _exec(name: str, exe: str, *args: str, cwd: str = "/root") -> dict[str, Any]
     }
 
 
+def _connect(name: str, exe: str, socket: str, cmd: str | None = None) -> dict[str, Any]:
+    """The columns of a connect event to a unix socket under the docker_socket watch."""
+    values: dict[str, Any] = {
+        "activity_id": 1,
+        "activity_name": "Open",
+        "audit_type": "SYSCALL",
+        "audit_syscall": "connect",
+        "audit_key": "docker_socket",
+        "app_name": "SYSCALL",
+        "process_name": name,
+        "process_file_path": exe,
+    }
+    if cmd is not None:
+        values["process_cmd_line"] = cmd
+    values["dst_endpoint_path"] = socket
+    return values
+
+
 def _open(name: str, exe: str, path: str, key: str, write: bool) -> dict[str, Any]:
     """The columns of an openat event on `path` (a write creates or truncates it)."""
     files = [{"path": path, "nametype": "NORMAL"}]
@@ -104,6 +123,34 @@ def _open(name: str, exe: str, path: str, key: str, write: bool) -> dict[str, An
         "activity_id": 3 if write else 2,
         "activity_name": "Update" if write else "Read",
     }
+
+
+def _sshd_login(weight: float, protocol: str, failed: bool = False) -> Kind:
+    """An sshd login (as syslog and journald both give it); user, source and status drawn."""
+    values: dict[str, Any] = {
+        "activity_id": 1,
+        "activity_name": "Logon",
+        "app_name": "sshd",
+        "auth_protocol": protocol,
+    }
+    if failed:
+        values.update(status_id=2, status_detail=f"Failed {protocol}")
+    values["logon_type"] = "network"
+    return Kind(**_k(weight, 3002, **values), login=True)
+
+
+def _sudo(weight: float, cmd: str | None = None) -> Kind:
+    """A sudo to root (as syslog and journald both give it)."""
+    values: dict[str, Any] = {
+        "activity_id": 1,
+        "activity_name": "Assign Privileges",
+        "app_name": "sudo",
+        "user_name": "root",
+        "logon_type": "elevate",
+    }
+    if cmd is not None:
+        values["process_cmd_line"] = cmd
+    return Kind(**_k(weight, 3003, **values))
 
 
 KINDS: dict[str, list[Kind]] = {
@@ -243,20 +290,7 @@ KINDS: dict[str, list[Kind]] = {
             record_types=("SYSCALL", "CWD", "PATH", "PATH", "PROCTITLE"),
         ),
         Kind(
-            **_k(
-                6,
-                4001,
-                activity_id=1,
-                activity_name="Open",
-                audit_type="SYSCALL",
-                audit_syscall="connect",
-                audit_key="docker_socket",
-                app_name="SYSCALL",
-                process_name="docker",
-                process_file_path="/usr/bin/docker",
-                process_cmd_line="docker ps",
-                dst_endpoint_path="/var/run/docker.sock",
-            ),
+            **_k(6, 4001, **_connect("docker", "/usr/bin/docker", DOCKER_SOCK, "docker ps")),
             user="alice",
             record_types=("SYSCALL", "SOCKADDR", "PROCTITLE"),
         ),
@@ -264,15 +298,7 @@ KINDS: dict[str, list[Kind]] = {
             **_k(
                 4,
                 4001,
-                activity_id=1,
-                activity_name="Open",
-                audit_type="SYSCALL",
-                audit_syscall="connect",
-                audit_key="docker_socket",
-                app_name="SYSCALL",
-                process_name="containerd",
-                process_file_path="/usr/bin/containerd",
-                dst_endpoint_path="/run/containerd/containerd.sock",
+                **_connect("containerd", "/usr/bin/containerd", "/run/containerd/containerd.sock"),
             ),
             actor=False,
             record_types=("SYSCALL", "SOCKADDR"),
@@ -281,16 +307,12 @@ KINDS: dict[str, list[Kind]] = {
             **_k(
                 0.01,
                 4001,
-                activity_id=1,
-                activity_name="Open",
-                audit_type="SYSCALL",
-                audit_syscall="connect",
-                audit_key="docker_socket",
-                app_name="SYSCALL",
-                process_name="curl",
-                process_file_path="/usr/bin/curl",
-                process_cmd_line="curl --unix-socket /var/run/docker.sock http://localhost/containers/json",
-                dst_endpoint_path="/var/run/docker.sock",
+                **_connect(
+                    "curl",
+                    "/usr/bin/curl",
+                    DOCKER_SOCK,
+                    f"curl --unix-socket {DOCKER_SOCK} http://localhost/containers/json",
+                ),
             ),
             record_types=("SYSCALL", "SOCKADDR", "PROCTITLE"),
         ),
@@ -389,44 +411,9 @@ KINDS: dict[str, list[Kind]] = {
         ),
     ],
     "syslog": [
-        Kind(
-            **_k(
-                40,
-                3002,
-                activity_id=1,
-                activity_name="Logon",
-                app_name="sshd",
-                auth_protocol="password",
-                status_id=2,
-                status_detail="Failed password",
-                logon_type="network",
-            ),
-            login=True,
-        ),
-        Kind(
-            **_k(
-                15,
-                3002,
-                activity_id=1,
-                activity_name="Logon",
-                app_name="sshd",
-                auth_protocol="publickey",
-                logon_type="network",
-            ),
-            login=True,
-        ),
-        Kind(
-            **_k(
-                20,
-                3003,
-                activity_id=1,
-                activity_name="Assign Privileges",
-                app_name="sudo",
-                user_name="root",
-                logon_type="elevate",
-                process_cmd_line="/usr/bin/systemctl restart docker",
-            )
-        ),
+        _sshd_login(40, "password", failed=True),
+        _sshd_login(15, "publickey"),
+        _sudo(20, "/usr/bin/systemctl restart docker"),
         Kind(
             **_k(
                 20,
@@ -455,43 +442,9 @@ KINDS: dict[str, list[Kind]] = {
         Kind(**_k(5, 0, app_name="dockerd", message="ignoring event"), actor=False),
     ],
     "journald": [
-        Kind(
-            **_k(
-                30,
-                3002,
-                activity_id=1,
-                activity_name="Logon",
-                app_name="sshd",
-                auth_protocol="password",
-                status_id=2,
-                status_detail="Failed password",
-                logon_type="network",
-            ),
-            login=True,
-        ),
-        Kind(
-            **_k(
-                20,
-                3002,
-                activity_id=1,
-                activity_name="Logon",
-                app_name="sshd",
-                auth_protocol="publickey",
-                logon_type="network",
-            ),
-            login=True,
-        ),
-        Kind(
-            **_k(
-                20,
-                3003,
-                activity_id=1,
-                activity_name="Assign Privileges",
-                app_name="sudo",
-                user_name="root",
-                logon_type="elevate",
-            )
-        ),
+        _sshd_login(30, "password", failed=True),
+        _sshd_login(20, "publickey"),
+        _sudo(20),
         Kind(
             **_k(
                 30,

@@ -23,7 +23,14 @@ from auditlake.parsers.auditd import AuditdParser
 from auditlake.parsers.base import ParseOutput, Parser, Row, SourceContext, reject
 from auditlake.parsers.dockerd import ApiPairing, normalize_dockerd_message
 from auditlake.parsers.programs import normalize_program_message
-from auditlake.parsers.rows import UNMAPPED_CAP, cap_value, event_row, utc_from_micros
+from auditlake.parsers.rows import (
+    UNMAPPED_CAP,
+    cap_value,
+    event_row,
+    gc_paused,
+    split_lines,
+    utc_from_micros,
+)
 
 from auditlake.schema import CLASSES
 
@@ -187,6 +194,28 @@ class JournalParser(Parser):
             return True
         self._audit_pending.pop(offset, None)
         return False
+
+
+class JournalLineParser(JournalParser):
+    """A journal format read line by line (JSON, text): feeds each line to `_line`.
+
+    Unlike LineParser, every blank line goes to `_line`: it may end an open entry.
+    """
+
+    def __init__(self, ctx: SourceContext) -> None:
+        super().__init__(ctx)
+        self._end = 0  # where the input fed so far ends
+
+    @abstractmethod
+    def _line(self, offset: int, line: bytes) -> None:
+        """Take one line (with its newline, if any) at byte `offset` of the file."""
+
+    def feed(self, block: bytes, offset: int) -> None:
+        with gc_paused():
+            line_of = self._line
+            for line_offset, line in split_lines(block, offset):
+                line_of(line_offset, line)
+        self._end = offset + len(block)
 
 
 def _audit_record(entry: JournalEntry) -> bytes | None:

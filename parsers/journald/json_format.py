@@ -13,8 +13,7 @@ from typing import Any, ClassVar
 
 import orjson
 from auditlake.parsers.base import SourceContext
-from auditlake.parsers.journald.entry import JournalEntry, JournalParser
-from auditlake.parsers.rows import gc_paused, split_lines
+from auditlake.parsers.journald.entry import JournalEntry, JournalLineParser
 
 # A pretty-printed entry larger than this is rejected rather than buffered.
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
@@ -52,14 +51,13 @@ def entry_from_json(obj: dict[str, Any]) -> JournalEntry:
     return JournalEntry(fields, more, nulls)
 
 
-class JournaldJsonParser(JournalParser):
+class JournaldJsonParser(JournalLineParser):
     """journalctl JSON output: JSON lines, pretty-printed objects, or a JSON array."""
 
     name: ClassVar[str] = "journald-json"
 
     def __init__(self, ctx: SourceContext) -> None:
         super().__init__(ctx)
-        self._end = 0
         self._prefix: list[bytes] = []  # punctuation lines waiting for the next entry
         self._prefix_offset = 0
         self._lines: list[bytes] = []  # an open pretty-printed entry
@@ -74,13 +72,6 @@ class JournaldJsonParser(JournalParser):
         return start.startswith(b"{") and (
             b'"__REALTIME_TIMESTAMP"' in head or b'"__CURSOR"' in head
         )
-
-    def feed(self, block: bytes, offset: int) -> None:
-        with gc_paused():
-            line_of = self._line
-            for line_offset, line in split_lines(block, offset):
-                line_of(line_offset, line)
-        self._end = offset + len(block)
 
     def _line(self, offset: int, line: bytes) -> None:
         stripped = line.strip().lstrip(b"\x1e")  # json-seq puts RS before each entry

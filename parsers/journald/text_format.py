@@ -20,9 +20,9 @@ from datetime import UTC, datetime
 from typing import ClassVar
 
 from auditlake.parsers.base import SourceContext
-from auditlake.parsers.journald.entry import JournalEntry, JournalParser
+from auditlake.parsers.journald.entry import JournalEntry, JournalLineParser
 from auditlake.parsers.line_parser import mostly
-from auditlake.parsers.rows import gc_paused, parse_rfc3339, split_lines, utc_from_micros
+from auditlake.parsers.rows import parse_rfc3339, utc_from_micros
 
 _MONTHS = {
     m: i
@@ -44,14 +44,13 @@ MAX_ENTRY_BYTES = 16 * 1024 * 1024
 _MARKER = re.compile(r"-- .* --\s*")
 
 
-class JournaldTextParser(JournalParser):
+class JournaldTextParser(JournalLineParser):
     """journalctl short-family text output."""
 
     name: ClassVar[str] = "journald-text"
 
     def __init__(self, ctx: SourceContext) -> None:
         super().__init__(ctx)
-        self._end = 0
         self._year = ctx.year if ctx.year is not None else datetime.now(UTC).year
         self._last_month = 0
         # the last entry, its offset, its lines and its message's lines: more may follow
@@ -65,13 +64,6 @@ class JournaldTextParser(JournalParser):
             return True
         # journalctl's short-iso zone has no colon (+0000); rsyslog's RFC 3339 has one.
         return mostly(head, lambda ln: _ISO_NO_COLON.match(ln) is not None)
-
-    def feed(self, block: bytes, offset: int) -> None:
-        with gc_paused():
-            line_of = self._line
-            for line_offset, line in split_lines(block, offset):
-                line_of(line_offset, line)
-        self._end = offset + len(block)
 
     def _line(self, offset: int, line: bytes) -> None:
         text = line.decode("utf-8", "backslashreplace").rstrip("\r\n")

@@ -87,6 +87,27 @@ def event(
     return row
 
 
+def sudo_event(
+    uid: str, time: datetime, span: tuple[int, int], auth: SourceFile, actor: str, cmd: str
+) -> dict[str, Any]:
+    """Return the events row of an auth.log sudo line: `actor` runs `cmd` as root."""
+    return event(
+        uid,
+        time,
+        "syslog",
+        3002,
+        span,
+        auth,
+        app_name="sudo",
+        activity_id=1,
+        status_id=1,
+        actor_user_name=actor,
+        user_name="root",
+        logon_type="elevate",
+        process_cmd_line=cmd,
+    )
+
+
 def record(
     uid: str, time: datetime, serial: int, index: int, text: str, source: SourceFile, **cols: Any
 ) -> dict[str, Any]:
@@ -124,6 +145,11 @@ class HandLake:
     @staticmethod
     def at(clock: str) -> datetime:
         return at(clock)
+
+
+def span_of(row: dict[str, Any]) -> tuple[int, int]:
+    """Return where a row's source line is: (offset, length)."""
+    return row["source_offset"], row["source_length"]
 
 
 def _audit_header(time: datetime, serial: int) -> str:
@@ -212,7 +238,7 @@ def build_hand_lake(tmp_path: Path) -> HandLake:
             t,
             "auditd",
             3002,
-            (records[-1]["source_offset"], records[-1]["source_length"]),
+            span_of(records[-1]),
             audit,
             activity_id=1,
             activity_name="Logon",
@@ -256,7 +282,7 @@ def build_hand_lake(tmp_path: Path) -> HandLake:
             t,
             "auditd",
             1007,
-            (records[-2]["source_offset"], records[-2]["source_length"]),
+            span_of(records[-2]),
             audit,
             activity_id=1,
             actor_user_name="bob",
@@ -311,7 +337,7 @@ def build_hand_lake(tmp_path: Path) -> HandLake:
             t_run,
             "auditd",
             6002,
-            (records[-1]["source_offset"], records[-1]["source_length"]),
+            span_of(records[-1]),
             audit,
             audit_type="SERVICE_START",
         )
@@ -333,7 +359,7 @@ def build_hand_lake(tmp_path: Path) -> HandLake:
             t_run,
             "auditd",
             1007,
-            (records[-3]["source_offset"], records[-3]["source_length"]),
+            span_of(records[-3]),
             audit,
             activity_id=1,
             actor_user_name="bob",
@@ -377,7 +403,7 @@ def build_hand_lake(tmp_path: Path) -> HandLake:
             t,
             "auditd",
             4001,
-            (records[-1]["source_offset"], records[-1]["source_length"]),
+            span_of(records[-1]),
             audit,
             actor_user_name="bob",
             process_pid=5001,
@@ -395,46 +421,14 @@ def build_hand_lake(tmp_path: Path) -> HandLake:
     span = auth.add(
         "Nov 27 02:11:00 web-2 sudo:      bob : TTY=pts/0 ; PWD=/home/bob ; USER=root ; COMMAND=/usr/sbin/usermod -aG docker bob"
     )
-    events.append(
-        event(
-            "e-sudo",
-            t,
-            "syslog",
-            3002,
-            span,
-            auth,
-            app_name="sudo",
-            activity_id=1,
-            status_id=1,
-            actor_user_name="bob",
-            user_name="root",
-            logon_type="elevate",
-            process_cmd_line="/usr/sbin/usermod -aG docker bob",
-        )
-    )
+    events.append(sudo_event("e-sudo", t, span, auth, "bob", "/usr/sbin/usermod -aG docker bob"))
 
     # the hostile user's command
     t = at("02:30:00")
     span = auth.add(
         f"Nov 27 02:30:00 web-2 sudo: {HOSTILE_USER} : TTY=pts/1 ; PWD=/ ; USER=root ; COMMAND={HOSTILE_CMD}"
     )
-    events.append(
-        event(
-            "e-hostile",
-            t,
-            "syslog",
-            3002,
-            span,
-            auth,
-            app_name="sudo",
-            activity_id=1,
-            status_id=1,
-            actor_user_name=HOSTILE_USER,
-            user_name="root",
-            logon_type="elevate",
-            process_cmd_line=HOSTILE_CMD,
-        )
-    )
+    events.append(sudo_event("e-hostile", t, span, auth, HOSTILE_USER, HOSTILE_CMD))
 
     # logout: PAM session closed and auditd USER_END
     t_out = at("02:40:00")
@@ -477,7 +471,7 @@ def build_hand_lake(tmp_path: Path) -> HandLake:
             t_out,
             "auditd",
             3002,
-            (records[-1]["source_offset"], records[-1]["source_length"]),
+            span_of(records[-1]),
             audit,
             activity_id=2,
             activity_name="Logoff",

@@ -25,16 +25,35 @@ def seq_lines(first: int, last: int) -> bytes:
     return b"".join(b"seq %06d\n" % i for i in range(first, last + 1))
 
 
+def append_seq(path: Path, first: int, last: int) -> None:
+    """Append the lines `seq {first:06d}` .. `seq {last:06d}` to `path`."""
+    with path.open("ab") as f:
+        f.write(seq_lines(first, last))
+
+
 def make_idle(path: Path) -> None:
     """Set mtime a minute back, so ingest treats the file as closed (final)."""
     st = path.stat()
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - 60_000_000_000))
 
 
-def ingest(lake: Path, *paths: Path, extra: tuple[str, ...] = ()) -> Result:
-    """Run `auditlake ingest` in-process with the test parser and one job."""
-    args = ["ingest", *map(str, paths), "--lake", str(lake), "--format", FORMAT, "--jobs", "1"]
-    return CliRunner().invoke(cli, [*args, *extra])
+def ingest_args(lake: Path, *paths: Path, jobs: int = 1) -> list[str]:
+    """Return the arguments of `auditlake ingest` with the test parser."""
+    return [
+        "ingest",
+        *map(str, paths),
+        "--lake",
+        str(lake),
+        "--format",
+        FORMAT,
+        "--jobs",
+        str(jobs),
+    ]
+
+
+def ingest(lake: Path, *paths: Path, extra: tuple[str, ...] = (), jobs: int = 1) -> Result:
+    """Run `auditlake ingest` in-process with the test parser (one job unless told)."""
+    return CliRunner().invoke(cli, [*ingest_args(lake, *paths, jobs=jobs), *extra])
 
 
 def seq_counts(lake: Path) -> Counter[int]:

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 from auditlake.ingest import pipeline
-from click.testing import CliRunner
 from seqlog import (
-    FORMAT,
+    append_seq,
     assert_exactly_once,
     count,
     ingest,
@@ -21,7 +20,6 @@ from seqlog import (
     verified,
 )
 
-from auditlake.cli import cli
 from auditlake.lake import Lake
 
 
@@ -29,6 +27,17 @@ def summary(lake: Path, *paths: Path) -> dict[str, int]:
     result = ingest(lake, *paths, extra=("--json-summary",))
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+def read_folder_once(tmp_path: Path, last: int) -> tuple[Path, Path, Path]:
+    """Write logs/app.log holding seq 1..last and ingest the folder; return it, the log, the lake."""
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    log = logs / "app.log"
+    log.write_bytes(seq_lines(1, last))
+    lake = tmp_path / "lake"
+    summary(lake, logs)
+    return logs, log, lake
 
 
 def test_rerun_over_unchanged_tree_adds_no_rows(tmp_path: Path) -> None:
@@ -53,8 +62,7 @@ def test_appending_n_lines_adds_exactly_n_events(tmp_path: Path) -> None:
     log.write_bytes(seq_lines(1, 100))
     lake = tmp_path / "lake"
     summary(lake, log)
-    with log.open("ab") as f:
-        f.write(seq_lines(101, 137))
+    append_seq(log, 101, 137)
     added = summary(lake, log)
     assert (added["events"], added["lines"]) == (37, 37)
     assert_exactly_once(lake, 137)
@@ -62,14 +70,8 @@ def test_appending_n_lines_adds_exactly_n_events(tmp_path: Path) -> None:
 
 
 def test_logrotate_rename_and_new_file_reads_each_line_once(tmp_path: Path) -> None:
-    logs = tmp_path / "logs"
-    logs.mkdir()
-    log = logs / "app.log"
-    log.write_bytes(seq_lines(1, 100))
-    lake = tmp_path / "lake"
-    summary(lake, logs)
-    with log.open("ab") as f:  # written after the run, before the rotation
-        f.write(seq_lines(101, 150))
+    logs, log, lake = read_folder_once(tmp_path, 100)
+    append_seq(log, 101, 150)  # written after the run, before the rotation
     log.rename(logs / "app.log.1")
     log.write_bytes(seq_lines(151, 200))
     summary(lake, logs)
@@ -78,14 +80,8 @@ def test_logrotate_rename_and_new_file_reads_each_line_once(tmp_path: Path) -> N
 
 
 def test_copytruncate_reads_each_line_once(tmp_path: Path) -> None:
-    logs = tmp_path / "logs"
-    logs.mkdir()
-    log = logs / "app.log"
-    log.write_bytes(seq_lines(1, 100))
-    lake = tmp_path / "lake"
-    summary(lake, logs)
-    with log.open("ab") as f:
-        f.write(seq_lines(101, 150))
+    logs, log, lake = read_folder_once(tmp_path, 100)
+    append_seq(log, 101, 150)
     shutil.copyfile(log, logs / "app.log.1")
     with log.open("r+b") as f:
         f.truncate(0)
@@ -96,12 +92,8 @@ def test_copytruncate_reads_each_line_once(tmp_path: Path) -> None:
 
 
 def test_gzip_of_an_already_read_file_adds_nothing(tmp_path: Path) -> None:
-    logs = tmp_path / "logs"
-    logs.mkdir()
-    (logs / "app.log").write_bytes(seq_lines(1, 300))
-    lake = tmp_path / "lake"
-    summary(lake, logs)
-    (logs / "app.log").rename(logs / "app.log.1")
+    logs, log, lake = read_folder_once(tmp_path, 300)
+    log.rename(logs / "app.log.1")
     assert summary(lake, logs)["events"] == 0
     data = (logs / "app.log.1").read_bytes()
     (logs / "app.log.2.gz").write_bytes(gzip.compress(data))
@@ -113,12 +105,7 @@ def test_gzip_of_an_already_read_file_adds_nothing(tmp_path: Path) -> None:
 
 
 def test_gzip_of_a_partly_read_file_reads_only_the_rest(tmp_path: Path) -> None:
-    logs = tmp_path / "logs"
-    logs.mkdir()
-    log = logs / "app.log"
-    log.write_bytes(seq_lines(1, 300))
-    lake = tmp_path / "lake"
-    summary(lake, logs)
+    logs, log, lake = read_folder_once(tmp_path, 300)
     (logs / "app.log.1.gz").write_bytes(gzip.compress(log.read_bytes() + seq_lines(301, 320)))
     log.unlink()
     assert summary(lake, logs)["events"] == 20
@@ -148,8 +135,7 @@ def test_small_file_that_grows_keeps_its_identity(tmp_path: Path) -> None:
     log.write_bytes(seq_lines(1, 1))
     lake = tmp_path / "lake"
     summary(lake, log)
-    with log.open("ab") as f:
-        f.write(seq_lines(2, 1000))
+    append_seq(log, 2, 1000)
     summary(lake, log)
     log.rename(tmp_path / "app.log.1")
     assert summary(lake, tmp_path / "app.log.1")["events"] == 0
@@ -198,19 +184,7 @@ def test_parallel_workers_read_every_line_once(tmp_path: Path) -> None:
             seq_lines(host * 1000 + 1, host * 1000 + 1000)
         )
     lake = tmp_path / "lake"
-    result = CliRunner().invoke(
-        cli,
-        [
-            "ingest",
-            str(logs),
-            "--lake",
-            str(lake),
-            "--format",
-            FORMAT,
-            "--jobs",
-            "2",
-        ],
-    )
+    result = ingest(lake, logs, jobs=2)
     assert result.exit_code == 0, result.output
     assert_exactly_once(lake, 4000)
     hosts = count(lake, "SELECT count(DISTINCT device_hostname) FROM events")
@@ -226,28 +200,22 @@ def test_large_file_read_in_ranges_by_two_workers_has_every_line_once(
     log.write_bytes(seq_lines(1, 3000) + b"!odd\n" + seq_lines(3001, 4000))
     make_idle(log)
     lake = tmp_path / "lake"
-    args = ["ingest", str(log), "--lake", str(lake), "--format", FORMAT, "--jobs", "2"]
-    result = CliRunner().invoke(cli, [*args, "--json-summary"])
+    result = ingest(lake, log, extra=("--json-summary",), jobs=2)
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["files"] == 1
     assert len(Lake(lake).read_manifest().parts["events"]) == 2  # one per worker
     assert_exactly_once(lake, 4000)
     assert count(lake, "SELECT count(*) FROM rejects") == 1
     verified(lake)
-    with log.open("ab") as f:
-        f.write(seq_lines(4001, 4010))
+    append_seq(log, 4001, 4010)
     make_idle(log)
     assert summary(lake, log)["events"] == 10
     assert_exactly_once(lake, 4010)
 
 
 def test_rotated_copy_next_to_its_compressed_twin_is_read_once(tmp_path: Path) -> None:
-    logs = tmp_path / "logs"
-    logs.mkdir()
-    (logs / "app.log").write_bytes(seq_lines(1, 400))
-    lake = tmp_path / "lake"
-    summary(lake, logs)
-    (logs / "app.log").rename(logs / "app.log.1")
+    logs, log, lake = read_folder_once(tmp_path, 400)
+    log.rename(logs / "app.log.1")
     (logs / "app.log.2.gz").write_bytes(gzip.compress((logs / "app.log.1").read_bytes()))
     assert summary(lake, logs)["events"] == 0
     assert_exactly_once(lake, 400)

@@ -17,7 +17,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from seqlog import FORMAT, assert_exactly_once, seq_counts, seq_lines, verified
+from seqlog import append_seq, assert_exactly_once, ingest_args, seq_counts, verified
 
 from auditlake.lake import Lake
 
@@ -25,8 +25,7 @@ AUDITLAKE = str(Path(sys.executable).with_name("auditlake"))
 
 
 def _append(path: Path, first: int, n: int) -> int:
-    with path.open("ab") as f:
-        f.write(seq_lines(first, first + n - 1))
+    append_seq(path, first, first + n - 1)
     return first + n
 
 
@@ -51,18 +50,7 @@ def _trials(tmp_path: Path, trials: int, seed: int, most: int = 20000, wait: flo
         nxt = _append(host / "app.log", nxt, rng.randint(most // 10, most))
         before = Lake(lake).manifest_path.read_bytes()
         proc = subprocess.Popen(
-            [
-                AUDITLAKE,
-                "ingest",
-                str(logs),
-                "--lake",
-                str(lake),
-                "--format",
-                FORMAT,
-                "--jobs",
-                str(rng.choice([1, 1, 2])),
-                "--quiet",
-            ],
+            [AUDITLAKE, *ingest_args(lake, logs, jobs=rng.choice([1, 1, 2])), "--quiet"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
@@ -79,7 +67,7 @@ def _trials(tmp_path: Path, trials: int, seed: int, most: int = 20000, wait: flo
         verified(lake)
         previous = now
     final = subprocess.run(
-        [AUDITLAKE, "ingest", str(logs), "--lake", str(lake), "--format", FORMAT, "--quiet"],
+        [AUDITLAKE, *ingest_args(lake, logs, jobs=0), "--quiet"],  # 0: the default, per CPU
         capture_output=True,
         check=False,
     )
