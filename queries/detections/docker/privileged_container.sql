@@ -50,7 +50,12 @@ SELECT
     l.process_pid,
     l.process_cmd_line,
     l.container_name,
-    'container ' || coalesce(l.container_image_name, l.container_name, '?') || ' started with '
+    'container ' || coalesce(
+        l.container_name || ' (' || l.container_image_name || ')',
+        l.container_name,
+        l.container_image_name,
+        '?'
+    ) || ' started with '
         || array_to_string(
             list_concat(
                 CASE WHEN l.container_privileged THEN ['--privileged'] ELSE [] END,

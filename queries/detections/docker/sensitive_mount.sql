@@ -69,7 +69,12 @@ SELECT
     any_value(s.process_cmd_line) AS process_cmd_line,
     min(s.host_path) AS file_path,
     any_value(s.container_name) AS container_name,
-    'container ' || coalesce(any_value(s.container_image_name), any_value(s.container_name), '?')
+    'container ' || coalesce(
+        any_value(s.container_name) || ' (' || any_value(s.container_image_name) || ')',
+        any_value(s.container_name),
+        any_value(s.container_image_name),
+        '?'
+    )
         || ' started with host ' || string_agg(DISTINCT s.host_path, ', ' ORDER BY s.host_path)
         || ' mounted' AS message,
     any_value(s.event_uids) AS event_uids
