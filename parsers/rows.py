@@ -181,10 +181,14 @@ def split_lines_merging_blanks(block: bytes, offset: int) -> Iterator[tuple[int,
         yield offset + run, block[run:end]
 
 
+def blank_reason(run: bytes) -> str:
+    """Name the reject of a run of blank lines (one line or several)."""
+    return "blank lines" if run.count(b"\n", 0, len(run) - 1) else "blank line"
+
+
 def blank_reject(ctx: SourceContext, offset: int, run: bytes, source_type: str) -> Row:
     """Build the one `rejects` row for a run of blank lines; its span covers them all."""
-    reason = "blank lines" if run.count(b"\n", 0, len(run) - 1) else "blank line"
-    return reject(ctx, offset, run, reason, source_type)
+    return reject(ctx, offset, run, blank_reason(run), source_type)
 
 
 @contextmanager

@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 import orjson
 from auditlake.parsers.base import SourceContext
 from auditlake.parsers.journald.entry import JournalEntry, JournalLineParser
+from auditlake.parsers.rows import blank_reason
 
 # A pretty-printed entry larger than this is rejected rather than buffered.
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
@@ -85,7 +86,7 @@ class JournaldJsonParser(JournalLineParser):
                 self._prefix.append(line)
         elif not stripped:
             self._flush_last()
-            self._reject_line(offset, line, "blank line")
+            self._reject_line(offset, line, blank_reason(line))
         elif stripped.startswith((b"{", b"[{")):
             self._flush_last()
             body = stripped.lstrip(b"[").rstrip(b",]")

@@ -22,7 +22,7 @@ from typing import ClassVar
 from auditlake.parsers.base import SourceContext
 from auditlake.parsers.journald.entry import JournalEntry, JournalLineParser
 from auditlake.parsers.line_parser import mostly
-from auditlake.parsers.rows import parse_rfc3339, utc_from_micros
+from auditlake.parsers.rows import blank_reason, parse_rfc3339, utc_from_micros
 
 _MONTHS = {
     m: i
@@ -87,7 +87,9 @@ class JournaldTextParser(JournalLineParser):
             return
         time, rest = self._time(text)
         if time is None:
-            reason = "blank line" if not text.strip() else "not a journalctl short-format line"
+            reason = (
+                blank_reason(line) if not text.strip() else "not a journalctl short-format line"
+            )
             self._reject(offset, line, reason)
             return
         m = _REST.fullmatch(rest)

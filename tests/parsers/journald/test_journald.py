@@ -452,3 +452,22 @@ def test_timestamp_past_year_9999_is_rejected_not_a_crash(run_parser):
     assert [r["reason"] for r in out.rejects] == [
         "journal entry with a timestamp outside years 1..9999"
     ]
+
+
+@pytest.mark.parametrize(
+    ("cls", "record"),
+    [
+        (JournaldJsonParser, b'{"__REALTIME_TIMESTAMP":"1795745621000000","MESSAGE":"x"}\n'),
+        (JournaldTextParser, b"2026-11-27T02:13:41+0000 web-1 sshd[7]: x\n"),
+    ],
+)
+def test_run_of_blank_lines_is_one_reject_spanning_all_of_them(
+    run_parser, check_accounting, cls, record
+):
+    data = record + b"\n \n\n" + record
+    out, resume = run_parser(cls, data)
+    check_accounting(out, data, resume)
+    assert [(r["source_offset"], r["source_length"], r["reason"]) for r in out.rejects] == [
+        (len(record), 4, "blank lines")
+    ]
+    assert len(out.events) == 2
