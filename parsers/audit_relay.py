@@ -34,26 +34,37 @@ class AuditRelay:
             return True
         return False
 
-    def take(self) -> ParseOutput:
+    def release(self, held: ParseOutput) -> ParseOutput:
+        """Return the auditd rows so far and those of `held` before the first not emitted."""
+        # `held` keeps its rows at or after that record: a finish(False) may resume there
+        out = self._take()
+        safe = next(iter(self._pending), None)
+        if safe is None:
+            out.extend(held)
+            held.events, held.auditd_records, held.rejects = [], [], []
+            return out
+        for name in ("events", "rejects"):
+            rows: list[Row] = getattr(held, name)
+            getattr(out, name).extend(r for r in rows if r["source_offset"] < safe)
+            setattr(held, name, [r for r in rows if r["source_offset"] >= safe])
+        return out
+
+    def finish(self, final: bool) -> tuple[int | None, int | None, ParseOutput]:
+        """Close the auditd parser; return its resume offset, first held-back record, rows."""
+        # resume is None if no record was taken; held-back None if all were emitted
+        if self._parser is None:
+            return None, None, ParseOutput()
+        resume = self._parser.finish(final)
+        out = self._take()
+        held_back = next(iter(self._pending), None)
+        self._pending.clear()  # emitted now, or held back to be fed again by the next run
+        return (resume if self._taken else None), held_back, out
+
+    def _take(self) -> ParseOutput:
         """Return the auditd parser's rows so far, forgetting their offsets."""
         if self._parser is None:
             return ParseOutput()
-        return self._emitted(self._parser.drain())
-
-    def finish(self, final: bool) -> tuple[int | None, ParseOutput]:
-        """Close the auditd parser; return its resume offset (None if unused) and rows."""
-        if self._parser is None:
-            return None, ParseOutput()
-        resume = self._parser.finish(final)
         out = self._parser.drain()
-        self._pending.clear()  # emitted now, or held back to be fed again by the next run
-        return (resume if self._taken else None), out
-
-    def first_pending(self) -> int | None:
-        """Return the offset of the first record taken but not emitted yet, if any."""
-        return next(iter(self._pending), None)
-
-    def _emitted(self, out: ParseOutput) -> ParseOutput:
         rows: list[Row] = [*out.events, *out.auditd_records, *out.rejects]
         for row in rows:
             self._pending.pop(row["source_offset"], None)

@@ -194,19 +194,7 @@ class SyslogParser(Parser):
 
     def drain(self) -> ParseOutput:
         """Take the rows made so far, except those an unfinished audit event may re-feed."""
-        out = self._audit.take()
-        safe = self._audit.first_pending()
-        held = self._out
-        if safe is None:
-            self._out = ParseOutput()
-            out.extend(held)
-            return out
-        self._out = ParseOutput()
-        for name in ("events", "rejects"):
-            rows: list[Row] = getattr(held, name)
-            getattr(out, name).extend(r for r in rows if r["source_offset"] < safe)
-            getattr(self._out, name).extend(r for r in rows if r["source_offset"] >= safe)
-        return out
+        return self._audit.release(self._out)
 
     def finish(self, final: bool) -> int:
         """Close the input; return the offset up to which everything fed is emitted."""
@@ -216,7 +204,7 @@ class SyslogParser(Parser):
         elif self._pending is not None:
             resume = self._pending.offset  # it may still get continuation lines
             self._pending = None
-        audit_resume, audit_out = self._audit.finish(final)
+        audit_resume, _, audit_out = self._audit.finish(final)
         self._out.extend(audit_out)
         if not final and audit_resume is not None and audit_resume < resume:
             resume = audit_resume

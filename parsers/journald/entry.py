@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ClassVar
 
-from auditlake.parsers.auditd import AuditdParser
+from auditlake.parsers.audit_relay import AuditRelay
 from auditlake.parsers.base import ParseOutput, Parser, Row, SourceContext, reject
 from auditlake.parsers.dockerd import ApiPairing, normalize_dockerd_message
 from auditlake.parsers.programs import normalize_program_message
@@ -91,53 +91,27 @@ class JournalParser(Parser):
     def __init__(self, ctx: SourceContext) -> None:
         super().__init__(ctx)
         self._held = ParseOutput()
-        self._audit: AuditdParser | None = None
-        self._audit_out = ParseOutput()
-        self._audit_pending: dict[int, None] = {}  # offsets fed to the auditd parser, not out yet
+        self._audit = AuditRelay(ctx)
         self._pairing = ApiPairing()
-        self._finished = False
 
     @abstractmethod
     def _close(self, final: bool) -> int:
         """Emit what the format keeps open; return the offset up to which input is emitted."""
 
     def drain(self) -> ParseOutput:
-        self._take_audit()
-        safe = next(iter(self._audit_pending), None)
-        out = self._audit_out
-        self._audit_out = ParseOutput()
-        if safe is None or self._finished:
-            out.extend(self._held)
-            self._held = ParseOutput()
-            return out
-        for name in ("events", "rejects"):
-            rows: list[Row] = getattr(self._held, name)
-            getattr(out, name).extend(r for r in rows if r["source_offset"] < safe)
-            setattr(self._held, name, [r for r in rows if r["source_offset"] >= safe])
-        return out
+        return self._audit.release(self._held)
 
     def finish(self, final: bool) -> int:
         resume = self._close(final)
-        if self._audit is not None:
-            self._audit.finish(final)
-            self._take_audit()
-        safe = next(iter(self._audit_pending), None)
-        if not final and safe is not None and safe < resume:
-            resume = safe
+        _, held_back, out = self._audit.finish(final)
+        if not final and held_back is not None and held_back < resume:
+            resume = held_back
             for name in ("events", "rejects"):
                 rows: list[Row] = getattr(self._held, name)
                 setattr(self._held, name, [r for r in rows if r["source_offset"] < resume])
-        self._finished = True
+        out.extend(self._held)
+        self._held = out
         return resume
-
-    def _take_audit(self) -> None:
-        if self._audit is None:
-            return
-        out = self._audit.drain()
-        for rows in (out.auditd_records, out.events, out.rejects):
-            for row in rows:
-                self._audit_pending.pop(row["source_offset"], None)
-        self._audit_out.extend(out)
 
     def _reject(self, offset: int, raw: bytes, reason: str) -> None:
         self._held.rejects.append(reject(self.ctx, offset, raw, reason, SOURCE_TYPE))
@@ -145,7 +119,10 @@ class JournalParser(Parser):
     def _emit(self, entry: JournalEntry, offset: int, raw: bytes) -> None:
         """Turn one entry spanning `raw` (at `offset`) into rows."""
         record = _audit_record(entry)
-        if record is not None and self._feed_audit(record, entry, offset, len(raw)):
+        # text output (`audit[1]: SERVICE_START pid=1 ...`) prints no stamp: pass the time
+        if record is not None and self._audit.feed(
+            record, offset, len(raw), entry.fields.get("_HOSTNAME"), entry.time
+        ):
             return
         time = entry.time
         if time is None:
@@ -182,18 +159,6 @@ class JournalParser(Parser):
         if unmapped:
             row["unmapped"] = unmapped
         self._held.events.append(row)
-
-    def _feed_audit(self, record: bytes, entry: JournalEntry, offset: int, length: int) -> bool:
-        """Hand an audit record to the auditd parser; False if it refuses it."""
-        if self._audit is None:
-            self._audit = AuditdParser(self.ctx)
-        self._audit_pending[offset] = None
-        host = entry.fields.get("_HOSTNAME")
-        # text output (`audit[1]: SERVICE_START pid=1 ...`) prints no stamp: pass the time
-        if self._audit.feed_record(record, offset, length, host, time=entry.time):
-            return True
-        self._audit_pending.pop(offset, None)
-        return False
 
 
 class JournalLineParser(JournalParser):
