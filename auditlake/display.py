@@ -21,12 +21,15 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import pyarrow as pa
 
 from auditlake.render import escape_html, escape_terminal
+
+if TYPE_CHECKING:
+    from pandas.io.formats.style import Styler
 
 
 def _cell_text(value: Any) -> str:
@@ -151,6 +154,13 @@ class LogFrame(pd.DataFrame):
     # its signature and behaviour and changes only the class of the result.
     value_counts = _keeps_escaping(pd.DataFrame.value_counts)
     describe = _keeps_escaping(pd.DataFrame.describe)  # type: ignore[misc]
+
+    @property
+    def style(self) -> Styler:
+        """pandas' Styler with cell text escaped as HTML (pandas' default renders it raw)."""
+        from pandas.io.formats.style import Styler  # needs jinja2, as pandas' own .style
+
+        return Styler(self, escape="html")
 
 
 class LogSeries(pd.Series):

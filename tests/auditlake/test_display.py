@@ -156,3 +156,10 @@ def test_importing_the_api_in_ipython_makes_plain_pandas_frames_display_escaped(
     assert "<th>r\\x1b[31m&lt;b&gt;</th>" in data["text/html"]
     assert "r\\x1b[31m<b>" in data["text/plain"]
     assert "\x1b" not in data["text/html"] + data["text/plain"]
+
+
+def test_style_of_a_log_frame_escapes_markup_from_the_logs() -> None:
+    frame = LogFrame({"user_name": ["<img src=x onerror=alert(1)>"]})
+    html = frame.style.to_html()
+    assert "<img" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
