@@ -7,8 +7,8 @@ Marker lines (`-- Reboot --`, `-- Boot ID --`, `-- Logs begin at ... --`, `-- No
 entries --`) say where boots and files begin; they are not records and are rejected
 with that reason, so that every byte is still accounted for.
 
-`short` and `short-precise` print no year: it is `SourceContext.year` (default: this
-year), plus one each time the month steps back (December -> January). Times without a
+`short` and `short-precise` print no year: it is `SourceContext.year` (else the year of
+`reference_time`, the file's mtime, which ingest passes; else this year), plus one each time the month steps back (December -> January). Times without a
 zone (`short`, `short-precise`, `short-full` with a zone name other than UTC) are in
 `SourceContext.tz`, the zone of the machine that ran journalctl.
 """
@@ -51,7 +51,7 @@ class JournaldTextParser(JournalLineParser):
 
     def __init__(self, ctx: SourceContext) -> None:
         super().__init__(ctx)
-        self._year = ctx.year if ctx.year is not None else datetime.now(UTC).year
+        self._year = ctx.year or (ctx.reference_time or datetime.now(UTC)).year
         self._last_month = 0
         # the last entry, its offset, its lines and its message's lines: more may follow
         self._open: tuple[JournalEntry, int, list[bytes], list[str]] | None = None

@@ -471,3 +471,10 @@ def test_run_of_blank_lines_is_one_reject_spanning_all_of_them(
         (len(record), 4, "blank lines")
     ]
     assert len(out.events) == 2
+
+
+def test_short_year_comes_from_the_files_mtime_when_ingest_names_no_year(run_parser):
+    line = b"Mar 02 10:00:00 web-1 sshd[7]: x\n"
+    written = datetime(2024, 3, 5, tzinfo=UTC)
+    out, _ = run_parser(JournaldTextParser, line, reference_time=written)
+    assert [e["time"] for e in out.events] == [datetime(2024, 3, 2, 10, tzinfo=UTC)]
