@@ -143,19 +143,9 @@ def cap_value(value: str) -> str:
     return f"{value[:UNMAPPED_CAP]}...[{len(value) - UNMAPPED_CAP} more characters]"
 
 
-def split_lines(block: bytes, offset: int) -> Iterator[tuple[int, bytes]]:
-    """Yield (offset, line) for each line of `block`; a line keeps its newline if it has one."""
-    start = 0
-    end = len(block)
-    while start < end:
-        newline = block.find(b"\n", start)
-        stop = end if newline < 0 else newline + 1
-        yield offset + start, block[start:stop]
-        start = stop
-
-
 def split_lines_merging_blanks(block: bytes, offset: int) -> Iterator[tuple[int, bytes]]:
-    """Yield (offset, line) as split_lines does, but a run of blank lines as one item.
+    """Yield (offset, line) for each line of `block` (with its newline, if any); a run of
+    blank lines comes as one item.
 
     A blank line holds only ASCII whitespace. A file of millions of newlines then costs
     one reject row per run, not one per line (see blank_reject).
