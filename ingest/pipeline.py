@@ -28,7 +28,7 @@ from auditlake.ingest import checkpoints
 from auditlake.ingest.checkpoints import UNKNOWN_FORMAT, FileState, Gap
 from auditlake.ingest.discover import Skipped, check_roots, compile_template, discover
 from auditlake.ingest.plan import SAME_CONTENT, Plan, find_content_host, plan_files
-from auditlake.ingest.readers import Limits, next_line_start, stream_size
+from auditlake.ingest.readers import Limits, read_around, stream_size
 from auditlake.ingest.worker import Counts, WorkerResult, advance, read_plans
 from auditlake.parsers import registry
 
@@ -301,7 +301,7 @@ def _read_all(
     auto = min(os.cpu_count() or 1, 1 + total // AUTO_JOB_BYTES)
     jobs = options.jobs or auto
     if jobs > 1:
-        plans = [r for plan in plans for r in split_ranges(plan, jobs, options.limits)]
+        plans = [r for plan in plans for r in split_ranges(plan, jobs)]
     jobs = min(jobs, len(plans))
     root = str(options.lake)
     tally = Tally(0, total, 0, sum(p.end is None for p in plans))
@@ -316,8 +316,8 @@ def _read_all(
     return _read_parallel(root, options, plans, jobs, tally, progress)
 
 
-def split_ranges(plan: Plan, jobs: int, limits: Limits) -> list[Plan]:
-    """Cut a large, closed, plain file into newline-aligned ranges, if its parser allows.
+def split_ranges(plan: Plan, jobs: int) -> list[Plan]:
+    """Cut a large, closed, plain file into ranges where its parser says no row spans.
 
     Each range is parsed by its own parser instance; rows keep their file offsets, so
     ids and provenance are those of a whole-file read. Only the last range carries the
@@ -326,15 +326,19 @@ def split_ranges(plan: Plan, jobs: int, limits: Limits) -> list[Plan]:
     size = plan.stat[2]
     if not plan.final or plan.compression or size - plan.start < 2 * RANGE_BYTES:
         return [plan]
-    if not getattr(registry.get(plan.format or ""), "splittable", False):
-        return [plan]
+    parser = registry.get(plan.format or "")
     n = min(jobs * 2, (size - plan.start) // RANGE_BYTES)
     step = (size - plan.start) // n
     cuts = [plan.start]
     for k in range(1, n):
-        cut = next_line_start(plan.path, plan.start + k * step, 2 * limits.max_line)
+        planned = plan.start + k * step
+        start, window = read_around(plan.path, planned, parser.cut_context)
+        found = parser.find_cut(window, planned - start)
+        cut = None if found is None else start + found
         if cut is not None and cuts[-1] < cut < size:
             cuts.append(cut)
+    if len(cuts) == 1:
+        return [plan]
     ends: list[int | None] = [*cuts[1:], None]
     return [dataclasses.replace(plan, start=a, end=b) for a, b in zip(cuts, ends, strict=True)]
 

@@ -198,16 +198,12 @@ def open_stream(path: Path, limits: Limits) -> ByteStream:
     return ByteStream(path, limits)
 
 
-def next_line_start(path: Path, pos: int, limit: int) -> int | None:
-    """Return the offset of the first line starting at or after `pos` of a plain file.
-
-    None when no newline is found within `limit` bytes (a line too long to cut at).
-    """
+def read_around(path: Path, pos: int, radius: int) -> tuple[int, bytes]:
+    """Return (offset, bytes) of a plain file's bytes within `radius` of `pos`."""
+    start = max(pos - radius, 0)
     with open(path, "rb") as f:
-        f.seek(pos - 1)
-        data = f.read(limit)
-    nl = data.find(b"\n")
-    return None if nl < 0 else pos + nl
+        f.seek(start)
+        return start, f.read(pos + radius - start)
 
 
 def stream_size(path: Path, limits: Limits) -> int:

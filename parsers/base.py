@@ -63,9 +63,27 @@ class Parser(ABC):
     # True only if every line parses on its own (no state carried from earlier lines):
     # ingest may then parse newline-aligned ranges of one large file in parallel.
     splittable: ClassVar[bool] = False
+    # Bytes on each side of a planned cut that `find_cut` is shown.
+    cut_context: ClassVar[int] = 1 << 20
 
     def __init__(self, ctx: SourceContext) -> None:
         self.ctx = ctx
+
+    @classmethod
+    def find_cut(cls, window: bytes, at: int) -> int | None:
+        """Return where in `window` a new range of the file may start (at or after `at`).
+
+        `window` holds the file's bytes around a planned cut, `at` is the cut's index in
+        it; it may begin and end mid-line. Each range gets a parser of its own, fed from
+        the range's first byte, so the cut must be a line start (`window[i - 1]` is a
+        newline) that no row spans: the rows of a file read in ranges are those of a
+        whole read. None: no such place here (the file is not cut there). Formats whose
+        lines parse on their own (`splittable`) cut at the next line start.
+        """
+        if not cls.splittable:
+            return None
+        nl = window.find(b"\n", max(at - 1, 0))
+        return None if nl < 0 or nl + 1 >= len(window) else nl + 1
 
     @abstractmethod
     def feed(self, block: bytes, offset: int) -> None:

@@ -24,6 +24,7 @@ import re
 from datetime import datetime
 from typing import ClassVar
 
+from auditlake.parsers.auditd import cuts
 from auditlake.parsers.auditd.assemble import Assembler, Event
 from auditlake.parsers.auditd.normalize import build_rows
 from auditlake.parsers.auditd.record import Record, parse_bare_record, parse_record
@@ -55,6 +56,11 @@ class AuditdParser(Parser):
         lines = lines[:20]
         hits = sum(1 for ln in lines if _SNIFF.match(ln))
         return hits > 0 and 2 * hits >= len(lines)
+
+    @classmethod
+    def find_cut(cls, window: bytes, at: int) -> int | None:
+        """Cut only between events (see cuts.py): an event's records may span lines."""
+        return cuts.find_cut(window, at)
 
     def feed(self, block: bytes, offset: int) -> None:
         """Parse a block of whole lines starting at byte `offset` of the file."""
