@@ -20,8 +20,8 @@ from auditlake.parsers.base import ParseOutput, Row
 from auditlake.lake import Lake
 from auditlake.schema import SCHEMAS, STR, to_batch
 
-FLUSH_ROWS = 250_000
-FLUSH_BYTES = 64 << 20
+FLUSH_ROWS = 100_000
+FLUSH_BYTES = 32 << 20
 ROW_GROUP = 128 * 1024
 
 # partition columns (hive directories) and sort order of each table written by ingest
