@@ -83,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
         "events": opts.events,
         "scale_mb": opts.scale_mb,
         "cpus": os.cpu_count(),
+        # other work on the machine stretches wall times (CPU seconds are in the rows)
+        "loadavg_at_start": os.getloadavg(),
         "python": platform.python_version(),
         "auditlake": version("auditlake"),
         "duckdb": duckdb.__version__,

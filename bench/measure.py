@@ -30,11 +30,17 @@ class CommandFailed(RuntimeError):
 
 @dataclass(frozen=True, slots=True)
 class Run:
-    """One execution: wall seconds, peak tree RSS in bytes, and what the command printed."""
+    """One execution: wall seconds, peak tree RSS in bytes, and what the command printed.
+
+    `cpu_seconds` is the user + system time of the command and of every descendant it
+    waited for (its worker processes): on a machine shared with other work, wall time
+    stretches while CPU time stays near what the work costs.
+    """
 
     seconds: float
     peak_rss: int
     stdout: str
+    cpu_seconds: float = 0.0
 
 
 def _children(pid: int) -> list[int]:
@@ -113,20 +119,26 @@ def run(argv: Sequence[str], cwd: Path | None = None, capture: bool = True) -> R
         out.seek(0)
         text = out.read().decode(errors="replace")
     peak = max(sampler.peak, usage.ru_maxrss * 1024)  # ru_maxrss is in KiB on Linux
-    return Run(seconds, peak, text)
+    return Run(seconds, peak, text, usage.ru_utime + usage.ru_stime)
 
 
 @dataclass(frozen=True, slots=True)
 class Measurement:
-    """The median of repeated runs (seconds, peak RSS) and every run's values."""
+    """The median of repeated runs (seconds, peak RSS, CPU seconds) and every run's seconds."""
 
     seconds: float
     peak_rss: int
     runs: tuple[float, ...]
     stdout: str
+    cpu_seconds: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
-        return {"seconds": self.seconds, "peak_rss": self.peak_rss, "runs": list(self.runs)}
+        return {
+            "seconds": self.seconds,
+            "peak_rss": self.peak_rss,
+            "cpu_seconds": self.cpu_seconds,
+            "runs": list(self.runs),
+        }
 
 
 def repeat(
@@ -145,6 +157,7 @@ def repeat(
         peak_rss=int(statistics.median(r.peak_rss for r in runs)),
         runs=tuple(seconds),
         stdout=runs[-1].stdout,
+        cpu_seconds=statistics.median(r.cpu_seconds for r in runs),
     )
 
 

@@ -11,6 +11,7 @@ COLUMNS = (
     "measurement",
     "MB",
     "s (median)",
+    "CPU s",
     "MB/s",
     "lines/s",
     "events/s",
@@ -47,6 +48,7 @@ def _cells(row: dict[str, Any]) -> list[str]:
         row["key"],
         _num(row["mb"]),
         seconds,
+        _num(row.get("cpu_seconds"), 2),
         _num(row["mb_s"]),
         _num(row["lines_s"]),
         _num(row["events_s"]),
@@ -74,7 +76,7 @@ def table(doc: dict[str, Any]) -> str:
     out = []
     for n, line in enumerate(lines):
         cells = [
-            c.ljust(w) if i in (0, 9) else c.rjust(w)
+            c.ljust(w) if i in (0, len(COLUMNS) - 1) else c.rjust(w)
             for i, (c, w) in enumerate(zip(line, widths, strict=True))
         ]
         out.append("  ".join(cells).rstrip())

@@ -60,6 +60,7 @@ class Row:
     name: str
     seconds: float | None = None
     peak_rss: int | None = None
+    cpu_seconds: float | None = None  # user + system of the process tree (ingest rows)
     mb: float | None = None
     lines: int | None = None
     events: int | None = None
@@ -233,6 +234,7 @@ def ingest_row(
         row.note = f"error: {exc}"
         return row
     row.seconds, row.peak_rss, row.runs = measured.seconds, measured.peak_rss, list(measured.runs)
+    row.cpu_seconds = measured.cpu_seconds
     row.events, row.records = counts.get("events"), counts.get("auditd_records")
     row.rejects = counts.get("rejects")
     if section == "ingest":
