@@ -123,6 +123,7 @@ class DockerEventsParser(LineParser):
 
     source_type: ClassVar[str] = SOURCE_TYPE
     name: ClassVar[str] = "docker-events"
+    splittable: ClassVar[bool] = True  # each event is one line, and nothing passes between
 
     @classmethod
     def sniff(cls, head: bytes) -> bool:

@@ -9,6 +9,8 @@ goroutine dumps, `failed to start daemon: ...`) have no time of their own: they 
 time of the last timestamped line before them, marked `unmapped.time_inferred`. The TTY
 form with relative seconds (`INFO[0003]`, seconds since the daemon started) is treated
 the same way. A line with no timestamped line before it is rejected with a reason.
+So a large file read in ranges starts each range at a line with a time of its own whose
+row and pairing owe nothing to the line before (`afresh_row`).
 """
 
 from __future__ import annotations
@@ -31,7 +33,13 @@ SOURCE_TYPE = "dockerd"
 # keeps the scan linear on long words without "="; the quoted value is written as runs
 # between escapes (`[^"\\]*(?:\\.[^"\\]*)*`), which matches what `(?:[^"\\]|\\.)*` does
 # at several times its speed.
-_PAIR = re.compile(r'(?<!\S)([^\s="]+)=(?:"([^"\\]*(?:\\.[^"\\]*)*)"|([^\s"]*))')
+_QUOTED = r'"([^"\\]*(?:\\.[^"\\]*)*)"'
+_PAIR = re.compile(rf'(?<!\S)([^\s="]+)=(?:{_QUOTED}|([^\s"]*))')
+# What _PAIR finds first in the line logrus writes (`time="..." level=info msg="..."`),
+# in one match: the time as logrus quotes it, then level and msg each quoted or bare.
+_LOGRUS_HEAD = re.compile(
+    rf'time={_QUOTED} level=(?:{_QUOTED}|([^\s"]*)) msg=(?:{_QUOTED}|([^\s"]*))'
+)
 # The TTY form: level abbreviated to 4 letters, then [time] or [seconds since start].
 _TTY = re.compile(r"(PANI|FATA|ERRO|WARN|INFO|DEBU|TRAC)\[([^\]]*)\] ?(.*)", re.S)
 _GO_ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{3}|.)", re.S)
@@ -84,6 +92,8 @@ def go_unquote(body: str) -> str:
     """
     if "\\" not in body:
         return body
+    if body.count("\\") == body.count('\\"'):
+        return body.replace('\\"', '"')  # only \" escapes (JSON in a message): no scan
     return _GO_ESCAPE.sub(_go_escape, body)
 
 
@@ -97,10 +107,26 @@ def _go_escape(m: re.Match[str]) -> str:
 
 def logrus_fields(text: str) -> dict[str, str]:
     """Return the key=value fields of a logrus text line, values unquoted."""
-    # `k=""` and `k=` both give "": an empty quoted value needs no unquoting either.
-    return {
-        key: go_unquote(quoted) if quoted else bare for key, quoted, bare in _PAIR.findall(text)
+    head = _LOGRUS_HEAD.match(text)
+    if head is None:
+        return pairs_from(text, 0, {})
+    # the three pairs _PAIR.findall(text) would find first; it goes on where they end
+    # (its look-behind still sees the text before)
+    stamp, level, bare_level, msg, bare_msg = head.groups("")  # "" as findall gives
+    fields = {
+        "time": go_unquote(stamp),
+        "level": go_unquote(level) if level else bare_level,
+        "msg": go_unquote(msg) if msg else bare_msg,
     }
+    return pairs_from(text, head.end(), fields)
+
+
+def pairs_from(text: str, pos: int, fields: dict[str, str]) -> dict[str, str]:
+    """Add the key=value fields _PAIR finds in `text` from `pos` to `fields`; return it."""
+    # `k=""` and `k=` both give "": an empty quoted value needs no unquoting either.
+    for key, quoted, bare in _PAIR.findall(text, pos):
+        fields[key] = go_unquote(quoted) if quoted else bare
+    return fields
 
 
 @dataclass(slots=True)
@@ -143,6 +169,21 @@ def normalize_dockerd_message(message: str, pairing: ApiPairing | None = None) -
     if pairing is not None:
         pairing.operation = pairing.container_name = None
     return {"class_uid": 0, "message": text}
+
+
+def afresh_row(message: str) -> Row | None:
+    """Return the partial row of a message that owes nothing to the pairing before it.
+
+    None when the row, or the pairing the message leaves, would differ after another
+    message: a `form data` line takes its container name from the `Calling` line before
+    it; a blank or unparsable line leaves the pairing as it found it. Ranges of a file
+    may start only at such a message (parsers/cuts.py).
+    """
+    fresh, other = ApiPairing(), ApiPairing(operation="", container_name="")
+    row = normalize_dockerd_message(message, fresh)
+    if row is None or normalize_dockerd_message(message, other) != row or fresh != other:
+        return None
+    return row
 
 
 def _json_row(text: str, pairing: ApiPairing | None) -> Row:
@@ -341,6 +382,15 @@ class DockerdParser(LineParser):
     @classmethod
     def sniff(cls, head: bytes) -> bool:
         return mostly(head, looks_like_dockerd)
+
+    @classmethod
+    def _opens_range(cls, line: bytes) -> bool:
+        """A line with a time of its own and a pairing of its own: no earlier line counts."""
+        text = line.decode("utf-8", "backslashreplace")
+        if _is_separator(text):
+            return False
+        row = afresh_row(text)
+        return row is not None and "time" in row
 
     def _line(self, offset: int, line: bytes) -> None:
         text = line.decode("utf-8", "backslashreplace")

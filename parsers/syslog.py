@@ -30,6 +30,11 @@ Messages go where their program says: audit records (`audispd: node=.. type=..`,
 normalizer (source_type "dockerd"); everything else to `normalize_program_message`, and
 a message it does not know is still an events row (Base Event). containerd's lines stay
 syslog rows: it is not the Docker daemon and logs no API calls.
+
+A large file may be read in ranges, each by a parser of its own (parsers/cuts.py): a
+range starts only at a line that takes `_line`'s fast path with a time valid in every
+year (no continuation, no `last message repeated`, no reject: nothing owed to the lines
+before), where no audit event and no dockerd `Calling`/`form data` pair of one host spans.
 """
 
 from __future__ import annotations
@@ -42,7 +47,8 @@ from typing import Any, ClassVar
 
 from auditlake.parsers.audit_relay import AuditRelay
 from auditlake.parsers.base import ParseOutput, Parser, Row, SourceContext, reject
-from auditlake.parsers.dockerd import ApiPairing, normalize_dockerd_message
+from auditlake.parsers.cuts import Spans, line_starts, whole_lines
+from auditlake.parsers.dockerd import ApiPairing, afresh_row, normalize_dockerd_message
 from auditlake.parsers.programs import shared_program_row
 from auditlake.parsers.rows import (
     blank_reject,
@@ -51,8 +57,6 @@ from auditlake.parsers.rows import (
     parse_rfc3339,
     split_lines_merging_blanks,
 )
-
-from auditlake.schema import CLASSES
 
 SOURCE_TYPE = "syslog"
 MAX_CONTINUATION_LINES = 100
@@ -173,6 +177,20 @@ class SyslogParser(Parser):
         self._pairing: dict[str | None, ApiPairing] = {}
         self._times: dict[str, datetime | None] = {}
         self._reference = _reference_time(ctx)
+
+    @classmethod
+    def find_cut(cls, window: bytes, at: int) -> int | None:
+        """Cut before a plain record line that no audit event or dockerd API pair spans.
+
+        The window is read as this parser reads it (cuts.py); a range may start at a line
+        that surely opens a record of its own (`_opens_record`).
+        """
+        first, lines = whole_lines(window)
+        scan = _Scan()
+        scan.feed(lines, first)
+        scan.finish(True)
+        starts = (start for start, line in line_starts(window, at) if _opens_record(line))
+        return scan.spans.first_free(starts, at)
 
     @classmethod
     def sniff(cls, head: bytes) -> bool:
@@ -399,6 +417,10 @@ class SyslogParser(Parser):
             return
         self._pending = None
         self._last = record
+        self._emit(record)
+
+    def _emit(self, record: _Record) -> None:
+        """Turn a complete record into rows (or hand it to the auditd parser)."""
         message = record.message
         app = record.app
         if app in _AUDIT_CARRIERS and self._feed_audit(record):
@@ -418,25 +440,27 @@ class SyslogParser(Parser):
     def _row(
         self, record: _Record, source_type: str, partial: Mapping[str, Any] | None, i: int
     ) -> Row:
-        time = record.time if partial is None else partial.get("time", record.time)
+        if partial is None:
+            time, class_uid = record.time, 0
+        else:
+            time, class_uid = partial.get("time", record.time), partial["class_uid"]
         row = event_row(
             self.ctx,
-            source_type=source_type,
-            time=time,
-            class_uid=0,
-            offset=record.offset,
-            length=record.length,
-            host=record.host,
-            index=record.index + i,
-            app_name=record.app,
-            process_pid=record.pid,
-            message=record.message,
-            severity=record.severity,
+            source_type,
+            time,
+            class_uid,
+            record.offset,
+            record.length,
+            record.host,
+            record.index + i,
         )
+        row["app_name"] = record.app
+        row["process_pid"] = record.pid
+        row["message"] = record.message
+        row["severity"] = record.severity
         unmapped = record.unmapped
         if partial is not None:
             row.update(partial)
-            row["class_name"] = CLASSES[partial["class_uid"]]
             extra = partial.get("unmapped")
             if extra:
                 row["unmapped"] = {**unmapped, **extra}
@@ -457,6 +481,60 @@ class SyslogParser(Parser):
             message = message[len("audit: ") :]
         text = message.encode("utf-8", "surrogateescape")
         return self._audit.feed(text, record.offset, record.length, record.host, record.time)
+
+
+class _Scan(SyslogParser):
+    """Reads a window around a planned cut as SyslogParser does; notes state, makes no rows."""
+
+    def __init__(self) -> None:
+        super().__init__(_SCAN_CONTEXT)
+        self.spans = Spans()
+
+    def _emit(self, record: _Record) -> None:
+        app = record.app
+        if app in _AUDIT_CARRIERS:
+            self.spans.audit(record.offset, record.message.encode("utf-8", "surrogateescape"))
+        elif app in _DOCKER_PROGRAMS:
+            afresh = _surely_a_record(record.time) and afresh_row(record.message) is not None
+            self.spans.pairing(record.offset, record.host, afresh)
+
+
+# The scan takes every RFC3164 time that is valid in some year (its years are 2024, a
+# leap year, and 2023), so it sees every record a parser of the file sees.
+_SCAN_CONTEXT = SourceContext("", reference_time=datetime(2024, 12, 31, tzinfo=UTC))
+
+
+def _surely_a_record(time: datetime) -> bool:
+    """Tell whether a record the scan read is surely one whatever the file's year and zone.
+
+    Only Feb 29 without a year, and times at the ends of years 1..9999 (where a zone may
+    push them out), are valid for some files and not others.
+    """
+    return not (time.month == 2 and time.day == 29) and 1 < time.year < 9999
+
+
+def _opens_record(raw: bytes) -> bool:
+    """Tell whether a line opens a record that owes nothing to the lines before it.
+
+    It takes `_line`'s fast path (so it is no continuation, no `last message repeated`
+    and no reject), with a time that is valid whatever the file's year: a date of a
+    year that is not a leap year is valid in every year.
+    """
+    common = _COMMON.match(raw.rstrip(b"\r\n").decode("utf-8", "backslashreplace"))
+    if common is None or common.group(5).startswith(_SPECIAL_MESSAGES):
+        return False
+    stamp = common.group(1)
+    if stamp[0].isdigit():
+        return parse_rfc3339(stamp) is not None  # _COMMON's ISO times carry their zone
+    month = _MONTHS.get(stamp[:3])
+    if month is None:
+        return False
+    day, hour, minute, second = (int(stamp[i : i + 2]) for i in (4, 7, 10, 13))
+    try:
+        datetime(2023, month, day, hour, minute, second)
+    except ValueError:
+        return False
+    return True
 
 
 def _reference_time(ctx: SourceContext) -> datetime:

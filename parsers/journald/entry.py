@@ -8,21 +8,23 @@ Routing, by what journald recorded about the sender:
   keeps the container's id, name and image.
 - the Docker daemon (`_SYSTEMD_UNIT=docker.service`, `SYSLOG_IDENTIFIER=dockerd`): a
   dockerd row, normalized like dockerd's own log file.
-- anything else: `normalize_program_message` (sshd, sudo, PAM, ...) or a Base Event.
+- anything else: the program normalizers (sshd, sudo, PAM, ...) or a Base Event.
 """
 
 from __future__ import annotations
 
 import re
 from abc import abstractmethod
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from auditlake.parsers.audit_relay import AuditRelay
 from auditlake.parsers.base import ParseOutput, Parser, Row, SourceContext, reject
-from auditlake.parsers.dockerd import ApiPairing, normalize_dockerd_message
-from auditlake.parsers.programs import normalize_program_message
+from auditlake.parsers.cuts import Spans
+from auditlake.parsers.dockerd import ApiPairing, afresh_row, normalize_dockerd_message
+from auditlake.parsers.programs import shared_program_row
 from auditlake.parsers.rows import (
     UNMAPPED_CAP,
     cap_value,
@@ -124,18 +126,10 @@ class JournalParser(Parser):
             record, offset, len(raw), entry.fields.get("_HOSTNAME"), entry.time
         ):
             return
-        time = entry.time
-        if time is None:
-            micros = _int(entry.fields.get("__REALTIME_TIMESTAMP"))
-            if micros is None:
-                micros = _int(entry.fields.get("_SOURCE_REALTIME_TIMESTAMP"))
-            if micros is None:
-                self._reject(offset, raw, "journal entry without __REALTIME_TIMESTAMP")
-                return
-            time = utc_from_micros(micros)
-            if time is None:
-                self._reject(offset, raw, "journal entry with a timestamp outside years 1..9999")
-                return
+        time = _entry_time(entry)
+        if isinstance(time, str):
+            self._reject(offset, raw, time)
+            return
         row = event_row(
             self.ctx,
             source_type=SOURCE_TYPE,
@@ -148,14 +142,14 @@ class JournalParser(Parser):
         _columns(row, entry)
         unmapped = _unmapped(entry)
         message = row["message"]
-        if "CONTAINER_ID" in entry.fields or "CONTAINER_ID_FULL" in entry.fields:
+        if _is_container(entry):
             pass  # container output: its own text, not the daemon's
         elif _is_dockerd(entry):
             if message is not None:
                 _merge(row, unmapped, normalize_dockerd_message(message, self._pairing))
             row["source_type"] = "dockerd"
         elif message is not None:
-            _merge(row, unmapped, normalize_program_message(row["app_name"], message))
+            _merge(row, unmapped, shared_program_row(row["app_name"], message))
         if unmapped:
             row["unmapped"] = unmapped
         self._held.events.append(row)
@@ -182,6 +176,32 @@ class JournalLineParser(JournalParser):
             for line_offset, line in split_lines_merging_blanks(block, offset):
                 line_of(line_offset, line)
         self._end = offset + len(block)
+
+
+def note_state(spans: Spans, entry: JournalEntry, offset: int) -> None:
+    """Note what of an entry a later entry may owe to it (parsers/cuts.py), as _emit routes it."""
+    record = _audit_record(entry)
+    if record is not None:
+        spans.audit(offset, record)
+    message = entry.fields.get("MESSAGE")
+    if message is None or _is_container(entry) or not _is_dockerd(entry):
+        return
+    # the dockerd normalizer gets it unless the auditd parser takes it or it has no time
+    surely = record is None and not isinstance(_entry_time(entry), str)
+    spans.pairing(offset, None, surely and afresh_row(message) is not None)
+
+
+def _entry_time(entry: JournalEntry) -> datetime | str:
+    """Return the entry's time (UTC), or why it has none."""
+    if entry.time is not None:
+        return entry.time
+    micros = _int(entry.fields.get("__REALTIME_TIMESTAMP"))
+    if micros is None:
+        micros = _int(entry.fields.get("_SOURCE_REALTIME_TIMESTAMP"))
+    if micros is None:
+        return "journal entry without __REALTIME_TIMESTAMP"
+    time = utc_from_micros(micros)
+    return "journal entry with a timestamp outside years 1..9999" if time is None else time
 
 
 def _audit_record(entry: JournalEntry) -> bytes | None:
@@ -222,6 +242,11 @@ def _audit_record_text(entry: JournalEntry) -> bytes | None:
     seconds, rest_micros = divmod(micros, 1_000_000)
     stamp = f"{seconds}.{rest_micros // 1000:03d}:{serial}"
     return f"type={name} msg=audit({stamp}): {body}".encode()
+
+
+def _is_container(entry: JournalEntry) -> bool:
+    """Tell whether the entry is a container's output (docker's journald log driver)."""
+    return "CONTAINER_ID" in entry.fields or "CONTAINER_ID_FULL" in entry.fields
 
 
 def _is_dockerd(entry: JournalEntry) -> bool:
@@ -265,18 +290,22 @@ def _unmapped(entry: JournalEntry) -> dict[str, str]:
     return unmapped
 
 
-def _merge(row: Row, unmapped: dict[str, str], partial: Row | None) -> None:
-    """Lay a normalizer's partial row over a journal row (its unmapped keys merge)."""
+def _merge(row: Row, unmapped: dict[str, str], partial: Mapping[str, Any] | None) -> None:
+    """Lay a normalizer's partial row over a journal row (its unmapped keys merge).
+
+    `partial` is only read: normalizers share the rows they remember.
+    """
     if partial is None:
         return
-    extra = partial.pop("unmapped", None)
-    if extra:
-        unmapped.update(extra)
-    class_uid = partial.pop("class_uid", None)
-    if class_uid is not None:
-        row["class_uid"] = class_uid
-        row["class_name"] = CLASSES[class_uid]
-    partial.pop("class_name", None)
-    row.update({k: v for k, v in partial.items() if v is not None})
+    for key, value in partial.items():
+        if key == "unmapped":
+            if value:
+                unmapped.update(value)
+        elif key == "class_uid":
+            if value is not None:
+                row["class_uid"] = value
+                row["class_name"] = CLASSES[value]
+        elif value is not None and key != "class_name":
+            row[key] = value
     if "time" in partial:
         row["event_date"] = row["time"].date()

@@ -4,7 +4,8 @@ Values are strings, arrays of byte values (binary data: not UTF-8 or with contro
 characters), arrays of those for repeated fields, or null when the field is over
 journalctl's size limit (4096 bytes without `--all`). A multi-line (pretty) entry is
 one row whose span covers all its lines; array punctuation lines (`[`, `]`, `,`) belong
-to the span of the entry next to them.
+to the span of the entry next to them. A large file may be read in ranges, each starting
+at an entry on lines of its own that no audit event or dockerd API pair spans (cuts.py).
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from typing import Any, ClassVar
 
 import orjson
 from auditlake.parsers.base import SourceContext
-from auditlake.parsers.journald.entry import JournalEntry, JournalLineParser
+from auditlake.parsers.cuts import Spans, whole_lines
+from auditlake.parsers.journald.entry import JournalEntry, JournalLineParser, note_state
 from auditlake.parsers.rows import blank_reason
 
 # A pretty-printed entry larger than this is rejected rather than buffered.
@@ -68,6 +70,17 @@ class JournaldJsonParser(JournalLineParser):
         self._last: tuple[JournalEntry, int, list[bytes]] | None = None
 
     @classmethod
+    def find_cut(cls, window: bytes, at: int) -> int | None:
+        """Cut before an entry on lines of its own that no audit event or dockerd API pair
+        spans: the window is read as this parser reads it (parsers/cuts.py).
+        """
+        first, lines = whole_lines(window)
+        scan = _Scan()
+        scan.feed(lines, first)
+        scan.finish(True)
+        return scan.spans.first_free(scan.starts, at)
+
+    @classmethod
     def sniff(cls, head: bytes) -> bool:
         start = head.lstrip(b"[ \t\r\n\x1e")
         return start.startswith(b"{") and (
@@ -78,7 +91,7 @@ class JournaldJsonParser(JournalLineParser):
         stripped = line.strip().lstrip(b"\x1e")  # json-seq puts RS before each entry
         if self._lines:
             self._continue_entry(line, stripped)
-        elif stripped in _PUNCTUATION:
+        elif len(stripped) <= 2 and stripped in _PUNCTUATION:  # no hash of a whole entry
             if self._last is not None:
                 self._last[2].append(line)
             else:
@@ -160,3 +173,19 @@ class JournaldJsonParser(JournalLineParser):
                 resume = self._prefix_offset
         self._prefix = []
         return resume
+
+
+class _Scan(JournaldJsonParser):
+    """Reads a window around a planned cut as the parser does; notes state, makes no rows."""
+
+    def __init__(self) -> None:
+        super().__init__(SourceContext(""))
+        self.spans = Spans()
+        self.starts: list[int] = []  # entries that start on a line of their own
+
+    def _emit(self, entry: JournalEntry, offset: int, raw: bytes) -> None:
+        note_state(self.spans, entry, offset)
+        newline = raw.find(b"\n")
+        first_line = raw if newline < 0 else raw[:newline]
+        if first_line.strip().lstrip(b"\x1e") not in _PUNCTUATION:
+            self.starts.append(offset)  # no `[` or `,` line before it joined its span

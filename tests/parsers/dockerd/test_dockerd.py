@@ -9,6 +9,7 @@ import pytest
 from auditlake.parsers.dockerd import (
     ApiPairing,
     DockerdParser,
+    afresh_row,
     go_unquote,
     logrus_fields,
     normalize_dockerd_message,
@@ -72,6 +73,30 @@ def test_calling_line_pairs_only_with_the_next_form_data():
     assert first is not None and second is not None and third is not None
     assert first["container_name"] == second["container_name"] == "x"
     assert "container_name" not in third
+
+
+@pytest.mark.parametrize(
+    ("message", "afresh"),
+    [
+        ('time="2026-11-27T02:31:07Z" level=info msg="Loading containers: done."', True),
+        ('time="2026-11-27T02:31:07Z" level=debug msg="Calling GET /v1.43/_ping"', True),
+        (
+            'time="2026-11-27T02:31:07Z" level=debug msg="Calling POST /v1.43/containers/create"',
+            True,
+        ),
+        ("goroutine 1 [running]:", True),  # plain text ends a pairing too
+        ('time="2026-11-27T02:31:07Z" level=debug msg="form data: {}"', False),  # takes it
+        ('time="2026-11-27T02:31:07Z" level=debug msg="Calling it a day"', False),  # keeps it
+        ('{"msg": "not JSON', False),  # unreadable JSON leaves the pairing as it was
+        ('{"level": "info", "msg": "Calling POST /a"}', True),
+        ("[1, 2]", True),
+        ("   ", False),  # blank: no row, the pairing as it was
+    ],
+)
+def test_afresh_row_only_for_messages_that_owe_nothing_to_the_pairing(message, afresh):
+    assert (afresh_row(message) is not None) is afresh
+    if afresh:
+        assert afresh_row(message) == normalize_dockerd_message(message, ApiPairing())
 
 
 def test_host_mounts_skip_named_volumes_and_list_bind_sources(run_parser):

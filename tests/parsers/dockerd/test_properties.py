@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 from auditlake.parsers.docker_events import DockerEventsParser
-from auditlake.parsers.dockerd import DockerdParser
+from auditlake.parsers.dockerd import (
+    _GO_ESCAPE,
+    _PAIR,
+    DockerdParser,
+    _go_escape,
+    go_unquote,
+    logrus_fields,
+    pairs_from,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -53,6 +62,7 @@ def test_any_input_parses_or_is_rejected_with_a_reason(
     ("parser", "line"),
     [
         (DockerdParser, b'time="2026-11-27T02:31:07Z" msg=' + b"a" * 200_000),
+        (DockerdParser, b'time="2026-11-27T02:31:07Z" level=info msg="' + b"a\\" * 100_000),
         (DockerdParser, b"INFO[2026-11-27T02:31:07Z] " + b" " * 200_000 + b"x"),
         (DockerdParser, b"INFO[2026-11-27T02:31:07Z] " + b"a=b " * 50_000 + b"x"),
         (DockerEventsParser, b"2026-11-27T02:31:08Z container start " + b"x (" * 50_000 + b"a=b)"),
@@ -64,3 +74,41 @@ def test_a_long_line_takes_linear_time(parser, line, run_parser):
     out, _ = run_parser(parser, line)
     assert time.perf_counter() - started < 2
     assert len(out.events) + len(out.rejects) == 1
+
+
+# Values as logrus writes them (quoted, bare, empty) and as it never would.
+_VALUE = st.one_of(
+    st.text(alphabet=' ="\\ax\t', max_size=8).map(lambda v: f'"{v}"'),
+    st.text(alphabet=' ="\\ax\t', max_size=8),
+    st.sampled_from(['""', "", '"a\\"b"', '"\\x41\\n"']),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    stamp=_VALUE,
+    level=_VALUE,
+    msg=_VALUE,
+    rest=st.lists(st.tuples(st.sampled_from(["time", "msg", "k", "a=b", ""]), _VALUE), max_size=3),
+    glue=st.sampled_from([" ", "  ", ""]),
+)
+def test_logrus_head_reads_as_the_general_scan(stamp, level, msg, rest, glue):
+    line = f"time={stamp} level={level} msg={msg}" + "".join(f"{glue}{k}={v}" for k, v in rest)
+    fields = logrus_fields(line)
+    assert list(fields.items()) == list(pairs_from(line, 0, {}).items())
+
+
+def test_logrus_fast_paths_read_corpus_lines_as_the_general_scan(corpus: Path) -> None:
+    paths = ["aws-eb-amzn1-dockerd/docker", "yohab-image-classifier-dockerd/dockerd.log"]
+    lines = [ln for p in paths for ln in (corpus / p).read_text(errors="replace").splitlines()]
+    assert sum(ln.startswith("time=") for ln in lines) > 100
+    for line in lines:
+        assert list(logrus_fields(line).items()) == list(pairs_from(line, 0, {}).items())
+        for _, quoted, _ in _PAIR.findall(line):
+            assert go_unquote(quoted) == _GO_ESCAPE.sub(_go_escape, quoted)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet='\\"nxu0Aé', max_size=12))
+def test_unquote_of_only_quote_escapes_equals_the_escape_scan(body):
+    assert go_unquote(body) == _GO_ESCAPE.sub(_go_escape, body)
