@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from typing import Any, ClassVar
 
+from auditlake.parsers.cuts import line_starts
+
 from auditlake.schema import REJECT_RAW_CAP
 
 Row = dict[str, Any]
@@ -78,12 +80,12 @@ class Parser(ABC):
         the range's first byte, so the cut must be a line start (`window[i - 1]` is a
         newline) that no row spans: the rows of a file read in ranges are those of a
         whole read. None: no such place here (the file is not cut there). Formats whose
-        lines parse on their own (`splittable`) cut at the next line start.
+        lines parse on their own (`splittable`) cut at the next line start that is not
+        blank: a run of blank lines is one reject (rows.split_lines_merging_blanks).
         """
         if not cls.splittable:
             return None
-        nl = window.find(b"\n", max(at - 1, 0))
-        return None if nl < 0 or nl + 1 >= len(window) else nl + 1
+        return next((start for start, line in line_starts(window, at) if not line.isspace()), None)
 
     @abstractmethod
     def feed(self, block: bytes, offset: int) -> None:
