@@ -68,29 +68,30 @@ class Assembler:
 
     def push(self, record: Record) -> list[Event]:
         """Add a record; return the events it closes (oldest opened first)."""
-        self._count += 1
-        t = record.seconds * 1000 + record.millis
+        self._count = count = self._count + 1
+        seconds, millis = record.seconds, record.millis
+        t = seconds * 1000 + millis
         # serial 0 is never the kernel's: a stampless wrapped record, an event of its own
-        key = (record.host, record.seconds, record.millis, record.serial or -1 - record.offset)
+        key = (record.host, seconds, millis, record.serial or -1 - record.offset)
         opened = self._open
         event = opened.get(key)
         if event is None:
-            opened[key] = Event(key, [record], t, self._count)
+            opened[key] = Event(key, [record], t, count)
         else:
             event.records.append(record)
-            event.last_seen = self._count
+            event.last_seen = count
         if t > self._newest:
             self._newest = t
         cutoff = self._newest - self.window_ms
-        horizon = self._count - self.min_records
-        far = self._count - self.max_records
+        horizon = count - self.min_records
+        far = count - self.max_records
         closed: list[Event] = []
         while opened:
             first = next(iter(opened.values()))
             if (
-                len(opened) <= self.max_open
-                and first.last_seen > far
+                first.last_seen > far
                 and (first.millis_time >= cutoff or first.last_seen > horizon)
+                and len(opened) <= self.max_open
             ):
                 break
             closed.append(opened.popitem(last=False)[1])

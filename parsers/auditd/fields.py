@@ -25,6 +25,9 @@ bytes. Register-kind fields (SYSCALL `a0`..`a3`) and `saddr` stay as written. `?
 `(null)` and `(none)` mean "no value", and so do `4294967295` / `-1` in id fields
 (`auid`, `uid`, `ses`, ...): all become None (NULL).
 
+Most bodies are plain pairs one space apart (`is_plain`): cut at their spaces
+(`plain_texts`) they give the same fields, with no per-field matching.
+
 Lossless text rule: bytes that are valid UTF-8 become that text, unchanged. Bytes that
 are not (a hex-decoded value, or user-space text carrying raw bytes) become text in
 which every invalid byte is written `\\xNN` and every backslash of the input is
@@ -47,6 +50,9 @@ _ONLY_PAIRS = re.compile(r"""(?:\s*[^\s=]+=(?:"[^"]*"(?!\S)|\{[^}]*\}(?!\S)|\S*)
 _HEX = re.compile(r"(?:[0-9A-F]{2})+")
 _EXECVE_ARG = re.compile(r"a\d+(?:\[\d+\])?")
 _OLD_PAM = re.compile(r" \((hostname=.*)\)$")
+# A pair `tokens` reads the same wherever it stands: a key, no whitespace, and a value
+# opened by `"` or `{` closed within the pair (else it could run on into later pairs).
+_PLAIN_PAIR = re.compile(r"""[^\s=]+=(?:"[^"\s]*"\S*|\{[^}\s]*\}\S*|[^"{\s]\S*|)""")
 
 # auparse typetab.h AUPARSE_TYPE_ESCAPED (and friends): values that are hex when needed.
 STRING_KIND = frozenset(
@@ -97,16 +103,48 @@ def unescape_text(text: str) -> bytes:
 
 def split_fields(body: str) -> list[Pair]:
     """Split a record body (without its ENRICHED part) into (key, raw value) pairs."""
-    start = body.find("msg='")
-    if start < 0 or (start > 0 and body[start - 1] != " "):
+    parts = _nested_parts(body)
+    if parts is None:
         return tokens(body)
-    end = body.rfind("'")
-    if end < start + 5:
-        return tokens(body)
-    nested = body[start + 5 : end]
+    outer, nested, rest = parts
     if nested.startswith("PAM: "):
         nested = _OLD_PAM.sub(r" \1", nested).replace(", ", " ")
-    return tokens(body[:start]) + tokens(nested) + tokens(body[end + 1 :])
+    return tokens(outer) + tokens(nested) + tokens(rest)
+
+
+def field_texts(body: str) -> list[str]:
+    """Return the pairs of `split_fields(body)` as `key=value` texts (a key holds no `=`)."""
+    return [f"{key}={raw}" for key, raw in split_fields(body)]
+
+
+def plain_texts(body: str) -> list[str]:
+    """Cut a body at its spaces into `key=value` texts, the nested `msg='...'` in line.
+
+    These are the fields `split_fields` finds, in order, when every text is plain
+    (`is_plain`): then a text cut at its first `=` is a pair of `split_fields`. A body
+    with text around its `msg='...'` or the old PAM form yields a text that is not plain.
+    """
+    parts = _nested_parts(body)
+    if parts is not None:
+        outer, nested, rest = parts  # outer is empty or ends with its separating space
+        body = "" if rest or nested.startswith("PAM: ") else outer + nested
+    return body.split(" ")
+
+
+def is_plain(text: str) -> bool:
+    """Tell whether a text cut at spaces is one `key=value` pair wherever it stands."""
+    return _PLAIN_PAIR.fullmatch(text) is not None
+
+
+def _nested_parts(body: str) -> tuple[str, str, str] | None:
+    """Return (text before, inside, after) a user-space `msg='...'`; None if there is none."""
+    start = body.find("msg='")
+    if start < 0 or (start > 0 and body[start - 1] != " "):
+        return None
+    end = body.rfind("'")
+    if end < start + 5:
+        return None
+    return body[:start], body[start + 5 : end], body[end + 1 :]
 
 
 def tokens(text: str) -> list[Pair]:

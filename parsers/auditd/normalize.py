@@ -20,12 +20,14 @@ import ipaddress
 import posixpath
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
 from auditlake.parsers.auditd.assemble import Event
 from auditlake.parsers.auditd.execve import argv, proctitle_argv
-from auditlake.parsers.auditd.fields import Pair, split_fields, to_int
-from auditlake.parsers.auditd.records import little_endian, record_row
+from auditlake.parsers.auditd.fields import to_int
+from auditlake.parsers.auditd.record import Record
+from auditlake.parsers.auditd.records import add_sockaddr, little_endian, record_row
 from auditlake.parsers.auditd.tables import ERRNO_NAMES
 from auditlake.parsers.base import SourceContext, event_uid
 
@@ -95,16 +97,15 @@ MAPPED = frozenset(
 )  # fmt: skip
 
 
+_OFFSET = attrgetter("offset")
+
+
 def build_rows(event: Event, ctx: SourceContext) -> tuple[Row, list[Row]]:
     """Return the `events` row and the `auditd_records` rows of one event."""
     records = event.records
-    first = min(records, key=lambda r: r.offset)
+    first = min(records, key=_OFFSET)
     uid = event_uid(ctx.file_id, first.offset)
     time = EPOCH + timedelta(0, first.seconds, first.millis * 1000)  # days, seconds, us
-    pairs = [split_fields(r.body) for r in records]
-    arch = next(
-        (_raw(p, "arch") for r, p in zip(records, pairs, strict=True) if r.type == "SYSCALL"), None
-    )
     base = {
         "event_uid": uid,
         "time": time,
@@ -114,27 +115,49 @@ def build_rows(event: Event, ctx: SourceContext) -> tuple[Row, list[Row]]:
         "serial": first.serial,
         "source_file": ctx.source_file,
     }
-    le = little_endian(arch)
-    rows = [
-        record_row(r, p, base, i, le) for i, (r, p) in enumerate(zip(records, pairs, strict=True))
-    ]
-    event_row = _event_row(event, rows, pairs, base, first.offset, first.length)
+    rows: list[Row] = []
+    texts: list[list[str]] = []  # each record's fields as `key=value` texts
+    for i, record in enumerate(records):
+        row, record_texts = record_row(record, base, i)
+        rows.append(row)
+        texts.append(record_texts)
+    types = [r.type for r in records]
+    if "SOCKADDR" in types:
+        arch = next(
+            (_raw(t, "arch") for x, t in zip(types, texts, strict=True) if x == "SYSCALL"), None
+        )
+        le = little_endian(arch)
+        for x, row in zip(types, rows, strict=True):
+            if x == "SOCKADDR":
+                add_sockaddr(row, le)
+    event_row = _event_row(event, rows, texts, types, base, first)
     return event_row, rows
 
 
-def _raw(pairs: list[Pair], key: str) -> str | None:
-    """Return the first raw value of `key` among a record's pairs."""
-    return next((v for k, v in pairs if k == key), None)
+def _raw(texts: list[str], key: str) -> str | None:
+    """Return the first raw value of `key` among a record's `key=value` texts."""
+    prefix = key + "="
+    return next((t[len(prefix) :] for t in texts if t.startswith(prefix)), None)
 
 
 def _event_row(
-    event: Event, rows: list[Row], pairs: list[list[Pair]], base: Row, offset: int, length: int
+    event: Event,
+    rows: list[Row],
+    texts: list[list[str]],
+    types: list[str],
+    base: Row,
+    first: Record,
 ) -> Row:
-    """Build the OCSF row of an event from its record rows."""
-    types = [r["type"] for r in rows]
-    primary = next((r for r in rows if r["type"] not in AUXILIARY), rows[0])
+    """Build the OCSF row of an event from its record rows (`first`: its first line)."""
+    primary = rows[0]
+    for rtype, row in zip(types, rows, strict=True):
+        if rtype not in AUXILIARY:
+            primary = row
+            break
     syscall = rows[types.index("SYSCALL")] if "SYSCALL" in types else None
     proc = syscall or primary
+    auid = proc.get("auid")
+    ses = proc.get("ses")
     out: Row = {
         "event_uid": base["event_uid"],
         "time": base["time"],
@@ -151,16 +174,16 @@ def _event_row(
         "process_file_path": proc.get("exe"),
         "process_uid": proc.get("uid"),
         "process_euid": proc.get("euid"),
-        "process_auid": proc.get("auid"),
-        "actor_user_uid": proc.get("auid"),
+        "process_auid": auid,
+        "actor_user_uid": auid,
         "actor_user_name": _auid_name(proc),
         "process_tty": proc.get("tty") or primary.get("terminal"),
-        "session_uid": None if proc.get("ses") is None else str(proc["ses"]),
+        "session_uid": None if ses is None else str(ses),
         "status_id": _status(proc),
         "message": _message(event, primary),
         "source_file": base["source_file"],
-        "source_offset": offset,
-        "source_length": length,
+        "source_offset": first.offset,
+        "source_length": first.length,
     }
     if syscall is not None and out["status_id"] == STATUS_FAILURE:
         exit_code = syscall.get("exit")
@@ -168,13 +191,14 @@ def _event_row(
             out["status_detail"] = ERRNO_NAMES.get(-exit_code)
     cwd = rows[types.index("CWD")].get("cwd") if "CWD" in types else None
     out["process_cwd"] = cwd
-    _files(out, rows, cwd)
-    notes = _process(out, pairs, types)
+    _files(out, rows, types, cwd)
+    notes = _process(out, texts, types)
     _classify(out, rows, primary, syscall, types)
     unmapped = {k: v for k, v in primary["fields"].items() if k not in MAPPED}
     for key in ("op", "res", "grp", "terminal", "hostname", "addr", "acct"):
-        if primary.get(key) is not None:
-            unmapped.setdefault(key, primary[key])
+        value = primary.get(key)
+        if value is not None:
+            unmapped.setdefault(key, value)
     unmapped["records"] = str(len(rows))
     unmapped.update(notes)
     out["unmapped"] = unmapped
@@ -231,39 +255,64 @@ def absolute_path(path: str | None, cwd: str | None) -> str | None:
     return "/" + normal.lstrip("/")  # POSIX keeps a leading "//"; Linux does not
 
 
-def _files(out: Row, rows: list[Row], cwd: str | None) -> None:
+# Programs open the same paths again and again; only short ones are cached (paths are
+# attacker-controlled), longer ones are made normal each time, with the same result.
+PATH_CACHE_TEXT_MAX = 256
+_cached_absolute_path = lru_cache(maxsize=4096)(absolute_path)
+
+
+def _item(row: Row) -> int:
+    """Return the `item` number of a PATH row (0 when it has none)."""
+    return row.get("item") or 0
+
+
+def _files(out: Row, rows: list[Row], types: list[str], cwd: str | None) -> None:
     """Set `files` (every PATH, item order) and `file_path` (the first that is no PARENT)."""
-    paths = [r for r in rows if r["type"] == "PATH"]
-    if not paths:
+    if "PATH" not in types:
         return
-    paths.sort(key=lambda r: r.get("item") or 0)  # stable: same items keep their order
+    paths = [r for t, r in zip(types, rows, strict=True) if t == "PATH"]
+    paths.sort(key=_item)  # stable: same items keep their order
     files = []
     for r in paths:
-        name = absolute_path(r.get("name"), cwd)
+        name = r.get("name")
+        if name is not None and len(name) + len(cwd or "") <= PATH_CACHE_TEXT_MAX:
+            name = _cached_absolute_path(name, cwd)
+        else:
+            name = absolute_path(name, cwd)
         files.append({"path": name, "nametype": r.get("nametype")})
     out["files"] = files
     main = next((f for f in files if f["nametype"] != "PARENT" and f["path"]), files[0])
     out["file_path"] = main["path"]
 
 
-def _process(out: Row, pairs: list[list[Pair]], types: list[str]) -> dict[str, str]:
+def _process(out: Row, texts: list[list[str]], types: list[str]) -> dict[str, str]:
     """Set argv and the command line from EXECVE, else from PROCTITLE; return notes."""
     notes: dict[str, str] = {}
-    execve = [p for t, p in zip(types, pairs, strict=True) if t == "EXECVE"]
-    if execve:
-        args, argc = argv(execve)
+    if "EXECVE" in types:
+        args, argc = argv(x for t, x in zip(types, texts, strict=True) if t == "EXECVE")
         if argc is not None and len(args) < argc:
             notes["argv_missing"] = str(argc - len(args))  # records lost or cut
     else:
-        titles = [p for t, p in zip(types, pairs, strict=True) if t == "PROCTITLE"]
-        raw = _raw(titles[0], "proctitle") if titles else None
+        raw = _raw(texts[types.index("PROCTITLE")], "proctitle") if "PROCTITLE" in types else None
         if raw is None:
             return notes
-        args = proctitle_argv(raw)
+        short = len(raw) <= PROCTITLE_CACHE_TEXT_MAX
+        args = list(_cached_proctitle_args(raw) if short else _proctitle_args(raw))
         notes["argv_source"] = "proctitle"  # NUL-split, cut by the kernel at 128 bytes
     out["process_args"] = args
     out["process_cmd_line"] = " ".join(args)
     return notes
+
+
+def _proctitle_args(raw: str) -> tuple[str, ...]:
+    """Return the arguments of a raw PROCTITLE value, as a tuple (a cached one is shared)."""
+    return tuple(proctitle_argv(raw))
+
+
+# The same commands run again and again. The kernel cuts a proctitle at 128 bytes (256
+# hex digits); longer, attacker-made values are split each time, with the same result.
+PROCTITLE_CACHE_TEXT_MAX = 256
+_cached_proctitle_args = lru_cache(maxsize=4096)(_proctitle_args)
 
 
 def _classify(

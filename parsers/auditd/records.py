@@ -10,6 +10,12 @@ other field goes to `fields` (raw) or `enriched` (ENRICHED) under its own name.
 A numeric column whose value is not a number (already-interpreted logs: `auid=vagrant`)
 is NULL and the text stays in `fields`. The `proctitle` column shows the NUL separators
 of the command line as spaces; `raw` keeps the exact hex.
+
+Speed: most bodies are plain pairs (fields.plain_texts), and the same `key=value` texts
+recur (`uid=0`, `exe="/usr/sbin/sshd"`): where each goes, interpreted, is cached, so
+such a field costs one lookup (`fill_plain`). Any other body takes the general path,
+`fill_general` over `split_fields`, which is also the reference the fast one is tested
+against.
 """
 
 from __future__ import annotations
@@ -20,9 +26,11 @@ from typing import Any
 from auditlake.parsers.auditd.fields import (
     ID_KIND,
     INT64_MAX,
-    Pair,
+    field_texts,
     interpret_value,
+    is_plain,
     is_string_kind,
+    plain_texts,
     to_int,
     tokens,
 )
@@ -94,46 +102,21 @@ def little_endian(arch: str | None) -> bool:
         return True
 
 
-def record_row(rec: Record, pairs: list[Pair], base: Row, index: int, le: bool) -> Row:
-    """Build the `auditd_records` row of one record of an event (`base`: shared columns)."""
-    row = {
-        **base,
-        "node": rec.node,
-        "record_index": index,
-        "type": rec.type,
-        "type_id": rec.type_id,
-        "raw": rec.raw,
-        "source_offset": rec.offset,
-        "source_length": rec.length,
-    }
+def record_row(rec: Record, base: Row, index: int) -> tuple[Row, list[str]]:
+    """Build the `auditd_records` row of one record of an event (`base`: shared columns).
+
+    Return it with the record's fields as `key=value` texts (a text cut at its first
+    `=` is a pair of `split_fields`). A SOCKADDR row is finished by `add_sockaddr`,
+    whose byte order comes from another record of the event.
+    """
+    row = _head(rec, base, index)
     fields: dict[str, str | None] = {}
-    rtype = rec.type
-    unique = dict(pairs)
-    if len(unique) != len(pairs):  # a key repeats: number the later ones key#2, key#3
-        seen: dict[str, int] = {}
-        unique = {}
-        for key, raw in pairs:
-            n = seen[key] = seen.get(key, 0) + 1
-            unique[key if n == 1 else f"{key}#{n}"] = raw
-    plans = _EXECVE_PLANS if rtype == "EXECVE" else _OTHER_PLANS
-    for key, raw in unique.items():
-        string_kind, id_kind, destination = plans.get(key) or _plan(plans, rtype, key)
-        if destination >= TO_INT64 and raw.isdecimal() and len(raw) < 10 and raw.isascii():
-            # The common case, short cut: up to 9 digits are their own interpretation (no
-            # quotes; integer columns are never string kinds, so no hex; the unset ids are
-            # 4294967295 and -1) and fit even an int32 column.
-            row[key] = int(raw)
-            continue
-        value = interpret_value(raw, string_kind, id_kind)
-        if destination == TO_FIELDS:
-            fields[key] = value
-        elif destination == TO_TEXT:
-            row[key] = value
-        else:
-            number = to_int(value, INT32_MAX if destination == TO_INT32 else INT64_MAX)
-            row[key] = number
-            if number is None and value is not None:
-                fields[key] = value
+    texts = plain_texts(rec.body)
+    if not fill_plain(row, fields, rec.type, texts):
+        texts = field_texts(rec.body)
+        row = _head(rec, base, index)
+        fields = {}
+        fill_general(row, fields, rec.type, texts)
     if rec.escaped:
         fields["raw_escaped"] = "true"
     row["fields"] = fields
@@ -147,17 +130,131 @@ def record_row(rec: Record, pairs: list[Pair], base: Row, index: int, le: bool) 
     proctitle = row.get("proctitle")
     if proctitle is not None:
         row["proctitle"] = proctitle.replace("\x00", " ").rstrip()
+    return row, texts
+
+
+def add_sockaddr(row: Row, le: bool) -> None:
+    """Move a SOCKADDR row's `saddr` to its column and decode it (`le`: byte order)."""
+    fields = row["fields"]
     saddr = row.get("saddr") or fields.get("saddr")
-    if saddr is not None and rtype == "SOCKADDR":
-        row["saddr"] = saddr
-        fields.pop("saddr", None)
-        decoded = decode_saddr(saddr, le)
-        if decoded is not None:
-            row["saddr_family"] = decoded.family
-            row["saddr_path"] = decoded.path
-            row["saddr_ip"] = decoded.ip
-            row["saddr_port"] = decoded.port
+    if saddr is None:
+        return
+    row["saddr"] = saddr
+    fields.pop("saddr", None)
+    decoded = decode_saddr(saddr, le)
+    if decoded is not None:
+        row["saddr_family"] = decoded.family
+        row["saddr_path"] = decoded.path
+        row["saddr_ip"] = decoded.ip
+        row["saddr_port"] = decoded.port
+
+
+def _head(rec: Record, base: Row, index: int) -> Row:
+    """Return a new row holding the columns every record has."""
+    row = base.copy()  # about twice as fast as {**base, ...}
+    row["node"] = rec.node
+    row["record_index"] = index
+    row["type"] = rec.type
+    row["type_id"] = rec.type_id
+    row["raw"] = rec.raw
+    row["source_offset"] = rec.offset
+    row["source_length"] = rec.length
     return row
+
+
+def fill_plain(row: Row, fields: dict[str, str | None], rtype: str, texts: list[str]) -> bool:
+    """Put the fields of `fields.plain_texts` where they go, as `fill_general` would.
+
+    Where each text goes is cached, so a text seen before costs one lookup. False (work
+    half done) where `fill_general` must do it: a text that is not plain, a key that
+    repeats, or a number column holding text.
+    """
+    cache = _EXECVE_ENTRIES if rtype == "EXECVE" else _OTHER_ENTRIES
+    get = cache.get
+    into: tuple[Row, dict[str, str | None], Row] = (row, fields, {})  # by IN_ROW, ...
+    size = len(row) + len(texts)  # each field adds one key
+    for text in texts:
+        entry = get(text) or _learn(cache, rtype, text)
+        if entry is None:
+            return False
+        key, where, value = entry
+        into[where][key] = value
+    return not into[IN_BOTH] and len(row) + len(fields) == size
+
+
+def fill_general(row: Row, fields: dict[str, str | None], rtype: str, texts: list[str]) -> None:
+    """Put each field where it goes, a repeated key numbered `key#2`, `key#3`.
+
+    `texts` are `key=value` texts of any kind (fields.field_texts); the reference for
+    `fill_plain`.
+    """
+    seen: dict[str, int] = {}
+    unique: dict[str, str] = {}
+    for text in texts:
+        key, _, raw = text.partition("=")
+        n = seen[key] = seen.get(key, 0) + 1
+        unique[key if n == 1 else f"{key}#{n}"] = raw
+    plans = _EXECVE_PLANS if rtype == "EXECVE" else _OTHER_PLANS
+    for name, raw in unique.items():
+        key, where, value = _entry(plans.get(name) or _plan(plans, rtype, name), name, raw)
+        if where == IN_ROW:
+            row[key] = value
+        elif where == IN_FIELDS:
+            fields[key] = value
+        else:
+            row[key] = None
+            fields[key] = value
+
+
+def _entry(plan: Plan, key: str, raw: str) -> Entry:
+    """Return (key, where its value goes: IN_ROW, IN_FIELDS or IN_BOTH, the value)."""
+    string_kind, id_kind, destination = plan
+    if destination >= TO_INT64 and raw.isdecimal() and len(raw) < 10 and raw.isascii():
+        # The common case, short cut: up to 9 digits are their own interpretation (no
+        # quotes; integer columns are never string kinds, so no hex; the unset ids are
+        # 4294967295 and -1) and fit even an int32 column.
+        return key, IN_ROW, int(raw)
+    value = interpret_value(raw, string_kind, id_kind)
+    if destination == TO_FIELDS:
+        return key, IN_FIELDS, value
+    if destination == TO_TEXT:
+        return key, IN_ROW, value
+    number = to_int(value, INT32_MAX if destination == TO_INT32 else INT64_MAX)
+    if number is None and value is not None:
+        return key, IN_BOTH, value
+    return key, IN_ROW, number
+
+
+def _learn(cache: dict[str, Entry], rtype: str, text: str) -> Entry | None:
+    """Work out (and cache) the entry of a plain field text; None if it is not plain."""
+    key, _, raw = text.partition("=")
+    plans = _EXECVE_PLANS if rtype == "EXECVE" else _OTHER_PLANS
+    plan = plans.get(key)
+    # Short cut for the values seen once (pid, inode, registers): a key with a plan has
+    # been read as a key before, and a letters-and-digits value is plain.
+    if plan is None or not raw.isalnum():
+        if not is_plain(text):
+            return None
+        plan = plan or _plan(plans, rtype, key)
+    entry = _entry(plan, key, raw)
+    if len(text) <= ENTRY_CACHE_TEXT_MAX:
+        if len(cache) >= ENTRY_CACHE_MAX:
+            cache.clear()  # bounded; what is still frequent comes back soon
+        cache[text] = entry
+    return entry
+
+
+# Where a field goes once interpreted: a column of the row, the `fields` map, or both
+# (an integer column whose value is no number: NULL there, the text in `fields`).
+IN_ROW, IN_FIELDS, IN_BOTH = 0, 1, 2
+# Plain `key=value` text -> (key, where, value); a text is only here once found plain.
+# Only EXECVE's `aN` differ by record type, so one cache serves EXECVE and one every
+# other type. Log text is attacker-controlled: short texts only, a full cache is emptied.
+Entry = tuple[str, int, Any]
+ENTRY_CACHE_MAX = 1 << 15
+ENTRY_CACHE_TEXT_MAX = 128  # characters
+_EXECVE_ENTRIES: dict[str, Entry] = {}
+_OTHER_ENTRIES: dict[str, Entry] = {}
 
 
 def _enriched_parts(enriched_text: str) -> tuple[tuple[tuple[str, str], ...], dict[str, str]]:
@@ -188,7 +285,8 @@ def _interpret_arch(row: Row, fields: dict[str, str | None]) -> None:
     """Fill arch/syscall names (and auid/uid names of interpreted logs) when ENRICHED did not."""
     arch = row.get("arch")
     if arch is not None and row.get("arch_name") is None:
-        row["arch_name"] = ARCH_NAMES.get(arch.lower(), None if _is_hex(arch) else arch)
+        name = ARCH_NAMES.get(arch.lower())
+        row["arch_name"] = arch if name is None and not _is_hex(arch) else name
     if row.get("syscall_name") is None:
         number = row.get("syscall")
         row["syscall_name"] = (

@@ -28,35 +28,9 @@ from auditlake.parsers.base import ParseOutput
 
 from auditlake.schema import AUDITD_RECORDS, EVENTS, REJECTS, to_batch
 
-from .conftest import assert_lines_tile, run_parser
+from .conftest import CORPUS, assert_lines_tile, auditd_files, run_parser
 
 pytestmark = pytest.mark.corpus
-
-CORPUS = Path(__file__).resolve().parents[3].parent / "shared" / "corpus"
-AUDITD_DIRS = (
-    "audit-userspace",
-    "go-libaudit/auparse",
-    "msticpy",
-    "plaso",
-    "elastic-beats/auditd",
-    "laurel",
-)
-
-
-def auditd_files() -> list[Path]:
-    if not CORPUS.is_dir():
-        return []
-    files = []
-    for folder in AUDITD_DIRS:
-        for path in sorted((CORPUS / folder).rglob("*")):
-            if (
-                path.is_file()
-                and path.suffix in (".log", ".txt")
-                and not path.name.startswith("syslog")
-            ):
-                files.append(path)
-    return files
-
 
 FILES = auditd_files()
 IDS = [str(p.relative_to(CORPUS)) for p in FILES]

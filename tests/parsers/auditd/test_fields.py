@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from auditlake.parsers.auditd.fields import (
+    Pair,
     escape_bytes,
+    field_texts,
     interpret,
+    is_plain,
+    plain_texts,
     split_fields,
     tokens,
     unescape_text,
 )
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from .conftest import bodies, corpus_records
 
 
 def test_double_spaces_and_quoted_numbers() -> None:
@@ -140,3 +148,43 @@ def test_escape_round_trips_any_bytes(data: bytes) -> None:
         assert unescape_text(text) == data
     else:
         assert text == data.decode()
+
+
+def pairs_of(texts: list[str]) -> list[Pair]:
+    """Cut each `key=value` text at its first `=`."""
+    return [(key, raw) for key, _, raw in (text.partition("=") for text in texts)]
+
+
+def plain_pairs(body: str) -> list[Pair] | None:
+    """Return the pairs of the fast path, or None where it does not apply."""
+    texts = plain_texts(body)
+    return pairs_of(texts) if all(map(is_plain, texts)) else None
+
+
+def test_plain_body_is_cut_at_its_spaces() -> None:
+    body = "pid=1 uid=0 subj==unconfined msg='op=login acct=\"bob\" key={x} res=success'"
+    assert plain_pairs(body) == split_fields(body)
+
+
+def test_value_that_may_run_on_is_not_plain() -> None:
+    for body in ('a="x b=y"', "a={x b=y}", "a=1  b=2", "a=1\tb=2", "a=1 word", "msg='x' y=1"):
+        assert plain_pairs(body) is None, body
+
+
+@settings(max_examples=500, deadline=None)
+@given(bodies())
+def test_plain_texts_are_the_pairs_split_fields_finds(body: str) -> None:
+    pairs = plain_pairs(body)
+    assert pairs is None or pairs == split_fields(body)
+    assert pairs_of(field_texts(body)) == split_fields(body)
+
+
+def test_plain_texts_are_the_pairs_split_fields_finds_in_the_corpus(corpus: Path) -> None:
+    records = corpus_records()
+    plain = 0
+    for record in records:
+        pairs = plain_pairs(record.body)
+        assert pairs is None or pairs == split_fields(record.body), record.raw
+        assert pairs_of(field_texts(record.body)) == split_fields(record.body), record.raw
+        plain += pairs is not None
+    assert plain > 0.9 * len(records)  # the fast path is the common one
