@@ -16,39 +16,69 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from auditlake.parsers.auditd.fields import Pair, escape_bytes, value_bytes
+from auditlake.parsers.auditd.fields import escape_bytes, value_bytes
 
 _ARG = re.compile(r"a(\d+)(?:\[(\d+)\]|(_len))?")
 
 
-def argv(records: Iterable[list[Pair]]) -> tuple[list[str], int | None]:
-    """Return (argv, argc) from the field pairs of an event's EXECVE records, in order."""
+def argv(records: Iterable[list[str]]) -> tuple[list[str], int | None]:
+    """Return (argv, argc) from the `key=value` field texts of an event's EXECVE records."""
     whole: dict[int, bytes] = {}
     parts: dict[int, dict[int, bytes]] = {}
     argc: int | None = None
-    for pairs in records:
-        for key, raw in pairs:
-            if key == "argc":
-                argc = int(raw.strip('"')) if raw.strip('"').isdigit() else argc
+    for texts in records:
+        for text in texts:
+            if text.startswith("argc="):
+                raw = text[5:].strip('"')
+                argc = int(raw) if raw.isascii() and raw.isdigit() else argc
                 continue
-            m = _ARG.fullmatch(key)
-            if m is None or m.group(3):
+            arg = _ARGS[text] if text in _ARGS else _arg(text)
+            if arg is None:
                 continue
-            data = value_bytes(raw, True)
-            if data is None:  # a bare word, as in already-interpreted logs (`a0=top`)
-                data = raw.encode()
-            if m.group(2) is None:
-                whole[int(m.group(1))] = data
+            index, fragment, data = arg
+            if fragment is None:
+                whole[index] = data
             else:
-                parts.setdefault(int(m.group(1)), {})[int(m.group(2))] = data
+                parts.setdefault(index, {})[fragment] = data
     count = argc if argc is not None else max([*whole, *parts], default=-1) + 1
     args: list[str] = []
-    for i in range(count):
+    # the indices present, not range(count): argc and aN are log text, 4294967295 of them
+    # would stall the read
+    for i in sorted(whole.keys() | parts.keys()):
+        if i >= count:
+            break
         if i in whole:
             args.append(escape_bytes(whole[i]))
         elif i in parts:
             args.append(escape_bytes(b"".join(parts[i][j] for j in sorted(parts[i]))))
     return args, argc
+
+
+# (argument, fragment or None for a whole argument, its bytes)
+Arg = tuple[int, int | None, bytes]
+# `aN=...` text -> its Arg (None: not an argument, e.g. `aN_len=`). The same arguments
+# recur (`a0="systemctl"`); texts are attacker-controlled: short ones only, and a full
+# cache is emptied.
+ARG_CACHE_MAX = 1 << 14
+ARG_CACHE_TEXT_MAX = 256  # characters
+_ARGS: dict[str, Arg | None] = {}
+
+
+def _arg(text: str) -> Arg | None:
+    """Read (and cache) the argument an EXECVE field text holds; None if it holds none."""
+    key, _, raw = text.partition("=")
+    m = _ARG.fullmatch(key)
+    arg = None
+    if m is not None and not m.group(3):
+        data = value_bytes(raw, True)
+        if data is None:  # a bare word, as in already-interpreted logs (`a0=top`)
+            data = raw.encode()
+        arg = (int(m.group(1)), None if m.group(2) is None else int(m.group(2)), data)
+    if len(text) <= ARG_CACHE_TEXT_MAX:
+        if len(_ARGS) >= ARG_CACHE_MAX:
+            _ARGS.clear()
+        _ARGS[text] = arg
+    return arg
 
 
 def proctitle_argv(raw: str) -> list[str]:

@@ -3,27 +3,38 @@
 from __future__ import annotations
 
 from auditlake.parsers.auditd.execve import argv, proctitle_argv
-from auditlake.parsers.auditd.fields import split_fields
+from auditlake.parsers.auditd.fields import field_texts
 
 from .conftest import Parse
 
 
 def test_fragments_spread_over_records_join_into_one_argument() -> None:
     records = [
-        split_fields('argc=3 a0="echo" a1_len=12 a1[0]=68656C6C6F20'),
-        split_fields(' a1[1]=776F726C6421 a2="end"'),
+        field_texts('argc=3 a0="echo" a1_len=12 a1[0]=68656C6C6F20'),
+        field_texts(' a1[1]=776F726C6421 a2="end"'),
     ]
     assert argv(records) == (["echo", "hello world!", "end"], 3)
 
 
 def test_fragments_may_split_a_multibyte_character() -> None:
     # "é" is C3 A9; the kernel cuts at byte boundaries
-    records = [split_fields("argc=1 a0_len=4 a0[0]=C3"), split_fields("a0[1]=A9")]
+    records = [field_texts("argc=1 a0_len=4 a0[0]=C3"), field_texts("a0[1]=A9")]
     assert argv(records) == (["é"], 1)
 
 
 def test_missing_arguments_are_left_out_and_counted_by_argc() -> None:
-    assert argv([split_fields('argc=3 a0="x" a2="z"')]) == (["x", "z"], 3)
+    assert argv([field_texts('argc=3 a0="x" a2="z"')]) == (["x", "z"], 3)
+
+
+def test_forged_argc_or_index_costs_no_more_than_the_arguments_written() -> None:
+    # argc and aN are text in the log: neither may make argv walk billions of indices
+    huge = field_texts('argc=4294967295 a0="ls" a4294967294="x"')
+    assert argv([huge]) == (["ls", "x"], 4294967295)
+    assert argv([field_texts('a0="ls" a999999999="x"')]) == (["ls", "x"], None)
+
+
+def test_argc_in_other_digits_is_not_a_count() -> None:
+    assert argv([field_texts('argc=\u00b2 a0="ls" a1="-l"')]) == (["ls", "-l"], None)
 
 
 def test_proctitle_is_split_at_nul() -> None:
@@ -58,3 +69,10 @@ def test_proctitle_stands_in_only_without_execve(parse: Parse) -> None:
     )
     assert second["process_args"] == ["id"]
     assert "argv_source" not in second["unmapped"]
+
+
+def test_arguments_read_again_come_out_the_same() -> None:
+    records = [field_texts('argc=3 a0="ls" a1=2D6C a2_len=2 a2[0]=2F a2[1]=78')]
+    first = argv(records)
+    assert first == (["ls", "-l", "/x"], 3)
+    assert argv(records) == first  # the second time from the cache
