@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from auditlake.parsers.auditd.fields import escape_bytes, value_bytes
+from auditlake.parsers.auditd.fields import decimal, escape_bytes, value_bytes
 
 _ARG = re.compile(r"a(\d+)(?:\[(\d+)\]|(_len))?")
 
@@ -30,7 +30,8 @@ def argv(records: Iterable[list[str]]) -> tuple[list[str], int | None]:
         for text in texts:
             if text.startswith("argc="):
                 raw = text[5:].strip('"')
-                argc = int(raw) if raw.isascii() and raw.isdigit() else argc
+                count = decimal(raw) if raw.isascii() and raw.isdigit() else None
+                argc = argc if count is None else count
                 continue
             arg = _ARGS[text] if text in _ARGS else _arg(text)
             if arg is None:
@@ -73,7 +74,10 @@ def _arg(text: str) -> Arg | None:
         data = value_bytes(raw, True)
         if data is None:  # a bare word, as in already-interpreted logs (`a0=top`)
             data = raw.encode()
-        arg = (int(m.group(1)), None if m.group(2) is None else int(m.group(2)), data)
+        index = decimal(m.group(1))
+        fragment = None if m.group(2) is None else decimal(m.group(2))
+        if index is not None and (fragment is not None or m.group(2) is None):
+            arg = (index, fragment, data)  # else more digits than any argv has
     if len(text) <= ARG_CACHE_TEXT_MAX:
         if len(_ARGS) >= ARG_CACHE_MAX:
             _ARGS.clear()

@@ -46,7 +46,9 @@ _VALUE = r"""("[^"]*"(?!\S)|\{[^}]*\}(?!\S)|\S*)"""
 _TOKEN = re.compile(r"([^\s=]+)=" + _VALUE + r"|(\S+)")
 _PAIR = re.compile(r"([^\s=]+)=" + _VALUE)
 # Text made only of `key=value` pairs (the common case) is split by one findall.
-_ONLY_PAIRS = re.compile(r"""(?:\s*[^\s=]+=(?:"[^"]*"(?!\S)|\{[^}]*\}(?!\S)|\S*))*\s*""")
+# Each pair is atomic, as `_PAIR.findall` reads it: else a failed match tried every way
+# of cutting `a=a=a=...` into pairs (2**n: 30 pairs took minutes).
+_ONLY_PAIRS = re.compile(r"""(?>\s*[^\s=]+=(?:"[^"]*"(?!\S)|\{[^}]*\}(?!\S)|\S*))*\s*""")
 _HEX = re.compile(r"(?:[0-9A-F]{2})+")
 _EXECVE_ARG = re.compile(r"a\d+(?:\[\d+\])?")
 _OLD_PAM = re.compile(r" \((hostname=.*)\)$")
@@ -108,8 +110,22 @@ def split_fields(body: str) -> list[Pair]:
         return tokens(body)
     outer, nested, rest = parts
     if nested.startswith("PAM: "):
-        nested = _OLD_PAM.sub(r" \1", nested).replace(", ", " ")
+        nested = _old_pam(nested).replace(", ", " ")
     return tokens(outer) + tokens(nested) + tokens(rest)
+
+
+def _old_pam(nested: str) -> str:
+    """Drop the parentheses of old PAM's trailing `(hostname=...)`, as `_OLD_PAM.sub` would.
+
+    Only a `)` at the end (before a last newline) can close the match, and only a ` (`
+    after the last newline before it can open one: searching there alone keeps it linear
+    (tried at every ` (`, a long line of them took minutes).
+    """
+    end = nested[:-1] if nested.endswith("\n") else nested
+    if not end.endswith(")"):
+        return nested
+    m = _OLD_PAM.search(nested, end.rfind("\n") + 1)
+    return nested if m is None else f"{nested[: m.start()]} {m.group(1)}{nested[m.end() :]}"
 
 
 def field_texts(body: str) -> list[str]:
@@ -217,6 +233,18 @@ def interpret_value(raw: str, string_kind: bool, id_kind: bool) -> str | None:
 
 
 INT64_MAX = 2**63 - 1
+
+
+def decimal(digits: str) -> int | None:
+    """Return the number a text of decimal digits spells; None if int() will not read it.
+
+    int() refuses more than sys.get_int_max_str_digits() digits (4300: a guard against
+    its quadratic conversion), and a log line may hold more: that raised mid-batch.
+    """
+    try:
+        return int(digits)
+    except ValueError:
+        return None
 
 
 def to_int(value: str | None, limit: int = INT64_MAX) -> int | None:

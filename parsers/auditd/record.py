@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from auditlake.parsers.auditd.fields import escape_bytes
+from auditlake.parsers.auditd.fields import decimal, escape_bytes
 from auditlake.parsers.auditd.tables import TYPE_IDS, TYPE_NAMES
 
 _HEADER = re.compile(
@@ -68,10 +68,11 @@ def resolve_type(token: str) -> tuple[str, int | None]:
     if hit is not None:
         return hit
     if token.isdecimal() and token.isascii():
-        number: int | None = int(token)
-        name = TYPE_NAMES.get(int(token), f"UNKNOWN[{token}]")
+        number = decimal(token)
+        known = None if number is None else TYPE_NAMES.get(number)
+        name = f"UNKNOWN[{token}]" if known is None else known
     elif token.startswith("UNKNOWN[") and token.endswith("]") and token[8:-1].isdecimal():
-        name, number = token, int(token[8:-1])
+        name, number = token, decimal(token[8:-1])
     else:
         name, number = token, TYPE_IDS.get(token)
     if number is not None and number > 2**31 - 1:

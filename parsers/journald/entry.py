@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from auditlake.parsers.audit_relay import AuditRelay
+from auditlake.parsers.auditd.fields import INT64_MAX, decimal
 from auditlake.parsers.base import ParseOutput, Parser, Row, SourceContext, reject
 from auditlake.parsers.cuts import Spans
 from auditlake.parsers.dockerd import ApiPairing, afresh_row, normalize_dockerd_message
@@ -76,7 +77,14 @@ class JournalEntry:
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value is not None and value.isascii() and value.isdigit() else None
+    """Return the number a field's ASCII digits spell; None if it is no such text."""
+    return decimal(value) if value is not None and value.isascii() and value.isdigit() else None
+
+
+def _int64(value: str | None) -> int | None:
+    """Return `_int(value)` if it fits the int64 columns: a larger one failed the batch."""
+    number = _int(value)
+    return number if number is not None and number <= INT64_MAX else None
 
 
 class JournalParser(Parser):
@@ -259,13 +267,13 @@ def _columns(row: Row, entry: JournalEntry) -> None:
     get = entry.fields.get
     row["message"] = get("MESSAGE")
     row["app_name"] = get("SYSLOG_IDENTIFIER") or get("_COMM")
-    row["process_pid"] = _int(get("_PID")) or _int(get("SYSLOG_PID"))
+    row["process_pid"] = _int64(get("_PID")) or _int64(get("SYSLOG_PID"))
     row["process_name"] = get("_COMM")
     row["process_file_path"] = get("_EXE")
     row["process_cmd_line"] = get("_CMDLINE")
-    row["process_uid"] = _int(get("_UID"))
+    row["process_uid"] = _int64(get("_UID"))
     loginuid = get("_AUDIT_LOGINUID")
-    row["process_auid"] = _int(loginuid) if loginuid != UNSET_ID else None
+    row["process_auid"] = _int64(loginuid) if loginuid != UNSET_ID else None
     session = get("_AUDIT_SESSION")
     row["session_uid"] = session if session != UNSET_ID else None
     priority = _int(get("PRIORITY"))

@@ -76,3 +76,16 @@ def test_arguments_read_again_come_out_the_same() -> None:
     first = argv(records)
     assert first == (["ls", "-l", "/x"], 3)
     assert argv(records) == first  # the second time from the cache
+
+
+def test_argc_or_index_of_more_digits_than_int_reads_is_no_number() -> None:
+    # int() refuses over 4300 digits: these raised out of the batch
+    digits = "9" * 5000
+    assert argv([field_texts(f'argc={digits} a0="ls"')]) == (["ls"], None)
+    assert argv([field_texts(f'a0="ls" a{digits}="x" a1[{digits}]=78')]) == (["ls"], None)
+
+
+def test_event_with_argc_of_more_digits_than_int_reads_is_a_row(parse: Parse) -> None:
+    line = f'type=EXECVE msg=audit(1700000000.123:45): argc={"9" * 5000} a0="ls"\n'
+    out = parse(line.encode())
+    assert [e["process_args"] for e in out.events] == [["ls"]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from auditlake.parsers.auditd.fields import (
@@ -188,3 +189,31 @@ def test_plain_texts_are_the_pairs_split_fields_finds_in_the_corpus(corpus: Path
         assert pairs_of(field_texts(record.body)) == split_fields(record.body), record.raw
         plain += pairs is not None
     assert plain > 0.9 * len(records)  # the fast path is the common one
+
+
+def test_words_after_a_quote_opened_mid_value_are_kept() -> None:
+    # the pairs-only check once cut `(hostname="=...` mid-value to accept the text, and
+    # `_PAIR.findall` then dropped the words after the first value
+    assert tokens('a=(hostname="=\u00a0}PAM: x"') == [("a", '(hostname="= }PAM: x"')]
+
+
+def test_failed_pairs_only_check_is_not_exponential() -> None:
+    # trying every way to cut `a=a=...` into pairs took 2**n steps (minutes at n=30)
+    start = time.perf_counter()
+    assert tokens("a=" * 40 + " x") == [("a", "a=" * 39 + " x")]
+    assert time.perf_counter() - start < 1
+
+
+def test_old_pam_hostname_of_a_long_line_is_linear() -> None:
+    # `_OLD_PAM` tried at every ` (` of a line not ending in `)`: quadratic, minutes a MiB
+    body = "msg='PAM: " + " (hostname=x" * 90_000 + " x'"
+    start = time.perf_counter()
+    assert split_fields(body)[-1] == ("(hostname", "x x")  # no `)` at the end: kept
+    assert time.perf_counter() - start < 1
+    short = "msg='PAM: setcred acct=root exe=/x (hostname=h, addr=?, terminal=cron res=success)'"
+    assert split_fields(short)[-4:] == [
+        ("hostname", "h"),
+        ("addr", "?"),
+        ("terminal", "cron"),
+        ("res", "success"),
+    ]

@@ -76,3 +76,12 @@ def test_carriage_return_before_newline_is_not_part_of_the_last_value() -> None:
         "pid=1 res=success",
         "type=USER_END msg=audit(1.000:1): pid=1 res=success\r",
     )
+
+
+def test_type_of_more_digits_than_int_reads_is_unknown_not_an_error() -> None:
+    # int() refuses over 4300 digits; a forged type token once raised out of feed()
+    digits = "1" * 5000
+    assert resolve_type(digits) == (f"UNKNOWN[{digits}]", None)
+    assert resolve_type(f"UNKNOWN[{digits}]") == (f"UNKNOWN[{digits}]", None)
+    r = record(f"type={digits} msg=audit(1700000000.123:45): pid=1".encode())
+    assert (r.type, r.type_id, r.body) == (f"UNKNOWN[{digits}]", None, "pid=1")

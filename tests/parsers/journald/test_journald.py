@@ -478,3 +478,29 @@ def test_short_year_comes_from_the_files_mtime_when_ingest_names_no_year(run_par
     written = datetime(2024, 3, 5, tzinfo=UTC)
     out, _ = run_parser(JournaldTextParser, line, reference_time=written)
     assert [e["time"] for e in out.events] == [datetime(2024, 3, 2, 10, tzinfo=UTC)]
+
+
+def test_numbers_too_large_for_their_columns_are_null_not_a_failed_batch(run_parser):
+    # user fields (SYSLOG_PID, PRIORITY) are the sender's text: past int64 they failed
+    # the whole batch's write, past 4300 digits int() raised out of feed()
+    entry = {
+        "__REALTIME_TIMESTAMP": "1700000000000000",
+        "MESSAGE": "hi",
+        "_PID": "9" * 20,
+        "SYSLOG_PID": "9" * 5000,
+        "_UID": "9223372036854775808",
+        "_AUDIT_LOGINUID": "9" * 30,
+        "PRIORITY": "9" * 5000,
+    }
+    out, _ = run_parser(JournaldJsonParser, orjson.dumps(entry) + b"\n")
+    (row,) = out.events
+    assert [row[c] for c in ("process_pid", "process_uid", "process_auid", "severity")] == [
+        None,
+        None,
+        None,
+        None,
+    ]
+    assert out.rejects == []
+    entry.update(_PID="9223372036854775807", _UID="0")
+    out, _ = run_parser(JournaldJsonParser, orjson.dumps(entry) + b"\n")
+    assert [out.events[0][c] for c in ("process_pid", "process_uid")] == [2**63 - 1, 0]
