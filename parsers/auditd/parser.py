@@ -57,6 +57,8 @@ class AuditdParser(Parser):
         hits = sum(1 for ln in lines if _SNIFF.match(ln))
         return hits > 0 and 2 * hits >= len(lines)
 
+    cut_context: ClassVar[int] = cuts.CUT_CONTEXT
+
     @classmethod
     def find_cut(cls, window: bytes, at: int) -> int | None:
         """Cut only between events (see cuts.py): an event's records may span lines."""
