@@ -53,6 +53,17 @@ def _heads(patterns: tuple[str, ...]) -> list[str]:
     return heads
 
 
+# Policy lists that detections also test inside a scan's filters, as session variables:
+# `getvariable()` is a constant when DuckDB plans a query, so it pushes
+# `list_contains(getvariable('policy_socket_users'), actor_user_name)` into the Parquet
+# scan and skips the other columns of those rows, where a join with the policy table is
+# applied only after every column of every row was read. The tables stay the reference.
+POLICY_VARIABLES = (
+    "SET VARIABLE policy_socket_users = "
+    "(SELECT coalesce(list(user_name), []::VARCHAR[]) FROM policy_socket_users)",
+)
+
+
 def _create(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
     con.execute(f"DROP TABLE IF EXISTS {name}")
     con.from_arrow(table).create(name)
@@ -110,3 +121,5 @@ def load_policy_tables(con: duckdb.DuckDBPyConnection, policy: Policy) -> None:
         }
     )
     _create(con, "policy_ip_trust", trust)
+    for statement in POLICY_VARIABLES:
+        con.execute(statement)

@@ -9,7 +9,9 @@ WITH named AS (
         auid,
         acct AS user_name
     FROM auditd_records
-    WHERE type IN ('USER_START', 'USER_END', 'USER_LOGIN', 'USER_LOGOUT', 'CRED_REFR')
+    -- list_contains(), not IN: DuckDB pushes it into the Parquet scan, so the other
+    -- columns are read for these records only (an IN list is tested after the scan)
+    WHERE list_contains(['USER_START', 'USER_END', 'USER_LOGIN', 'USER_LOGOUT', 'CRED_REFR'], type)
       AND auid IS NOT NULL
       AND auid <> 4294967295
       AND acct IS NOT NULL

@@ -3,80 +3,142 @@
 -- complete record of the same attempt (same host, outcome, address and user, within
 -- 5 seconds) exists. Equally complete records are separate attempts and are all kept
 -- (a brute force is many identical lines).
-CREATE OR REPLACE MACRO login_attempts_with_status(wanted) AS TABLE
+
+-- The records of login attempts with outcome `wanted` (1 success, 2 failure), copies
+-- included, with what telling copies apart needs.
+CREATE OR REPLACE MACRO login_attempt_records(wanted) AS TABLE
+SELECT
+    event_uid,
+    time,
+    device_hostname,
+    source_type,
+    audit_type,
+    app_name,
+    user_name,
+    src_endpoint_ip,
+    auth_protocol,
+    logon_type,
+    status_id,
+    process_pid,
+    message,
+    -- auditd writes "?" or "(invalid user)" where sshd names the account tried
+    CASE
+        WHEN user_name NOT IN ('?', '(invalid user)', '(unknown)', 'unknown') THEN user_name
+    END AS known_user,
+    -- lower is more complete: a method, then an address, then the source
+    (CASE WHEN auth_protocol IS NULL THEN 1000 ELSE 0 END)
+    + (CASE WHEN src_endpoint_ip IS NULL THEN 100 ELSE 0 END)
+    + (CASE source_type WHEN 'syslog' THEN 0 WHEN 'journald' THEN 10 ELSE 20 END)
+    + (CASE coalesce(audit_type, '') WHEN '' THEN 0 WHEN 'USER_LOGIN' THEN 1 WHEN 'USER_AUTH' THEN 2 ELSE 3 END)
+        AS completeness,
+    -- integers, so that joins, windows and sorts over millions of attempts stay cheap:
+    -- microseconds (time arithmetic on TIMESTAMPTZ goes through ICU's calendar), the
+    -- 10-second bucket, and a hash of where the attempt came from
+    epoch_us(time) AS time_us,
+    epoch_us(time) // 10000000 AS bucket,
+    hash(device_hostname, src_endpoint_ip) AS place
+FROM events
+WHERE class_uid = 3002
+  AND status_id = wanted
+  -- cron (batch), su (switch), sudo (elevate) and service sessions are not logins.
+  -- list_contains(), not IN: DuckDB pushes it into the Parquet scan, so the other
+  -- columns are read for logins only (an IN list is tested after the scan)
+  AND list_contains(['network', 'local'], logon_type)
+  -- Logon only: logoffs, PAM account checks and credential records (USER_ACCT,
+  -- CRED_ACQ, USER_START) repeat a login that is already counted
+  AND activity_id = 1
+  -- pam_loginuid's LOGIN record only says a login uid was set (cron sets one too)
+  AND coalesce(audit_type, '') <> 'LOGIN';
+
+-- Each login attempt with outcome `wanted` once, in the columns the detections read: a
+-- record is dropped when a more complete record of the same attempt exists. `places`
+-- (hashes of host and address, the `place` of login_attempt_records) keeps the
+-- attempts from those places only, for a detection that has found the few places it
+-- needs: a record with an address can only be a copy of one from the same place, so
+-- the records of other places are dropped right after the scan. Records without an
+-- address are kept only when `places` is NULL.
+CREATE OR REPLACE MACRO unique_login_attempts(wanted, places := NULL) AS TABLE
 WITH attempts AS (
     SELECT
         event_uid,
         time,
         device_hostname,
-        source_type,
-        audit_type,
-        app_name,
         user_name,
         src_endpoint_ip,
         auth_protocol,
-        logon_type,
-        status_id,
-        process_pid,
-        message,
-        -- auditd writes "?" or "(invalid user)" where sshd names the account tried
-        CASE
-            WHEN user_name NOT IN ('?', '(invalid user)', '(unknown)', 'unknown') THEN user_name
-        END AS known_user,
-        -- lower is more complete: a method, then an address, then the source
-        (CASE WHEN auth_protocol IS NULL THEN 1000 ELSE 0 END)
-        + (CASE WHEN src_endpoint_ip IS NULL THEN 100 ELSE 0 END)
-        + (CASE source_type WHEN 'syslog' THEN 0 WHEN 'journald' THEN 10 ELSE 20 END)
-        + (CASE coalesce(audit_type, '') WHEN '' THEN 0 WHEN 'USER_LOGIN' THEN 1 WHEN 'USER_AUTH' THEN 2 ELSE 3 END)
-            AS completeness,
-        epoch_ms(time) // 5000 AS bucket
-    FROM events
-    WHERE class_uid = 3002
-      AND status_id = wanted
-      -- cron (batch), su (switch), sudo (elevate) and service sessions are not logins
-      AND logon_type IN ('network', 'local')
-      -- Logon only: logoffs, PAM account checks and credential records (USER_ACCT,
-      -- CRED_ACQ, USER_START) repeat a login that is already counted
-      AND activity_id = 1
-      -- pam_loginuid's LOGIN record only says a login uid was set (cron sets one too)
-      AND coalesce(audit_type, '') <> 'LOGIN'
+        known_user,
+        completeness,
+        time_us,
+        bucket,
+        place
+    FROM login_attempt_records(wanted)
+    WHERE places IS NULL
+       OR (src_endpoint_ip IS NOT NULL AND place IN (SELECT unnest(places)))
 ),
-probes AS (
+probes AS NOT MATERIALIZED (
     -- only a record that is not the most complete kind can be a copy; it is compared
-    -- with the records of its own and the two neighbouring 5-second buckets
+    -- with the records of its own 10-second bucket and of the neighbouring bucket on
+    -- the side of the half it lies in, which hold everything within 5 seconds of it
     SELECT
         event_uid,
-        time,
+        time_us,
         device_hostname,
-        status_id,
         src_endpoint_ip,
         known_user,
         completeness,
-        unnest([bucket - 1, bucket, bucket + 1]) AS near
+        place,
+        unnest([bucket, CASE WHEN time_us % 10000000 < 5000000 THEN bucket - 1 ELSE bucket + 1 END])
+            AS near
     FROM attempts
     WHERE completeness > 0
 ),
 copies AS (
-    -- a more complete record of the same attempt: same host and outcome, within 5
-    -- seconds, same address and user (a record without them matches any)
-    SELECT DISTINCT
+    -- a more complete record of the same attempt: same host, within 5 seconds, same
+    -- address and user (a record without them matches any). A record with an address
+    -- is compared with those from its place...
+    SELECT
+        p.event_uid
+    FROM probes AS p
+    JOIN attempts AS t
+        ON t.place = p.place
+        AND t.bucket = p.near
+    WHERE p.src_endpoint_ip IS NOT NULL
+      -- `place` is a hash: the names decide (in a CASE, so that the join stays on
+      -- integers rather than hashing every host and address again)
+      AND CASE WHEN t.device_hostname = p.device_hostname THEN t.src_endpoint_ip = p.src_endpoint_ip ELSE false END
+      AND t.completeness < p.completeness
+      AND t.time_us BETWEEN p.time_us - 5000000 AND p.time_us + 5000000
+      AND (p.known_user IS NULL OR t.known_user = p.known_user)
+    UNION ALL
+    -- ...one without an address with those from every address on its host
+    SELECT
         p.event_uid
     FROM probes AS p
     JOIN attempts AS t
         ON t.device_hostname = p.device_hostname
-        AND t.status_id = p.status_id
         AND t.bucket = p.near
-    WHERE t.completeness < p.completeness
-      AND t.time BETWEEN p.time - INTERVAL 5 SECOND AND p.time + INTERVAL 5 SECOND
-      AND (p.src_endpoint_ip IS NULL OR t.src_endpoint_ip = p.src_endpoint_ip)
+    WHERE p.src_endpoint_ip IS NULL
+      AND t.completeness < p.completeness
+      AND t.time_us BETWEEN p.time_us - 5000000 AND p.time_us + 5000000
       AND (p.known_user IS NULL OR t.known_user = p.known_user)
 )
 SELECT
-    a.* EXCLUDE (known_user, completeness, bucket)
-FROM attempts AS a
+    event_uid,
+    time,
+    device_hostname,
+    user_name,
+    src_endpoint_ip,
+    auth_protocol
+FROM attempts
 -- a copy of an attempt recorded more completely elsewhere
-ANTI JOIN copies AS c
-    ON c.event_uid = a.event_uid;
+WHERE event_uid NOT IN (SELECT event_uid FROM copies);
+
+-- The same attempts with every column of their records.
+CREATE OR REPLACE MACRO login_attempts_with_status(wanted) AS TABLE
+SELECT
+    * EXCLUDE (known_user, completeness, time_us, bucket, place)
+FROM login_attempt_records(wanted)
+WHERE event_uid IN (SELECT event_uid FROM unique_login_attempts(wanted));
 
 -- Successful logins (status 1) and failed ones (status 2), each attempt once.
 CREATE OR REPLACE VIEW logins AS
@@ -105,4 +167,4 @@ SELECT
     src_endpoint_ip,
     auth_protocol,
     [event_uid] AS event_uids
-FROM logins;
+FROM unique_login_attempts(1);

@@ -20,8 +20,10 @@ WITH execs AS (
       AND process_cmd_line IS NOT NULL
       -- sudo's USER_CMD record repeats the command its own EXECVE logs with argv
       AND coalesce(audit_type, '') <> 'USER_CMD'
-      -- an empty argv; a command line split on spaces always has a first word
-      AND (process_args IS NULL OR len(process_args) > 0)
+      -- an empty argv; a command line split on spaces always has a first word. Written
+      -- over both columns so that DuckDB tests it after the scan, on the rows the
+      -- readers' filters keep, instead of decoding every exec's argv in the scan
+      AND len(coalesce(process_args, string_split(process_cmd_line, ' '))) > 0
 )
 SELECT
     event_uid,

@@ -4,8 +4,11 @@
 -- Read (2), Get Attributes (8) and Open (14, a read-only open) are not changes, nor are
 -- execs. `change` says which: create, write, delete, rename, chmod, chown, attr, xattr.
 -- PARENT items name the directory of the entry acted on: context, not the change.
-CREATE OR REPLACE VIEW file_changes AS
-WITH file_events AS (
+-- `wanted` (host paths, or NULL for every change) keeps the events that name one of
+-- them: a detection about a few files passes them, so that DuckDB tests the paths in
+-- the scan and reads the other columns of those events only.
+CREATE OR REPLACE MACRO file_changes_of(wanted) AS TABLE
+WITH changing AS NOT MATERIALIZED (
     SELECT
         event_uid,
         time,
@@ -21,15 +24,36 @@ WITH file_events AS (
         process_uid,
         login_uid(actor_user_uid, process_auid) AS auid,
         actor_user_name,
-        coalesce(files, [{'path': file_path, 'nametype': NULL}]) AS files
+        files,
+        file_path AS main_path
     FROM events
     WHERE class_uid = 1001
       AND source_type = 'auditd'
+      -- list_contains(), not IN: DuckDB expands a long IN list into a join
       AND (
-          activity_id IN (1, 3, 4, 5, 6, 7)
+          list_contains([1, 3, 4, 5, 6, 7], activity_id)
           -- a `-S write` rule: the data written, not the open
-          OR audit_syscall IN ('write', 'pwrite64', 'writev', 'pwritev', 'pwritev2', 'fallocate')
+          OR list_contains(['write', 'pwrite64', 'writev', 'pwritev', 'pwritev2', 'fallocate'], audit_syscall)
       )
+),
+file_events AS (
+    -- each test reads one column, so that DuckDB runs it in the scan: the events that
+    -- list their paths...
+    SELECT
+        * EXCLUDE (files, main_path),
+        coalesce(files, [{'path': main_path, 'nametype': NULL}]) AS files
+    FROM changing
+    WHERE wanted IS NULL
+       OR list_bool_or(list_transform(files, lambda f: list_contains(wanted, host_path(f.path))))
+    UNION ALL
+    -- ...and those with their main path only
+    SELECT
+        * EXCLUDE (files, main_path),
+        [{'path': main_path, 'nametype': NULL}] AS files
+    FROM changing
+    WHERE wanted IS NOT NULL
+      AND files IS NULL
+      AND list_contains(wanted, host_path(main_path))
 ),
 paths AS (
     SELECT
@@ -69,3 +93,6 @@ FROM paths
 -- the directory that holds the changed entry is context, not a change
 WHERE nametype IS DISTINCT FROM 'PARENT'
   AND path IS NOT NULL;
+
+CREATE OR REPLACE VIEW file_changes AS
+SELECT * FROM file_changes_of(NULL);

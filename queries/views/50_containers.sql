@@ -43,29 +43,34 @@ WITH docker_cli AS (
         OR contains(process_cmd_line, 'nerdctl ')
         OR suffix(process_cmd_line, 'nerdctl')
     )
+      -- `run` or `create` is a word of argv after the first, so the command line has it
+      -- after a space: this keeps `docker ps` and the like out of the scan
+      AND (contains(process_cmd_line, ' run') OR contains(process_cmd_line, ' create'))
       -- not `program IN (...)`: DuckDB expands IN to one comparison per name, each
       -- recomputing the derived `program`
       AND list_contains(['docker', 'podman', 'nerdctl'], program)
 ),
+argvs AS (
+    -- a fleet runs the same few commands again and again: each argv is parsed once
+    SELECT DISTINCT
+        args
+    FROM docker_cli
+),
 subcommands AS (
     SELECT
-        *,
-        -- the first word after the global options: `docker -H x container run ...`.
-        -- DuckDB pushes the `run`/`create` test below into the scan of every exec, so
-        -- the walk over argv is guarded by a cheap test that the words are there at all
-        CASE
-            WHEN list_has_any(args, ['run', 'create']) THEN list_position(
-                list_transform(
-                    args,
-                    lambda a, i: i > 1
-                        AND NOT starts_with(a, '-')
-                        AND a <> 'container'
-                        AND args[i - 1] NOT IN ('-H', '--host', '-c', '--context', '--config', '-l', '--log-level')
-                ),
-                true
-            )
-        END AS sub_idx
-    FROM docker_cli
+        args,
+        -- the first word after the global options: `docker -H x container run ...`
+        list_position(
+            list_transform(
+                args,
+                lambda a, i: i > 1
+                    AND NOT starts_with(a, '-')
+                    AND a <> 'container'
+                    AND args[i - 1] NOT IN ('-H', '--host', '-c', '--context', '--config', '-l', '--log-level')
+            ),
+            true
+        ) AS sub_idx
+    FROM argvs
 ),
 runs AS (
     SELECT
@@ -106,55 +111,68 @@ options AS (
             }
         ) AS pairs
     FROM runs
+),
+parsed AS (
+    SELECT
+        args,
+        list_filter(pairs, lambda p: p.name = '--name')[1].value AS container_name,
+        args[image_idx] AS container_image_name,
+        len(list_filter(pairs, lambda p: p.name = '--privileged' AND coalesce(lower(p.value), 'true') <> 'false')) > 0
+            AS container_privileged,
+        list_transform(
+            list_filter(pairs, lambda p: p.name = '--cap-add'),
+            lambda p: regexp_replace(upper(p.value), '^CAP_', '')
+        ) AS container_cap_add,
+        list_transform(
+            list_filter(
+                pairs,
+                lambda p: p.name IN ('--pid', '--net', '--network', '--ipc', '--uts', '--userns', '--cgroupns')
+                    AND p.value = 'host'
+            ),
+            lambda p: CASE p.name WHEN '--net' THEN 'network' ELSE ltrim(p.name, '-') END
+        ) AS container_host_namespaces,
+        list_transform(
+            list_filter(
+                list_concat(
+                    list_transform(
+                        list_filter(pairs, lambda p: p.name IN ('-v', '--volume')),
+                        lambda p: split_part(p.value, ':', 1)
+                    ),
+                    list_transform(
+                        list_filter(
+                            pairs,
+                            lambda p: p.name = '--mount' AND regexp_matches(p.value, '(^|,)type=bind(,|$)')
+                        ),
+                        lambda p: regexp_extract(p.value, '(^|,)(source|src)=([^,]+)', 3)
+                    )
+                ),
+                -- a named volume (`-v data:/x`) is not a host path
+                lambda m: starts_with(m, '/')
+            ),
+            lambda m: host_path(m)
+        ) AS container_mounts
+    FROM options
 )
 SELECT
-    event_uid,
-    time,
-    device_hostname,
+    c.event_uid,
+    c.time,
+    c.device_hostname,
     'cli' AS seen_by,
-    status_id,
-    process_pid,
-    process_cmd_line,
-    auid,
-    actor_user_name,
-    process_uid,
-    list_filter(pairs, lambda p: p.name = '--name')[1].value AS container_name,
-    args[image_idx] AS container_image_name,
-    len(list_filter(pairs, lambda p: p.name = '--privileged' AND coalesce(lower(p.value), 'true') <> 'false')) > 0
-        AS container_privileged,
-    list_transform(
-        list_filter(pairs, lambda p: p.name = '--cap-add'),
-        lambda p: regexp_replace(upper(p.value), '^CAP_', '')
-    ) AS container_cap_add,
-    list_transform(
-        list_filter(
-            pairs,
-            lambda p: p.name IN ('--pid', '--net', '--network', '--ipc', '--uts', '--userns', '--cgroupns')
-                AND p.value = 'host'
-        ),
-        lambda p: CASE p.name WHEN '--net' THEN 'network' ELSE ltrim(p.name, '-') END
-    ) AS container_host_namespaces,
-    list_transform(
-        list_filter(
-            list_concat(
-                list_transform(
-                    list_filter(pairs, lambda p: p.name IN ('-v', '--volume')),
-                    lambda p: split_part(p.value, ':', 1)
-                ),
-                list_transform(
-                    list_filter(
-                        pairs,
-                        lambda p: p.name = '--mount' AND regexp_matches(p.value, '(^|,)type=bind(,|$)')
-                    ),
-                    lambda p: regexp_extract(p.value, '(^|,)(source|src)=([^,]+)', 3)
-                )
-            ),
-            -- a named volume (`-v data:/x`) is not a host path
-            lambda m: starts_with(m, '/')
-        ),
-        lambda m: host_path(m)
-    ) AS container_mounts
-FROM options;
+    c.status_id,
+    c.process_pid,
+    c.process_cmd_line,
+    c.auid,
+    c.actor_user_name,
+    c.process_uid,
+    p.container_name,
+    p.container_image_name,
+    p.container_privileged,
+    p.container_cap_add,
+    p.container_host_namespaces,
+    p.container_mounts
+FROM docker_cli AS c
+JOIN parsed AS p
+    ON p.args IS NOT DISTINCT FROM c.args;
 
 CREATE OR REPLACE VIEW container_starts AS
 SELECT
@@ -215,10 +233,27 @@ twins AS (
     SELECT
         d.event_uid AS daemon_uid,
         c.event_uid AS cli_uid
-    FROM daemon AS d
-    JOIN cli AS c
+    FROM (
+        -- the minutes (since the epoch) that the window from a minute before the
+        -- daemon's record to 5 seconds after it touches, so that the join is on
+        -- host and minute rather than on the host alone
+        SELECT
+            *,
+            unnest(range(
+                (epoch_us(time) - 60000000) // 60000000,
+                (epoch_us(time) + 5000000) // 60000000 + 1
+            )) AS minute
+        FROM daemon
+    ) AS d
+    JOIN (
+        SELECT
+            *,
+            epoch_us(time) // 60000000 AS minute
+        FROM cli
+    ) AS c
         ON c.device_hostname = d.device_hostname
-        AND c.time BETWEEN d.time - INTERVAL 1 MINUTE AND d.time + INTERVAL 5 SECOND
+        AND c.minute = d.minute
+    WHERE c.time BETWEEN d.time - INTERVAL 1 MINUTE AND d.time + INTERVAL 5 SECOND
     QUALIFY row_number() OVER (PARTITION BY d.event_uid ORDER BY abs(epoch(d.time) - epoch(c.time)), c.event_uid) = 1
 ),
 cli_merged AS (

@@ -17,7 +17,7 @@ from auditlake.pipeline import detect
 from auditlake.schema import EVENTS, to_batch
 
 sys.path.insert(0, str(Path(__file__).parent))
-from detection_lakes import event, make_lake
+from detection_lakes import event, make_lake, record
 
 POLICY = """\
 [login]
@@ -201,6 +201,40 @@ def test_socket_connects_by_the_engine_or_allowed_users_are_not_findings(tmp_pat
     lake = make_lake(tmp_path / "lake", rows)
     got = _ids(lake, _policy(tmp_path), "docker.socket_access")
     assert got == [{"event_uids": ["bob"]}, {"event_uids": ["unset-auid-agent"]}]
+
+
+def test_socket_use_by_an_allowed_user_named_only_by_their_login_is_not_a_finding(
+    tmp_path: Path,
+) -> None:
+    rows = [
+        # RAW auditd: the connect names no user; the login's PAM record says 1002 is alice
+        _connect(1002, "/usr/bin/docker", "alice-raw"),
+        event(
+            "2026-11-27T02:13:41",
+            3002,
+            "auditd",
+            audit_type="USER_START",
+            event_uid="s",
+            user_name="alice",
+            process_auid=1002,
+        ),
+        {**_connect(1003, "/usr/bin/docker", "bob"), "actor_user_name": "bob"},
+        {**_connect(1002, "/usr/bin/docker", "alice-enriched"), "actor_user_name": "alice"},
+    ]
+    records = [record(rows[1], "USER_START", auid=1002, acct="alice", exe="/usr/sbin/sshd")]
+    lake = make_lake(tmp_path / "lake", rows, records)
+    assert _ids(lake, _policy(tmp_path), "docker.socket_access") == [{"event_uids": ["bob"]}]
+
+
+def test_without_allowed_socket_users_every_login_user_is_a_finding(tmp_path: Path) -> None:
+    policy = tmp_path / "p.toml"
+    policy.write_text("[docker]\nallowed_socket_users = []\n")
+    rows = [
+        {**_connect(1002, "/usr/bin/docker", "alice"), "actor_user_name": "alice"},
+        _connect(UNSET, "/usr/bin/dockerd", "engine"),
+    ]
+    lake = make_lake(tmp_path / "lake", rows)
+    assert _ids(lake, policy, "docker.socket_access") == [{"event_uids": ["alice"]}]
 
 
 def test_cli_detect_exit_code_follows_fail_on(tmp_path: Path) -> None:

@@ -223,6 +223,54 @@ def test_cli_run_and_daemon_create_merge_into_one_launch(tmp_path: Path) -> None
     assert got == [("pwn", True, ["/"], ["cli", "api"])]
 
 
+def test_each_run_of_one_command_is_its_own_container_start(tmp_path: Path) -> None:
+    args = ["docker", "run", "--privileged", "alpine"]
+    con = _con(
+        tmp_path,
+        [
+            _docker(args, event_uid="first"),
+            event("2026-11-27T03:00:00", 1007, "auditd", process_args=args, event_uid="second"),
+        ],
+    )
+    got = con.execute(
+        "SELECT event_uid, container_privileged FROM docker_cli_runs ORDER BY event_uid"
+    ).fetchall()
+    assert got == [("first", True), ("second", True)]
+
+
+def _daemon_create(time: str, uid: str) -> dict[str, Any]:
+    return event(time, 6003, "dockerd", container_privileged=True, event_uid=uid)
+
+
+def test_a_daemon_create_merges_with_the_closest_run_across_minute_boundaries(
+    tmp_path: Path,
+) -> None:
+    run = ["docker", "run", "alpine"]
+    con = _con(
+        tmp_path,
+        [
+            # 0.3 s before the create, in the previous minute: its twin
+            event("2026-11-27T02:17:59.900", 1007, "auditd", process_args=run, event_uid="near"),
+            event("2026-11-27T02:17:30", 1007, "auditd", process_args=run, event_uid="far"),
+            _daemon_create("2026-11-27T02:18:00.200", "api-1"),
+            # the run 4 s after the create (the CLI logs late) is its twin
+            _daemon_create("2026-11-27T02:20:58", "api-2"),
+            event("2026-11-27T02:21:02", 1007, "auditd", process_args=run, event_uid="late"),
+            # more than a minute after the only run: a launch on its own
+            _daemon_create("2026-11-27T02:23:03", "api-3"),
+        ],
+    )
+    got = con.execute(
+        "SELECT event_uids, container_privileged FROM container_launches ORDER BY start_time"
+    ).fetchall()
+    assert got == [
+        (["far"], False),
+        (["near", "api-1"], True),
+        (["late", "api-2"], True),
+        (["api-3"], True),
+    ]
+
+
 def test_group_membership_commands_name_user_group_and_change(tmp_path: Path) -> None:
     cmds = [
         ["usermod", "-aG", "docker", "bob"],

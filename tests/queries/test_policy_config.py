@@ -155,3 +155,13 @@ def test_policy_lists_become_tables_with_run_paths_normalised(tmp_path: Path) ->
         "FROM policy_settings"
     ).fetchall()
     assert settings == [(False, True, 10, 600)]
+
+
+def test_allowed_socket_users_are_a_session_variable_too(tmp_path: Path) -> None:
+    con = connect(make_lake(tmp_path, [event("2026-11-27T02:00:00", 1007)]))
+    load_policy_tables(con, parse_policy('[docker]\nallowed_socket_users = ["bob", "alice"]\n'))
+    assert con.execute("SELECT getvariable('policy_socket_users')").fetchall() == [
+        (["alice", "bob"],)
+    ]
+    load_policy_tables(con, parse_policy("[docker]\nallowed_socket_users = []\n"))
+    assert con.execute("SELECT getvariable('policy_socket_users')").fetchall() == [([],)]

@@ -107,7 +107,8 @@ group_file_edits AS (
         c.change || ' of ' || c.file_path || ' by ' || coalesce(c.process_file_path, '?')
             || ' outside the account tools' AS message,
         [c.event_uid] AS event_uids
-    FROM file_changes AS c
+    -- the changes of the events that name these files, tested in the scan
+    FROM file_changes_of(['/etc/group', '/etc/gshadow']) AS c
     LEFT JOIN audit_user_names AS n
         ON n.device_hostname = c.device_hostname
         AND n.auid = c.auid

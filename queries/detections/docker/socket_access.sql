@@ -46,8 +46,12 @@ WITH accesses AS (
     FROM socket_connects
     WHERE time >= $since
       AND time < $until
-      -- /var/run is a symlink to /run
-      AND dst_endpoint_path IN ('/var/run/docker.sock', '/run/docker.sock')
+      -- /var/run is a symlink to /run. list_contains(), not IN: DuckDB pushes it into the
+      -- Parquet scan, so the other columns are read for these connections only
+      AND list_contains(['/var/run/docker.sock', '/run/docker.sock'], dst_endpoint_path)
+      -- a login user the policy allows (outside_policy below decides; this test runs in
+      -- the scan, so that the allowed users' many connections are not read at all)
+      AND (actor_user_name IS NULL OR NOT list_contains(getvariable('policy_socket_users'), actor_user_name))
     UNION ALL
     SELECT
         event_uid,
@@ -62,8 +66,21 @@ WITH accesses AS (
     FROM process_execs
     WHERE time >= $since
       AND time < $until
-      -- cheap on every exec: a docker client or a command naming the socket
-      AND (contains(process_cmd_line, 'docker') OR contains(process_cmd_line, 'nerdctl'))
+      -- cheap on every exec: a command naming the socket, or a client's name ending a
+      -- word of the command line (it starts with argv[0], argv joined with spaces).
+      -- `contains(..., 'docker')` alone would keep every `runc --root /var/run/docker/...`
+      -- the engine runs
+      AND (
+          contains(process_cmd_line, 'docker.sock')
+          OR contains(process_cmd_line, 'docker ')
+          OR suffix(process_cmd_line, 'docker')
+          OR contains(process_cmd_line, 'docker-compose ')
+          OR suffix(process_cmd_line, 'docker-compose')
+          OR contains(process_cmd_line, 'nerdctl ')
+          OR suffix(process_cmd_line, 'nerdctl')
+      )
+      -- a login user the policy allows, tested in the scan as above
+      AND (actor_user_name IS NULL OR NOT list_contains(getvariable('policy_socket_users'), actor_user_name))
       AND (
           -- not `program IN (...)`: DuckDB expands IN to one comparison per name,
           -- each recomputing the derived `program`

@@ -32,50 +32,91 @@
 WITH settings AS (
     SELECT
         brute_force_failures AS threshold,
-        to_seconds(brute_force_window_seconds) AS window_length
+        to_seconds(brute_force_window_seconds) AS window_length,
+        -- times are compared as integer microseconds: arithmetic on TIMESTAMPTZ goes
+        -- through ICU's calendar and costs microseconds per row
+        brute_force_window_seconds * 1000000 AS window_us
     FROM policy_settings
+),
+hot_places AS (
+    -- Where a burst can be: the places (host and address) with a failure that has
+    -- `threshold - 1` more from there within the window before it. Counted over every
+    -- failed attempt record, copies included, from three cheap columns: dropping
+    -- records only removes failures, so every burst of the attempts counted once lies
+    -- in one of these few places, and only their records are read further.
+    SELECT
+        -- an empty list, not NULL (which would mean every place)
+        coalesce(list(DISTINCT place), []) AS places
+    FROM (
+        SELECT
+            hash(e.device_hostname, e.src_endpoint_ip) AS place,
+            lag(epoch_us(e.time), s.threshold - 1) OVER (
+                PARTITION BY hash(e.device_hostname, e.src_endpoint_ip)
+                ORDER BY epoch_us(e.time)
+            ) >= epoch_us(e.time) - s.window_us AS reaches
+        FROM events AS e
+        CROSS JOIN settings AS s
+        WHERE e.class_uid = 3002
+          AND e.status_id = 2
+          AND e.time >= $since
+          AND e.time < $until
+          -- a console failure has no source to count against
+          AND e.src_endpoint_ip IS NOT NULL
+    )
+    WHERE reaches
 ),
 failures AS (
     SELECT
         f.event_uid,
         f.time,
+        epoch_us(f.time) AS time_us,
         f.device_hostname,
         f.src_endpoint_ip,
         f.user_name,
-        s.window_length,
+        s.window_us,
         s.threshold
-    FROM login_failures AS f
+    FROM unique_login_attempts(2, (SELECT places FROM hot_places)) AS f
     CROSS JOIN settings AS s
     WHERE f.time >= $since
       AND f.time < $until
-      -- a console failure has no source to count against
-      AND f.src_endpoint_ip IS NOT NULL
 ),
 chained AS (
     SELECT
         *,
-        -- `lag(time) >= time - window`, not `time - lag(time) <= window`: subtracting
-        -- two TIMESTAMPTZ values goes through ICU's calendar and costs ~2 us per row
-        CASE
-            WHEN lag(time) OVER per_source >= time - window_length THEN 0
-            ELSE 1
-        END AS starts_burst,
+        -- a failure more than the window after the previous one from its source starts a
+        -- burst. Ordered by time alone: failures at the same instant fall in one burst
+        -- whatever their order, and the windows they close hold the same failures
+        coalesce(lag(time_us) OVER per_source < time_us - window_us, true) AS starts_burst,
         -- the window that ends at this failure holds `threshold` failures from the
         -- same source when the failure `threshold - 1` before it is inside the window
-        coalesce(lag(time, threshold - 1) OVER per_source >= time - window_length, false)
+        coalesce(lag(time_us, threshold - 1) OVER per_source >= time_us - window_us, false)
             AS reaches_threshold
     FROM failures
-    WINDOW per_source AS (PARTITION BY device_hostname, src_endpoint_ip ORDER BY time, event_uid)
+    WINDOW per_source AS (PARTITION BY device_hostname, src_endpoint_ip ORDER BY time_us)
+),
+burst_spans AS (
+    -- each burst from its first failure to the next burst's first
+    SELECT
+        device_hostname,
+        src_endpoint_ip,
+        time_us AS first_us,
+        coalesce(
+            lead(time_us) OVER (PARTITION BY device_hostname, src_endpoint_ip ORDER BY time_us),
+            9223372036854775807
+        ) AS next_us
+    FROM chained
+    WHERE starts_burst
 ),
 numbered AS (
     SELECT
-        *,
-        sum(starts_burst) OVER (
-            PARTITION BY device_hostname, src_endpoint_ip
-            ORDER BY time, event_uid
-            ROWS UNBOUNDED PRECEDING
-        ) AS burst
-    FROM chained
+        c.*,
+        b.first_us AS burst
+    FROM chained AS c
+    JOIN burst_spans AS b
+        ON b.device_hostname = c.device_hostname
+        AND b.src_endpoint_ip = c.src_endpoint_ip
+        AND c.time_us >= b.first_us
+        AND c.time_us < b.next_us
 ),
 peaks AS (
     -- bursts that reach the threshold; most bursts are a lone typo, so their evidence
@@ -107,19 +148,20 @@ bursts AS (
 followed AS (
     SELECT
         b.*,
-        s.event_uid AS success_uid,
-        s.time AS success_time,
+        s.event_uids[1] AS success_uid,
+        s.start_time AS success_time,
         s.user_name AS success_user
     FROM bursts AS b
-    LEFT JOIN logins AS s
+    -- the logins, one row each (the shared table the one-login detections read)
+    LEFT JOIN successful_login_findings AS s
         ON s.device_hostname = b.device_hostname
         AND s.src_endpoint_ip = b.src_endpoint_ip
-        AND s.time >= b.first_time
-        AND s.time <= b.last_time + (SELECT window_length FROM settings)
+        AND s.start_time >= b.first_time
+        AND s.start_time <= b.last_time + (SELECT window_length FROM settings)
     -- only the first success after the burst is "the" success
     QUALIFY row_number() OVER (
         PARTITION BY b.device_hostname, b.src_endpoint_ip, b.burst
-        ORDER BY s.time NULLS LAST
+        ORDER BY s.start_time NULLS LAST
     ) = 1
 )
 SELECT
