@@ -75,11 +75,17 @@ def finding_uid(analytic_uid: str, row: dict[str, Any]) -> str:
         parts.append(
             ""
             if value is None
-            else value.isoformat()
+            else _utc(value).isoformat()
             if isinstance(value, datetime)
             else str(value)
         )
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+
+
+def _utc(value: datetime) -> datetime:
+    """Return an aware time in UTC: DuckDB hands times out in the session's zone, and an
+    id must not change with the TZ of whoever runs `detect` (cron vs. an analyst)."""
+    return value if value.tzinfo is None else value.astimezone(UTC)
 
 
 def run_detection(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -112,6 +113,18 @@ def test_finding_uid_is_the_hash_of_id_and_identity_not_of_evidence(tmp_path: Pa
     assert row["attack_technique_uids"] == ["T1078", "T1078.003"]
     assert finding_uid("x", {**row, "event_uids": ["other"]}) == finding_uid("x", row)
     assert finding_uid("x", {**row, "user_name": "eve"}) != finding_uid("x", row)
+
+
+def test_finding_uid_does_not_change_with_the_zone_the_time_is_given_in() -> None:
+    # DuckDB returns times in the session's zone: cron in UTC and an analyst in Berlin
+    # must get the same id for the same finding
+    start = datetime(2026, 11, 27, 2, 13, 41, tzinfo=UTC)
+    berlin = start.astimezone(timezone(timedelta(hours=1)))
+    row = {"device_hostname": "web-2", "start_time": start}
+    assert finding_uid("x", {**row, "start_time": berlin}) == finding_uid("x", row)
+    assert finding_uid("x", {**row, "start_time": start + timedelta(seconds=1)}) != finding_uid(
+        "x", row
+    )
 
 
 def _failure(second: int, uid: str) -> dict[str, Any]:
