@@ -337,8 +337,6 @@ def split_ranges(plan: Plan, jobs: int) -> list[Plan]:
         cut = None if found is None else start + found
         if cut is not None and cuts[-1] < cut < size:
             cuts.append(cut)
-    if len(cuts) == 1:
-        return [plan]
     ends: list[int | None] = [*cuts[1:], None]
     return [dataclasses.replace(plan, start=a, end=b) for a, b in zip(cuts, ends, strict=True)]
 

@@ -79,13 +79,19 @@ class Parser(ABC):
         it; it may begin and end mid-line. Each range gets a parser of its own, fed from
         the range's first byte, so the cut must be a line start (`window[i - 1]` is a
         newline) that no row spans: the rows of a file read in ranges are those of a
-        whole read. None: no such place here (the file is not cut there). Formats whose
-        lines parse on their own (`splittable`) cut at the next line start that is not
-        blank: a run of blank lines is one reject (rows.split_lines_merging_blanks).
+        whole read. None: no such place here (the file is not cut there). By default the
+        cut is the next whole line that `_opens_range` accepts, never a blank one: a run
+        of blank lines is one reject (rows.split_lines_merging_blanks).
         """
-        if not cls.splittable:
-            return None
-        return next((start for start, line in line_starts(window, at) if not line.isspace()), None)
+        for start, line in line_starts(window, at):
+            if not line.isspace() and cls._opens_range(line):
+                return start
+        return None
+
+    @classmethod
+    def _opens_range(cls, line: bytes) -> bool:
+        """Tell whether parsing may start at this (non-blank) line: it owes nothing to earlier ones."""
+        return cls.splittable
 
     @abstractmethod
     def feed(self, block: bytes, offset: int) -> None:

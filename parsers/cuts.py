@@ -12,7 +12,10 @@ A parser reads the window it is shown around a planned cut as it would read the 
 may hold such state, and takes the first candidate cut at or after the planned place
 that no noted stretch covers. A stretch longer than the window (a MiB on each side) is
 not seen: audit events are written at once and dockerd logs a pair from one request
-handler, so such a stretch is not one (the auditd parser's cuts share the limit).
+handler, so a real one is not that long (forged relayed records of one stamp spaced
+further apart could be grouped differently from a whole read; nothing is lost or
+doubled). The auditd parser's own cuts also demand the assembler's horizon of records
+on each side (auditd/cuts.py).
 """
 
 from __future__ import annotations

@@ -6,7 +6,6 @@ from abc import abstractmethod
 from collections.abc import Callable
 
 from auditlake.parsers.base import ParseOutput, Parser, SourceContext, reject
-from auditlake.parsers.cuts import line_starts
 from auditlake.parsers.rows import blank_reject, gc_paused, split_lines_merging_blanks
 
 SNIFF_LINES = 50
@@ -32,22 +31,6 @@ class LineParser(Parser):
         super().__init__(ctx)
         self._out = ParseOutput()
         self._end = 0
-
-    @classmethod
-    def find_cut(cls, window: bytes, at: int) -> int | None:
-        """Cut before the first whole line at or after `at` that `_opens_range` accepts.
-
-        Never before a blank line: a run of blank lines is one reject, cut or not.
-        """
-        for start, line in line_starts(window, at):
-            if not line.isspace() and cls._opens_range(line):
-                return start
-        return None
-
-    @classmethod
-    def _opens_range(cls, line: bytes) -> bool:
-        """Tell whether parsing may start at this (non-blank) line: it owes nothing to earlier ones."""
-        return cls.splittable
 
     @abstractmethod
     def _line(self, offset: int, line: bytes) -> None:
