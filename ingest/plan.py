@@ -218,5 +218,5 @@ def find_content_host(plan: Plan) -> str | None:
         out = parser.drain()
     except Exception:  # a preview only: the real read reports parser failures
         return None
-    hosts = (r.get("device_hostname") for r in [*out.events, *out.auditd_records])
+    hosts = (r.get("device_hostname") for r in [*out.all_events(), *out.auditd_records])
     return next((h for h in hosts if h), None)

@@ -197,7 +197,7 @@ def _keep(
 ) -> None:
     if strict and out.rejects:
         _strict_stop(out.rejects, source)
-    counts.events += len(out.events)
+    counts.events += out.event_count()
     counts.records += len(out.auditd_records)
     counts.rejects += len(out.rejects)
     if writer.add(out, file_id):

@@ -39,11 +39,14 @@ SORT: dict[str, tuple[str, ...]] = {
 
 def rows_to_batch(table: str, rows: list[Row], file_id: str) -> pa.RecordBatch:
     """Build one batch of `table` from parser rows, stamped with the file's identity."""
-    schema = SCHEMAS[table]
-    batch = to_batch(rows, schema)
-    index = schema.get_field_index("source_file_id")
+    return stamped(to_batch(rows, SCHEMAS[table]), file_id)
+
+
+def stamped(batch: pa.RecordBatch, file_id: str) -> pa.RecordBatch:
+    """Set a batch's `source_file_id` column to the file's identity."""
+    index = batch.schema.get_field_index("source_file_id")
     ids = pa.array([file_id] * batch.num_rows, STR)
-    return batch.set_column(index, schema.field(index), ids)
+    return batch.set_column(index, batch.schema.field(index), ids)
 
 
 @dataclass(slots=True)
@@ -62,16 +65,20 @@ class PartWriter:
 
     def add(self, out: ParseOutput, file_id: str) -> bool:
         """Queue the rows of one parsed block; flush when the buffer is full (say if so)."""
-        for table, rows in (
-            ("events", out.events),
-            ("auditd_records", out.auditd_records),
-            ("rejects", out.rejects),
-        ):
-            if rows:
-                batch = rows_to_batch(table, rows, file_id)
-                self._pending[table].append(batch)
-                self._rows += batch.num_rows
-                self._bytes += batch.nbytes
+        batches = [
+            (table, rows_to_batch(table, rows, file_id))
+            for table, rows in (
+                ("events", out.events),
+                ("auditd_records", out.auditd_records),
+                ("rejects", out.rejects),
+            )
+            if rows
+        ]
+        batches += [("events", stamped(batch, file_id)) for batch in out.event_batches]
+        for table, batch in batches:
+            self._pending[table].append(batch)
+            self._rows += batch.num_rows
+            self._bytes += batch.nbytes
         if self._rows < self.flush_rows and self._bytes < self.flush_bytes:
             return False
         self.flush()

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from typing import Any, ClassVar
 
+import pyarrow as pa
 from auditlake.parsers.cuts import line_starts
 
 from auditlake.schema import REJECT_RAW_CAP
@@ -42,19 +43,44 @@ class SourceContext:
 
 @dataclass(slots=True)
 class ParseOutput:
-    """Rows ready to be written, as dicts keyed by the schema's column names."""
+    """Rows ready to be written: dicts keyed by the schema's column names, or batches.
+
+    A parser that builds rows column-wise (parsers/dockerd_columns.py) hands them over
+    as `event_batches`, `events` rows of the full EVENTS schema (the writer stamps the
+    file id); the rows of a file are those of both lists.
+    """
 
     events: list[Row] = field(default_factory=list)
     auditd_records: list[Row] = field(default_factory=list)
     rejects: list[Row] = field(default_factory=list)
+    event_batches: list[pa.RecordBatch] = field(default_factory=list)
 
     def extend(self, other: ParseOutput) -> None:
         self.events.extend(other.events)
         self.auditd_records.extend(other.auditd_records)
         self.rejects.extend(other.rejects)
+        self.event_batches.extend(other.event_batches)
+
+    def event_count(self) -> int:
+        """Return the number of `events` rows, dicts and batches together."""
+        return len(self.events) + sum(b.num_rows for b in self.event_batches)
+
+    def all_events(self) -> list[Row]:
+        """Return every `events` row as a dict in file order (NULL columns of batches left out).
+
+        For tests and previews, not the write path.
+        """
+        batched = [
+            {k: v for k, v in row.items() if v is not None}
+            for batch in self.event_batches
+            for row in batch.to_pylist(maps_as_pydicts="strict")
+        ]
+        if not batched:
+            return self.events
+        return sorted([*self.events, *batched], key=lambda row: row["source_offset"])
 
     def __len__(self) -> int:
-        return len(self.events) + len(self.auditd_records) + len(self.rejects)
+        return self.event_count() + len(self.auditd_records) + len(self.rejects)
 
 
 class Parser(ABC):

@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 from urllib.parse import parse_qs
 
+from auditlake.parsers import dockerd_columns
 from auditlake.parsers.base import Row, SourceContext
 from auditlake.parsers.line_parser import LineParser, mostly
 from auditlake.parsers.rows import UNMAPPED_CAP, cap_value, event_row, parse_rfc3339
@@ -81,6 +82,7 @@ _LIFECYCLE = {
     "Daemon has completed initialization": (3, "Start"),
     "Daemon shutdown complete": (4, "Stop"),
 }
+_LIFECYCLE_MESSAGES = list(_LIFECYCLE)
 _API_ACTIVITY = {"GET": (2, "Read"), "HEAD": (2, "Read"), "DELETE": (4, "Delete")}
 
 
@@ -391,6 +393,27 @@ class DockerdParser(LineParser):
             return False
         row = afresh_row(text)
         return row is not None and "time" in row
+
+    def feed(self, block: bytes, offset: int) -> None:
+        """Build the rows of plain logrus lines as columns; the rest line by line, in order."""
+        found = dockerd_columns.scan(block, offset, self.ctx, _LIFECYCLE_MESSAGES, _API_ACTIVITY)
+        if found.rows is None:
+            super().feed(block, offset)
+            return
+        self._out.event_batches.append(found.rows)
+        starts = found.starts
+        for first, end in found.slow_runs():
+            if first:  # what the plain line before leaves, as _line would
+                self._after_plain(found.time_of(first - 1))
+            super().feed(block[starts[first] : starts[end]], offset + int(starts[first]))
+        if found.plain[-1]:
+            self._after_plain(found.time_of(len(found.plain) - 1))
+        self._end = offset + len(block)
+
+    def _after_plain(self, time: datetime | None) -> None:
+        """Leave the state a plain logrus line leaves: its time, no pending API call."""
+        self._last_time = time
+        self._pairing.operation = self._pairing.container_name = None
 
     def _line(self, offset: int, line: bytes) -> None:
         text = line.decode("utf-8", "backslashreplace")

@@ -129,6 +129,17 @@ def fast_event_uid(file_id: str, offset: int, index: int = 0) -> str:
     return digest.hexdigest()
 
 
+def first_event_uids(file_id: str, offsets: list[int]) -> list[str]:
+    """Return `fast_event_uid(file_id, offset)` for each offset (half the cost per id)."""
+    prefix = _uid_prefix(file_id)
+    uids = []
+    for offset in offsets:
+        digest = prefix.copy()
+        digest.update(b"%d:0" % offset)
+        uids.append(digest.hexdigest())
+    return uids
+
+
 @lru_cache(maxsize=64)
 def _uid_prefix(file_id: str) -> hashlib.blake2b:
     """Return the hash state after `file_id:`, the part every event id of a file shares."""

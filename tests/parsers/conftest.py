@@ -58,6 +58,8 @@ def run_parser() -> Run:
         out = parser.drain()
         resume = parser.finish(final)
         out.extend(parser.drain())
+        # rows a parser built as columns are checked as dicts, like the others
+        out.events, out.event_batches = out.all_events(), []
         # every row must fit its table's schema
         to_batch(out.events, EVENTS)
         to_batch(out.auditd_records, AUDITD_RECORDS)

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from auditlake.parsers.base import event_uid
 from auditlake.parsers.rows import (
     fast_event_uid,
+    first_event_uids,
     parse_rfc3339,
     split_lines_merging_blanks,
     utc_from_micros,
@@ -20,6 +21,11 @@ from hypothesis import strategies as st
 @given(st.text(), st.integers(min_value=-(2**70), max_value=2**70), st.integers(0, 10**6))
 def test_fast_event_uid_equals_event_uid(file_id: str, offset: int, index: int) -> None:
     assert fast_event_uid(file_id, offset, index) == event_uid(file_id, offset, index)
+
+
+@given(st.text(), st.lists(st.integers(min_value=0, max_value=2**63)))
+def test_first_event_uids_equal_event_uid(file_id: str, offsets: list[int]) -> None:
+    assert first_event_uids(file_id, offsets) == [event_uid(file_id, o) for o in offsets]
 
 
 def test_rfc3339_times_of_one_second_keep_their_own_fraction() -> None:

@@ -1,0 +1,310 @@
+"""dockerd's plain logrus lines read as columns, with Arrow kernels instead of per-line Python.
+
+Most of a dockerd log is daemon chatter (`ignoring event`, `shim disconnected`, `Handler
+for GET ... returned error`) and API calls that send no form data (`Calling GET ...`):
+one logrus line, one row that owes nothing to its neighbours. `scan` finds, in a block
+of whole lines, the lines whose row is plain enough to build column-wise: the exact
+shape `time="...Z" level=word msg="..." key=value...` in printable ASCII, with nothing
+the per-line parser (parsers/dockerd.py, the reference) would treat specially: no
+escapes, no `Calling POST` or `form data` message (API pairing), no lifecycle message,
+no repeated or reserved key, no value long enough to be capped, and a time that exists.
+Every other line is left to the reference parser, in order. A differential test holds
+the rows built here equal to the reference's (tests/parsers/dockerd/test_columns.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, TypeAlias
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+from auditlake.parsers.base import SourceContext
+from auditlake.parsers.rows import UNMAPPED_CAP, first_event_uids, utc_from_micros
+
+from auditlake.schema import CLASSES, EVENTS, STR, STR_MAP
+
+# An Arrow array of any type (see the mypy override of this module in pyproject.toml).
+Column: TypeAlias = Any
+
+SOURCE_TYPE = "dockerd"
+CLASS_UID = 6002  # Application Lifecycle: what the reference gives a plain logrus line
+
+# The whole line, in RE2 syntax (Arrow): `time="..."`, `level=`, `msg="..."`, then
+# ` key=value` fields. Character classes are spelled out in printable ASCII: RE2's \s
+# is not Python's, so nothing else may decide where a field ends. Keys exclude space,
+# `"` and `=`; bare values space and `"`; quoted values (the message too) `"` and `\`,
+# so a line splits at its first four quotes into its parts (`_parts`).
+_LINE = (
+    r'^time="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?Z" level=[a-z]+ msg="[ !#-\[\]-~]*"'
+    r'(?: [!#-<>-~]+=(?:"[!#-\[\]-~]*"|[!#-~]*))*\n?$'
+)
+# An API call the reference reads (dockerd.py _CALLING, in this module's ASCII). POST
+# calls are left to it: it pairs them with the form data line after them.
+_CALL = r"^Calling [A-Z]+ [!#-\[\]-~]"
+_POST = "Calling POST "
+_FORM_DATA = "form data: "
+# dockerd.py _API_VERSION, its look-ahead (not in RE2) matched and put back
+_API_VERSION = r"/v\d+(?:\.\d+)?/"
+CALL_CLASS_UID = 6003  # API Activity
+# Keys the reference pops from the fields (`container`: a column of its own) or that
+# would overwrite the head's (`time`, `level`, `msg`).
+_RESERVED = ("time", "level", "msg")
+
+
+@dataclass(frozen=True, slots=True)
+class Scan:
+    """The lines of a block, and the rows built for its plain lines."""
+
+    starts: npt.NDArray[np.int64]  # each line's start in the block, then the block's end
+    plain: npt.NDArray[np.bool_]  # per line: its row is in `rows`
+    rows: pa.RecordBatch | None  # the plain lines' rows, in line order (no file id yet)
+    micros: npt.NDArray[np.int64]  # the plain lines' times, in line order
+    rank: npt.NDArray[np.intp] = field(init=False)  # per line: plain lines up to it
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "rank", np.cumsum(self.plain))
+
+    def slow_runs(self) -> list[tuple[int, int]]:
+        """Return the (first, end) line ranges of the lines left to the reference parser."""
+        edges = np.flatnonzero(
+            np.diff(np.concatenate(([True], self.plain, [True])).astype(np.int8))
+        )
+        return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
+
+    def time_of(self, line: int) -> datetime | None:
+        """Return the time of the plain line `line` (lines after it without one take it)."""
+        return utc_from_micros(int(self.micros[self.rank[line] - 1]))
+
+
+def scan(
+    block: bytes,
+    offset: int,
+    ctx: SourceContext,
+    lifecycle: list[str],
+    api_activity: dict[str, tuple[int, str]],
+) -> Scan:
+    """Split `block` (whole lines starting at file `offset`) and build its plain lines' rows.
+
+    `lifecycle` lists the messages the reference classifies (left to it); `api_activity`
+    gives the OCSF activity of an API call by method (any other: 99 Other).
+    """
+    data = np.frombuffer(block, np.uint8)
+    ends = np.flatnonzero(data == 10) + 1
+    if not len(ends) or ends[-1] != len(block):
+        ends = np.append(ends, len(block))  # a last line without a newline
+    starts = np.concatenate(([0], ends)).astype(np.int64)
+    count = len(ends)
+    none = Scan(starts, np.zeros(count, np.bool_), None, np.zeros(0, np.int64))
+    try:
+        block.decode()
+    except UnicodeDecodeError:  # the reference shows such bytes as \xNN
+        return none
+    line_offsets = pa.array(starts, pa.int32()).buffers()[1]
+    lines = pa.StringArray.from_buffers(count, line_offsets, pa.py_buffer(block))
+    shaped = pc.match_substring_regex(lines, _LINE).to_numpy(zero_copy_only=False)
+    candidates = np.flatnonzero(shaped & (ends - starts[:-1] <= UNMAPPED_CAP))
+    if not len(candidates):
+        return none
+    second, fraction, level, msg, tail = _parts(lines.take(pa.array(candidates)))
+    micros = _micros(second, fraction)
+    keys, values, entries = _fields(tail)
+    call = pc.and_not(pc.match_substring_regex(msg, _CALL), pc.starts_with(msg, _POST))
+    special = pc.or_(
+        pc.or_(pc.and_not(pc.starts_with(msg, "Calling "), call), pc.starts_with(msg, _FORM_DATA)),
+        pc.is_in(msg, pa.array(lifecycle, STR)),
+    )
+    plain = pc.and_not(pc.is_valid(micros), special).to_numpy(zero_copy_only=False)
+    plain &= ~_odd_fields(keys, entries, len(candidates))
+    if not plain.any():
+        return none
+    chosen = np.flatnonzero(plain)
+    mask = np.zeros(count, np.bool_)
+    mask[candidates[chosen]] = True
+    keep = pa.array(plain)
+    rows = _rows(
+        ctx,
+        offset + starts[candidates[chosen]],
+        ends[candidates[chosen]] - starts[candidates[chosen]],
+        pc.filter(micros, keep),
+        pc.filter(level, keep),
+        pc.filter(msg, keep),
+        _take_fields(keys, values, entries, chosen),
+        _Calls.of(pc.filter(msg, keep), pc.filter(call, keep), api_activity),
+    )
+    return Scan(starts, mask, rows, pc.filter(micros, keep).to_numpy())
+
+
+def _parts(lines: Column) -> tuple[Column, Column, Column, Column, Column]:
+    """Return the second, fraction, level, message and ` key=value` tail of `_LINE` lines."""
+    # time=|STAMP| level=LEVEL msg=|MESSAGE|TAIL\n
+    parts = pc.split_pattern(lines, '"', max_splits=4)
+    stamp = pc.list_element(parts, 1)  # YYYY-MM-DDTHH:MM:SS[.fraction]Z
+    return (
+        pc.utf8_slice_codeunits(stamp, 0, 19),
+        pc.utf8_slice_codeunits(stamp, 20, -1),
+        pc.utf8_slice_codeunits(pc.list_element(parts, 2), len(" level="), -len(" msg=")),
+        pc.list_element(parts, 3),
+        pc.utf8_rtrim(pc.list_element(parts, 4), "\n"),
+    )
+
+
+def _micros(second: Column, fraction: Column) -> Column:
+    """Return microseconds since the epoch (UTC); null where the time does not exist.
+
+    As parse_rfc3339: digits past microseconds are cut, and a date or time out of range
+    (month 13, second 60, year 0) is no time. A time exists when it prints back as read.
+    Lines share their second: each distinct one is parsed once.
+    """
+    distinct = pc.dictionary_encode(second)
+    seconds = distinct.dictionary
+    parsed = pc.strptime(seconds, "%Y-%m-%dT%H:%M:%S", "s", error_is_null=True)
+    exists = pc.and_(
+        pc.equal(pc.strftime(parsed, "%Y-%m-%dT%H:%M:%S"), seconds),
+        pc.not_equal(pc.utf8_slice_codeunits(seconds, 0, 4), "0000"),
+    )
+    valid = pc.if_else(exists, pc.cast(pc.cast(parsed, pa.timestamp("us")), pa.int64()), None)
+    digits = pc.utf8_rpad(pc.utf8_slice_codeunits(fraction, 0, 6), 6, "0")
+    return pc.add(valid.take(distinct.indices), pc.cast(digits, pa.int64()))
+
+
+def _fields(tail: Column) -> tuple[Column, Column, Column]:
+    """Split each line's ` key=value` tail into flat keys and (unquoted) values.
+
+    No value holds a space or a backslash here (`_LINE`), so a space ends each field
+    and the first `=` ends its key.
+    """
+    trimmed = pc.utf8_slice_codeunits(tail, 1)
+    entries = pc.split_pattern(trimmed, " ")
+    entries = pc.if_else(pc.equal(trimmed, ""), pa.scalar([], entries.type), entries)
+    pairs = pc.split_pattern(pc.list_flatten(entries), "=", max_splits=1)
+    keys = pc.list_element(pairs, 0)
+    raw = pc.list_element(pairs, 1)
+    quoted = pc.starts_with(raw, '"')
+    values = pc.if_else(quoted, pc.utf8_slice_codeunits(raw, 1, -1), raw)
+    return keys, values, entries
+
+
+def _odd_fields(keys: Column, entries: Column, count: int) -> npt.NDArray[np.bool_]:
+    """Tell per line whether a key repeats or is reserved (the reference then differs)."""
+    line_of = pc.list_parent_indices(entries).to_numpy()
+    odd = np.zeros(count, np.bool_)
+    reserved = pc.is_in(keys, pa.array(_RESERVED, STR)).to_numpy(zero_copy_only=False)
+    odd[line_of[reserved]] = True
+    codes = pc.dictionary_encode(keys).indices.to_numpy().astype(np.int64)
+    distinct = int(codes.max(initial=0)) + 1
+    pairs, seen = np.unique(line_of.astype(np.int64) * distinct + codes, return_counts=True)
+    repeated = pairs[seen > 1] // distinct
+    odd[repeated] = True
+    return odd
+
+
+@dataclass(frozen=True, slots=True)
+class _Fields:
+    container: Column  # container_uid: the `container` field when not empty
+    unmapped: Column  # every other field, in order; null when there is none
+
+
+def _take_fields(
+    keys: Column, values: Column, entries: Column, lines: npt.NDArray[np.intp]
+) -> _Fields:
+    """Return the `lines`' container and unmapped columns, as _set_fields makes them."""
+    line_of = pc.list_parent_indices(entries).to_numpy()
+    chosen = np.zeros(len(entries), np.bool_)
+    chosen[lines] = True
+    keep = chosen[line_of]
+    is_container = pc.equal(keys, "container").to_numpy(zero_copy_only=False)
+    # where each line's `container` field is (keys do not repeat in a chosen line)
+    holder = np.full(len(entries), -1, np.int64)
+    found = np.flatnonzero(keep & is_container)
+    holder[line_of[found]] = found
+    picked = holder[lines]
+    container = values.take(pa.array(np.maximum(picked, 0), mask=picked < 0))
+    container = pc.if_else(pc.equal(container, ""), pa.scalar(None, STR), container)
+    rest = np.flatnonzero(keep & ~is_container)
+    per_line = np.bincount(line_of[rest], minlength=len(entries))[lines]
+    unmapped = pa.MapArray.from_arrays(
+        pa.array(np.concatenate(([0], np.cumsum(per_line))).astype(np.int32)),
+        keys.take(pa.array(rest)),
+        values.take(pa.array(rest)),
+        type=STR_MAP,
+        mask=pa.array(per_line == 0),
+    )
+    return _Fields(container, unmapped)
+
+
+@dataclass(frozen=True, slots=True)
+class _Calls:
+    """The columns that tell API calls (`Calling GET ...`) from other plain lines."""
+
+    class_uid: Column
+    class_name: Column
+    api_operation: Column
+    activity_id: Column
+    activity_name: Column
+
+    @classmethod
+    def of(cls, msg: Column, call: Column, api_activity: dict[str, tuple[int, str]]) -> _Calls:
+        """Read each call's operation and activity as dockerd.py _calling does."""
+        words = pc.split_pattern(pc.filter(msg, call), " ", max_splits=3)
+        method = pc.list_element(words, 1)
+        path = pc.list_element(pc.split_pattern(pc.list_element(words, 2), "?", max_splits=1), 0)
+        path = pc.replace_substring_regex(path, _API_VERSION, "/", max_replacements=1)
+        known = pc.index_in(method, pa.array(list(api_activity), STR))
+        ids = pa.array([i for i, _ in api_activity.values()], pa.int32())
+        names = pa.array([n for _, n in api_activity.values()], STR)
+        return cls(
+            pc.if_else(call, CALL_CLASS_UID, CLASS_UID).cast(pa.int32()),
+            pc.if_else(call, CLASSES[CALL_CLASS_UID], CLASSES[CLASS_UID]),
+            _spread(pc.binary_join_element_wise(method, path, " "), call),
+            _spread(pc.fill_null(ids.take(known), 99), call),
+            _spread(pc.fill_null(names.take(known), "Other"), call),
+        )
+
+
+def _spread(values: Column, where: Column) -> Column:
+    """Put `values` in the rows where `where` is true, in order; null elsewhere."""
+    return pc.replace_with_mask(pa.nulls(len(where), values.type), where, values)
+
+
+def _rows(
+    ctx: SourceContext,
+    offsets: npt.NDArray[np.int64],
+    lengths: npt.NDArray[np.int64],
+    micros: Column,
+    level: Column,
+    msg: Column,
+    fields: _Fields,
+    calls: _Calls,
+) -> pa.RecordBatch:
+    """Build the events rows the reference builds for these plain lines."""
+    n = len(offsets)
+    file_id = ctx.file_id or ctx.source_file
+    time = pc.cast(micros, EVENTS.field("time").type)
+    columns = {
+        "event_uid": pa.array(first_event_uids(file_id, offsets.tolist()), STR),
+        "time": time,
+        "event_date": pc.cast(time, pa.date32()),
+        "source_type": pa.array([SOURCE_TYPE] * n, STR),
+        "class_uid": calls.class_uid,
+        "class_name": calls.class_name,
+        "activity_id": calls.activity_id,
+        "activity_name": calls.activity_name,
+        "severity": level,
+        "device_hostname": pa.array([ctx.host] * n, STR),
+        "app_name": pa.array([SOURCE_TYPE] * n, STR),
+        "container_uid": fields.container,
+        "api_operation": calls.api_operation,
+        "message": msg,
+        "unmapped": fields.unmapped,
+        "source_file": pa.array([ctx.source_file] * n, STR),
+        "source_offset": pa.array(offsets),
+        "source_length": pa.array(lengths),
+    }
+    return pa.RecordBatch.from_arrays(
+        [columns[f.name] if f.name in columns else pa.nulls(n, f.type) for f in EVENTS],
+        schema=EVENTS,
+    )
