@@ -25,7 +25,7 @@ from urllib.parse import parse_qs
 from auditlake.parsers import dockerd_columns
 from auditlake.parsers.base import Row, SourceContext
 from auditlake.parsers.line_parser import LineParser, mostly
-from auditlake.parsers.rows import UNMAPPED_CAP, cap_value, event_row, parse_rfc3339
+from auditlake.parsers.rows import UNMAPPED_CAP, cap_value, event_row, gc_paused, parse_rfc3339
 
 SOURCE_TYPE = "dockerd"
 
@@ -82,7 +82,6 @@ _LIFECYCLE = {
     "Daemon has completed initialization": (3, "Start"),
     "Daemon shutdown complete": (4, "Stop"),
 }
-_LIFECYCLE_MESSAGES = list(_LIFECYCLE)
 _API_ACTIVITY = {"GET": (2, "Read"), "HEAD": (2, "Read"), "DELETE": (4, "Delete")}
 
 
@@ -282,12 +281,18 @@ def _calling(row: Row, msg: str, pairing: ApiPairing | None) -> None:
     create = method == "POST" and operation.endswith("/create")
     activity = (1, "Create") if create else _API_ACTIVITY.get(method, (99, "Other"))
     row["activity_id"], row["activity_name"] = activity
-    names = parse_qs(query).get("name") if query else None
-    if names and operation == "POST /containers/create":
-        row["container_name"] = names[0]
+    name = _create_name(query) if query and operation == "POST /containers/create" else None
+    if name is not None:
+        row["container_name"] = name
     if pairing is not None:  # only POST requests log form data
         pairing.operation = operation if method == "POST" else None
         pairing.activity, pairing.container_name = activity, row.get("container_name")
+
+
+def _create_name(query: str) -> str | None:
+    """Return the container name a `containers/create` query string gives, if any."""
+    names = parse_qs(query).get("name")
+    return names[0] if names else None
 
 
 def _form_data(row: Row, body: str, pairing: ApiPairing | None) -> None:
@@ -370,6 +375,9 @@ def _is_separator(text: str) -> bool:
     )
 
 
+_REFERENCE = dockerd_columns.Reference(list(_LIFECYCLE), _API_ACTIVITY, _create_name)
+
+
 class DockerdParser(LineParser):
     """dockerd's own log file: logrus text, TTY form or JSON, one event per line."""
 
@@ -396,24 +404,35 @@ class DockerdParser(LineParser):
 
     def feed(self, block: bytes, offset: int) -> None:
         """Build the rows of plain logrus lines as columns; the rest line by line, in order."""
-        found = dockerd_columns.scan(block, offset, self.ctx, _LIFECYCLE_MESSAGES, _API_ACTIVITY)
+        found = dockerd_columns.scan(block, offset, self.ctx, _REFERENCE)
         if found.rows is None:
             super().feed(block, offset)
             return
         self._out.event_batches.append(found.rows)
-        starts = found.starts
-        for first, end in found.slow_runs():
-            if first:  # what the plain line before leaves, as _line would
-                self._after_plain(found.time_of(first - 1))
-            super().feed(block[starts[first] : starts[end]], offset + int(starts[first]))
+        starts = found.starts.tolist()
+        with gc_paused():
+            for first, end in found.slow_runs():
+                if first:  # what the plain line before leaves, as _line would
+                    self._after_plain(found, first - 1)
+                lines = [block[starts[i] : starts[i + 1]] for i in range(first, end)]
+                if any(line.isspace() for line in lines):  # blank runs: one reject each
+                    super().feed(b"".join(lines), offset + starts[first])
+                    continue
+                for i, line in enumerate(lines, first):
+                    self._line(offset + starts[i], line)
         if found.plain[-1]:
-            self._after_plain(found.time_of(len(found.plain) - 1))
+            self._after_plain(found, len(found.plain) - 1)
         self._end = offset + len(block)
 
-    def _after_plain(self, time: datetime | None) -> None:
-        """Leave the state a plain logrus line leaves: its time, no pending API call."""
-        self._last_time = time
-        self._pairing.operation = self._pairing.container_name = None
+    def _after_plain(self, found: dockerd_columns.Scan, line: int) -> None:
+        """Leave the state the plain line `line` leaves: its time, and its API call if any."""
+        self._last_time = found.time_of(line)
+        call = found.call_of(line)
+        if call is None:
+            self._pairing.operation = self._pairing.container_name = None
+            return
+        operation, self._pairing.activity, self._pairing.container_name = call
+        self._pairing.operation = operation if operation.startswith("POST ") else None
 
     def _line(self, offset: int, line: bytes) -> None:
         text = line.decode("utf-8", "backslashreplace")

@@ -1,19 +1,21 @@
 """dockerd's plain logrus lines read as columns, with Arrow kernels instead of per-line Python.
 
 Most of a dockerd log is daemon chatter (`ignoring event`, `shim disconnected`, `Handler
-for GET ... returned error`) and API calls that send no form data (`Calling GET ...`):
-one logrus line, one row that owes nothing to its neighbours. `scan` finds, in a block
-of whole lines, the lines whose row is plain enough to build column-wise: the exact
-shape `time="...Z" level=word msg="..." key=value...` in printable ASCII, with nothing
-the per-line parser (parsers/dockerd.py, the reference) would treat specially: no
-escapes, no `Calling POST` or `form data` message (API pairing), no lifecycle message,
-no repeated or reserved key, no value long enough to be capped, and a time that exists.
-Every other line is left to the reference parser, in order. A differential test holds
-the rows built here equal to the reference's (tests/parsers/dockerd/test_columns.py).
+for GET ... returned error`) and API calls (`Calling GET ...`): one logrus line, one
+row. `scan` finds, in a block of whole lines, the lines whose row is plain enough to
+build column-wise: the exact shape `time="...Z" level=word msg="..." key=value...` in
+printable ASCII, with nothing the per-line parser (parsers/dockerd.py, the reference)
+treats specially: no escapes (so no `form data` line, whose JSON is quoted), no
+lifecycle message, no `Calling` line it would not read as a call, no repeated or
+reserved key, no value long enough to be capped, and a time that exists. Every other
+line is left to the reference parser, in order, with the state the lines before it
+leave (`time_of`, `call_of`). A differential test holds the rows built here equal to
+the reference's (tests/parsers/dockerd/test_columns.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeAlias
@@ -42,11 +44,9 @@ _LINE = (
     r'^time="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?Z" level=[a-z]+ msg="[ !#-\[\]-~]*"'
     r'(?: [!#-<>-~]+=(?:"[!#-\[\]-~]*"|[!#-~]*))*\n?$'
 )
-# An API call the reference reads (dockerd.py _CALLING, in this module's ASCII). POST
-# calls are left to it: it pairs them with the form data line after them.
+# An API call the reference reads (dockerd.py _CALLING, in this module's ASCII)
 _CALL = r"^Calling [A-Z]+ [!#-\[\]-~]"
-_POST = "Calling POST "
-_FORM_DATA = "form data: "
+_CREATE = "POST /containers/create"
 # dockerd.py _API_VERSION, its look-ahead (not in RE2) matched and put back
 _API_VERSION = r"/v\d+(?:\.\d+)?/"
 CALL_CLASS_UID = 6003  # API Activity
@@ -79,19 +79,35 @@ class Scan:
         """Return the time of the plain line `line` (lines after it without one take it)."""
         return utc_from_micros(int(self.micros[self.rank[line] - 1]))
 
+    def call_of(self, line: int) -> tuple[str, tuple[int, str], str | None] | None:
+        """Return the API call of the plain line `line` (None: not a call).
 
-def scan(
-    block: bytes,
-    offset: int,
-    ctx: SourceContext,
-    lifecycle: list[str],
-    api_activity: dict[str, tuple[int, str]],
-) -> Scan:
-    """Split `block` (whole lines starting at file `offset`) and build its plain lines' rows.
+        As (operation, (activity_id, activity_name), container name): a POST call's
+        form data line after it takes them (dockerd.py ApiPairing).
+        """
+        assert self.rows is not None
+        row = int(self.rank[line]) - 1
+        operation = self.rows.column("api_operation")[row].as_py()
+        if operation is None:
+            return None
+        activity = (
+            self.rows.column("activity_id")[row].as_py(),
+            self.rows.column("activity_name")[row].as_py(),
+        )
+        return operation, activity, self.rows.column("container_name")[row].as_py()
 
-    `lifecycle` lists the messages the reference classifies (left to it); `api_activity`
-    gives the OCSF activity of an API call by method (any other: 99 Other).
-    """
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """What the reference parser decides that is reused here rather than restated."""
+
+    lifecycle: list[str]  # the messages it classifies (left to it)
+    api_activity: dict[str, tuple[int, str]]  # an API call's activity by method (else 99)
+    create_name: Callable[[str], str | None]  # the name a create call's query string gives
+
+
+def scan(block: bytes, offset: int, ctx: SourceContext, reference: Reference) -> Scan:
+    """Split `block` (whole lines starting at file `offset`) and build its plain lines' rows."""
     data = np.frombuffer(block, np.uint8)
     ends = np.flatnonzero(data == 10) + 1
     if not len(ends) or ends[-1] != len(block):
@@ -112,10 +128,10 @@ def scan(
     second, fraction, level, msg, tail = _parts(lines.take(pa.array(candidates)))
     micros = _micros(second, fraction)
     keys, values, entries = _fields(tail)
-    call = pc.and_not(pc.match_substring_regex(msg, _CALL), pc.starts_with(msg, _POST))
+    call = pc.match_substring_regex(msg, _CALL)
     special = pc.or_(
-        pc.or_(pc.and_not(pc.starts_with(msg, "Calling "), call), pc.starts_with(msg, _FORM_DATA)),
-        pc.is_in(msg, pa.array(lifecycle, STR)),
+        pc.and_not(pc.starts_with(msg, "Calling "), call),
+        pc.is_in(msg, pa.array(reference.lifecycle, STR)),
     )
     plain = pc.and_not(pc.is_valid(micros), special).to_numpy(zero_copy_only=False)
     plain &= ~_odd_fields(keys, entries, len(candidates))
@@ -133,7 +149,7 @@ def scan(
         pc.filter(level, keep),
         pc.filter(msg, keep),
         _take_fields(keys, values, entries, chosen),
-        _Calls.of(pc.filter(msg, keep), pc.filter(call, keep), api_activity),
+        _Calls.of(pc.filter(msg, keep), pc.filter(call, keep), reference),
     )
     return Scan(starts, mask, rows, pc.filter(micros, keep).to_numpy())
 
@@ -245,23 +261,43 @@ class _Calls:
     api_operation: Column
     activity_id: Column
     activity_name: Column
+    container_name: Column
 
     @classmethod
-    def of(cls, msg: Column, call: Column, api_activity: dict[str, tuple[int, str]]) -> _Calls:
-        """Read each call's operation and activity as dockerd.py _calling does."""
+    def of(cls, msg: Column, call: Column, reference: Reference) -> _Calls:
+        """Read each call's operation, activity and created name as dockerd.py _calling does."""
         words = pc.split_pattern(pc.filter(msg, call), " ", max_splits=3)
-        method = pc.list_element(words, 1)
-        path = pc.list_element(pc.split_pattern(pc.list_element(words, 2), "?", max_splits=1), 0)
+        method, uri = pc.list_element(words, 1), pc.list_element(words, 2)
+        path = pc.replace_substring_regex(uri, r"\?.*", "", max_replacements=1)
         path = pc.replace_substring_regex(path, _API_VERSION, "/", max_replacements=1)
-        known = pc.index_in(method, pa.array(list(api_activity), STR))
-        ids = pa.array([i for i, _ in api_activity.values()], pa.int32())
-        names = pa.array([n for _, n in api_activity.values()], STR)
+        query = pc.replace_substring_regex(uri, r"^[^?]*\??", "", max_replacements=1)
+        operation = pc.binary_join_element_wise(method, path, " ")
+        known = pc.index_in(method, pa.array(list(reference.api_activity), STR))
+        activity_id = pc.fill_null(
+            pa.array([i for i, _ in reference.api_activity.values()], pa.int32()).take(known), 99
+        )
+        activity_name = pc.fill_null(
+            pa.array([n for _, n in reference.api_activity.values()], STR).take(known), "Other"
+        )
+        create = pc.and_(pc.equal(method, "POST"), pc.ends_with(operation, "/create"))
+        activity_id = pc.if_else(create, pa.scalar(1, pa.int32()), activity_id)
+        activity_name = pc.if_else(create, "Create", activity_name)
+        named = pc.and_(pc.equal(operation, _CREATE), pc.not_equal(query, ""))
+        names = (
+            [
+                reference.create_name(q) if n else None
+                for q, n in zip(query.to_pylist(), named.to_pylist(), strict=True)
+            ]
+            if pc.any(named).as_py()
+            else [None] * len(query)
+        )
         return cls(
             pc.if_else(call, CALL_CLASS_UID, CLASS_UID).cast(pa.int32()),
             pc.if_else(call, CLASSES[CALL_CLASS_UID], CLASSES[CLASS_UID]),
-            _spread(pc.binary_join_element_wise(method, path, " "), call),
-            _spread(pc.fill_null(ids.take(known), 99), call),
-            _spread(pc.fill_null(names.take(known), "Other"), call),
+            _spread(operation, call),
+            _spread(activity_id, call),
+            _spread(activity_name, call),
+            _spread(pa.array(names, STR), call),
         )
 
 
@@ -297,6 +333,7 @@ def _rows(
         "device_hostname": pa.array([ctx.host] * n, STR),
         "app_name": pa.array([SOURCE_TYPE] * n, STR),
         "container_uid": fields.container,
+        "container_name": calls.container_name,
         "api_operation": calls.api_operation,
         "message": msg,
         "unmapped": fields.unmapped,

@@ -101,9 +101,36 @@ def test_corpus_files_give_the_reference_rows(corpus, path):
     assert_same_rows(data, blocks=[7, 1, 100, 3])
 
 
+@pytest.mark.parametrize("blocks", [[], [1], [2]])
+def test_form_data_takes_the_name_and_operation_of_the_post_call_built_as_columns(blocks):
+    data = (
+        b'time="2026-11-26T00:00:00Z" level=debug msg="Calling POST /v1.43/containers/create?name=web%2D1"\n'
+        b'time="2026-11-26T00:00:00Z" level=debug msg="form data: {\\"Image\\":\\"nginx\\",'
+        b'\\"HostConfig\\":{\\"Privileged\\":true}}"\n'
+        b'time="2026-11-26T00:00:01Z" level=debug msg="Calling POST /v1.43/containers/web-1/start"\n'
+    )
+    assert assert_same_rows(data, blocks) == 2
+    call, form, start = _parse(data, blocks, columns=True).all_events()
+    assert (call["api_operation"], call["activity_name"], call["container_name"]) == (
+        "POST /containers/create",
+        "Create",
+        "web-1",
+    )
+    assert (form["api_operation"], form["container_name"], form["container_privileged"]) == (
+        "POST /containers/create",
+        "web-1",
+        True,
+    )
+    assert (start["api_operation"], start["activity_name"]) == (
+        "POST /containers/web-1/start",
+        "Other",
+    )
+
+
 def test_lines_the_reference_treats_specially_are_left_to_it():
-    # An API call and its form data (paired, even across calls the reference does not
-    # read, which leave the pairing as it is), a lifecycle message, a plain-text line that
+    # A form data line (not paired: a line comes between it and its call; calls the
+    # reference does not read leave the pairing as it is), a lifecycle message, a
+    # plain-text line that
     # takes the time of the plain line before it, escapes, a repeated and a reserved key,
     # times that do not exist, and a value past the unmapped cap.
     data = (
@@ -123,7 +150,8 @@ def test_lines_the_reference_treats_specially_are_left_to_it():
         b'time="2026-11-26T00:00:07Z" level=info msg="x" big=' + b"v" * 3000 + b"\n"
         b'time="2026-11-26T00:00:08Z" level=info msg="caf\xc3\xa9" k=v\n'
     )
-    assert assert_same_rows(data) == 2  # the first line and the one inside the API pair
+    # the first line, the POST call and the line between it and its form data
+    assert assert_same_rows(data) == 3
 
 
 def test_a_block_with_bytes_that_are_not_utf8_is_left_to_the_reference():
