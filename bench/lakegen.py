@@ -5,7 +5,9 @@ two days, auditd the bulk of the volume; most logins by keys from the trusted ne
 a long tail of internet noise with a few loud brute-force sources; docker clients on the
 socket, rare privileged containers and writes to watched Docker files, rare audit rule
 removals. Detections therefore find a few things, as they would on a real fleet.
-The lake is written through `auditlake.lake.Lake`, so it is a published, valid lake.
+The lake is written through `auditlake.lake.Lake`, so it is a published, valid lake,
+and its parts through ingest's writer, so they have the layout (sort order, row groups)
+that ingest and `compact` give a real lake.
 """
 
 from __future__ import annotations
@@ -19,10 +21,14 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from auditlake.ingest.writer import stage_parts
 
 from auditlake.lake import Lake
 from auditlake.schema import AUDITD_RECORDS, CLASSES, EVENTS, TIME
 
+# Bump when the generated lake changes (its rows or its parts' layout), so that a lake
+# cached by an earlier version is generated again.
+LAKE_VERSION = 2
 DAYS = (date(2026, 11, 26), date(2026, 11, 27))
 N_HOSTS = 60
 PART_ROWS = 1_000_000
@@ -744,17 +750,11 @@ def generate_lake(root: Path, n_events: int, seed: int = 7) -> dict[str, int]:
                 n = min(PART_ROWS, todo)
                 todo -= n
                 chunk = _events(rng, source, day, n)
-                added["events"].append(
-                    lake.stage_part(
-                        "events", [chunk.batch], f"source_type={source}/event_date={day}"
-                    )
-                )
+                added["events"] += stage_parts(lake, "events", pa.table(chunk.batch))
                 counts["events"] += n
                 if source == "auditd":
-                    records = _records(rng, chunk)
-                    added["auditd_records"].append(
-                        lake.stage_part("auditd_records", [records], f"event_date={day}")
-                    )
+                    records = pa.table(_records(rng, chunk))
+                    added["auditd_records"] += stage_parts(lake, "auditd_records", records)
                     counts["auditd_records"] += records.num_rows
     lake.publish(added)
     return counts

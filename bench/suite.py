@@ -24,11 +24,11 @@ import pyarrow.parquet as pq
 
 from auditlake.lake import Lake
 from bench import targets
-from bench.lakegen import generate_lake
+from bench.lakegen import LAKE_VERSION, generate_lake
 from bench.logs import SOURCE_BY_NAME, LogStats, Source, generate
 from bench.measure import CommandFailed, Measurement, Run, repeat, run, self_timed
 
-GENERATOR_VERSION = 1  # bump when a generator's output changes, to drop cached inputs
+GENERATOR_VERSION = 1  # bump when a log generator's output changes, to drop cached logs
 REPO = Path(__file__).resolve().parent.parent
 MB = 1_000_000  # throughput is in MB/s (10^6 bytes), as PERFORMANCE.md reports it
 SCALE_FACTORS = (1, 2, 4)
@@ -266,7 +266,7 @@ def scaling_rows(opts: Options, log: Log) -> list[Row]:
 
 def detection_lake(opts: Options, log: Log) -> Path:
     """The generated lake of `opts.events` events, from the cache when it is there."""
-    root = opts.workdir / f"lake-v{GENERATOR_VERSION}-seed{opts.seed}-{opts.events}"
+    root = opts.workdir / f"lake-v{LAKE_VERSION}-seed{opts.seed}-{opts.events}"
     done = root / "_state" / "bench-complete"
     if not done.exists():
         shutil.rmtree(root, ignore_errors=True)

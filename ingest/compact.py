@@ -2,8 +2,9 @@
 
 Each run of ingest adds at least one part per partition it touched, so a lake fed
 hourly collects many small files. Compaction rewrites a partition's small parts as
-fewer, larger ones (rows sorted as ingest sorts them) and swaps them in with one
-manifest update; the old files are deleted only after that update.
+fewer, larger ones (rows sorted and cut into row groups as ingest writes them) and
+swaps them in with one manifest update; the old files are deleted only after that
+update.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import PurePosixPath
 import pyarrow as pa
 import pyarrow.parquet as pq
 from auditlake.ingest.pipeline import clean_leftovers, locked
-from auditlake.ingest.writer import ROW_GROUP, sort_order
+from auditlake.ingest.writer import PARTITIONS, ROW_GROUP, stage_parts
 
 from auditlake.lake import TABLES, Lake
 from auditlake.schema import SCHEMAS
@@ -46,11 +47,11 @@ def compact(lake_root: str | os.PathLike[str], target_bytes: int = TARGET_BYTES)
                     pq.read_table(lake.root / rel, schema=SCHEMAS[table], partitioning=None)
                     for rel in group
                 )
-                order = sort_order(table)
-                if order:
-                    data = data.sort_by(order)
-                batches = data.combine_chunks().to_batches(ROW_GROUP)
-                added[table].append(lake.stage_part(table, batches, subdir))
+                if table in PARTITIONS:  # the tables ingest writes: in its layout
+                    added[table].extend(stage_parts(lake, table, data))
+                else:  # findings, as `detect` wrote them
+                    batches = data.combine_chunks().to_batches(ROW_GROUP)
+                    added[table].append(lake.stage_part(table, batches, subdir))
                 removed[table].extend(group)
         before = sum(len(v) for v in removed.values())
         if before:

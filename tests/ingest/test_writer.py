@@ -1,4 +1,5 @@
-"""Batches -> parts: one part per partition, rows sorted by host then time within it."""
+"""Batches -> parts: one part per partition, rows sorted by class, outcome, program, host
+and time within it."""
 
 from __future__ import annotations
 
@@ -10,13 +11,16 @@ from auditlake.ingest.writer import is_sorted, partitions
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from auditlake.schema import EVENTS, REJECTS, to_batch
+from auditlake.schema import CLASSES, EVENTS, REJECTS, to_batch
 
 START = datetime(2026, 11, 26, 23, 0, tzinfo=UTC)
 
 EVENT = st.fixed_dictionaries(
     {
         "source_type": st.sampled_from(["auditd", "syslog", "dockerd"]),
+        "class_uid": st.sampled_from([1007, 3002, 0]),
+        "status_id": st.sampled_from([1, 2, None]),
+        "process_name": st.sampled_from(["sshd", "docker", None]),
         "device_hostname": st.sampled_from(["web-1", "web-2", "db-1", None]),
         "minutes": st.integers(0, 180),  # crosses midnight: two event_date partitions
         "source_file": st.sampled_from(["a.log", "b.log"]),
@@ -35,21 +39,33 @@ def _events(specs: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "event_uid": f"e{i}",
                 "time": time,
                 "event_date": time.date(),
-                "class_uid": 0,
-                "class_name": "Base Event",
+                "class_name": CLASSES[spec["class_uid"]],
                 "source_length": 1,
             }
         )
     return rows
 
 
-def _reader_order(row: dict[str, Any]) -> tuple[Any, ...]:
+def _file_order(row: dict[str, Any]) -> tuple[Any, ...]:
     host = row["device_hostname"]
     return (host is None, host or "", row["time"], row["source_file"], row["source_offset"])
 
 
+def _reader_order(row: dict[str, Any]) -> tuple[Any, ...]:
+    status, name = row["status_id"], row["process_name"]  # nulls last
+    return (
+        row["class_uid"],
+        status is None,
+        status or 0,
+        name is None,
+        name or "",
+        *_file_order(row),
+    )
+
+
 def _expected(rows: list[dict[str, Any]]) -> dict[str, list[str]]:
-    """Event uids per partition, stably sorted by host (nulls last), time, file, offset."""
+    """Event uids per partition, stably sorted by class, outcome, program, host, time, file,
+    offset (nulls last)."""
     parts: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         subdir = f"source_type={row['source_type']}/event_date={row['event_date']}"
@@ -64,13 +80,17 @@ def _expected(rows: list[dict[str, Any]]) -> dict[str, list[str]]:
 @given(
     specs=st.lists(EVENT, min_size=1, max_size=40),
     cut=st.integers(0, 40),
-    order=st.sampled_from(["as generated", "reader order", "partition and reader order"]),
+    order=st.sampled_from(
+        ["as generated", "file order", "reader order", "partition and reader order"]
+    ),
 )
-def test_each_partition_holds_its_rows_stably_sorted_by_host_then_time(
+def test_each_partition_holds_its_rows_stably_sorted_for_readers(
     specs: list[dict[str, Any]], cut: int, order: str
 ) -> None:
     rows = _events(specs)
-    if order == "reader order":  # one host's file: in time order, partitions interleaved
+    if order == "file order":  # one host's file: in time order, classes interleaved
+        rows.sort(key=_file_order)
+    elif order == "reader order":  # partitions interleaved
         rows.sort(key=_reader_order)
     elif order == "partition and reader order":
         rows.sort(key=lambda r: (r["source_type"], r["event_date"], *_reader_order(r)))

@@ -1,0 +1,61 @@
+"""Compaction writes its merged parts in the layout ingest writes, rows unchanged."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from auditlake.ingest.compact import compact
+from auditlake.ingest.writer import ROW_GROUP, partitions, stage_parts
+
+from auditlake.lake import Lake
+from auditlake.schema import CLASSES, EVENTS, to_batch
+
+START = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
+
+
+def _events(n: int, host: str) -> pa.Table:
+    """`n` events of one host's file, in time order, classes and outcomes interleaved."""
+    rows = []
+    for i in range(n):
+        time = START + timedelta(seconds=i)
+        class_uid = (1007, 3002, 0)[i % 3]
+        rows.append(
+            {
+                "event_uid": f"{host}-{i}",
+                "time": time,
+                "event_date": time.date(),
+                "source_type": "auditd",
+                "class_uid": class_uid,
+                "class_name": CLASSES[class_uid],
+                "status_id": (1, 2, None)[i % 5 % 3],
+                "process_name": ("sshd", "docker", None)[i % 7 % 3],
+                "device_hostname": host,
+                "source_file": f"/logs/{host}/audit.log",
+                "source_offset": i * 100,
+                "source_length": 100,
+            }
+        )
+    return pa.Table.from_batches([to_batch(rows, EVENTS)], EVENTS)
+
+
+def test_merged_part_is_sorted_and_cut_into_row_groups_as_ingest_writes_it(
+    tmp_path: Path,
+) -> None:
+    lake = Lake(tmp_path)
+    lake.init()
+    inputs = [_events(ROW_GROUP // 2 + 7, host) for host in ("web-2", "db-1", "web-1")]
+    lake.publish({"events": [p for data in inputs for p in stage_parts(lake, "events", data)]})
+
+    report = compact(tmp_path)
+
+    assert (report.parts_before, report.parts_after) == (3, 1)
+    [(subdir, expected)] = partitions("events", pa.concat_tables(inputs))
+    [part] = lake.part_paths("events")
+    assert part.parent.relative_to(tmp_path / "events").as_posix() == subdir
+    written = pq.ParquetFile(part)
+    sizes = [written.metadata.row_group(i).num_rows for i in range(written.num_row_groups)]
+    assert sizes == [ROW_GROUP, expected.num_rows - ROW_GROUP]
+    assert written.read().equals(expected)
