@@ -29,14 +29,17 @@ DETECTION_FINDING = 2004
 LEVEL_RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
 # Views that several detections read and that cost a scan, a dedupe or a grouping each
 # time: computed once per connection into a temporary table of the same name, which
-# DuckDB resolves before the view (the temp schema comes first in its search path). A
-# connection's views already read a fixed set of published parts, and these views do not
-# read the policy tables, so the copy holds exactly what the view would return.
+# DuckDB resolves before the view, in a query and in the views it reads (the temp schema
+# comes first in its search path). A connection's views already read a fixed set of
+# published parts, and these views do not read the policy tables, so the copy holds
+# exactly what the view would return.
 SHARED_VIEWS = {
     "audit_user_names": "CREATE TEMP TABLE audit_user_names AS SELECT * FROM main.audit_user_names",
-    "successful_login_findings": "CREATE TEMP TABLE successful_login_findings AS SELECT * FROM main.successful_login_findings",
+    "successful_logins": "CREATE TEMP TABLE successful_logins AS SELECT * FROM main.successful_logins",
     "container_launches": "CREATE TEMP TABLE container_launches AS SELECT * FROM main.container_launches",
 }
+# Views over a shared view: a detection that names one of them reads the shared view.
+READ_THROUGH = {"successful_login_findings": "successful_logins"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,8 +120,13 @@ def materialize_shared_views(
             {"names": list(SHARED_VIEWS)},
         ).fetchall()
     }
+    named = {
+        READ_THROUGH.get(name, name)
+        for name in (*SHARED_VIEWS, *READ_THROUGH)
+        if any(re.search(rf"\b{name}\b", d.sql) for d in detections)
+    }
     for name, create in SHARED_VIEWS.items():
-        if name not in present and any(re.search(rf"\b{name}\b", d.sql) for d in detections):
+        if name in named and name not in present:
             con.execute(create)
 
 

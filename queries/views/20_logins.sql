@@ -50,6 +50,11 @@ WHERE class_uid = 3002
   -- pam_loginuid's LOGIN record only says a login uid was set (cron sets one too)
   AND coalesce(audit_type, '') <> 'LOGIN';
 
+-- Whether an attempt record is from one of `places` (hashes of host and address, the
+-- `place` of login_attempt_records); every record is when `places` is NULL.
+CREATE OR REPLACE MACRO from_places(places, src_endpoint_ip, place) AS
+    places IS NULL OR (src_endpoint_ip IS NOT NULL AND place IN (SELECT unnest(places)));
+
 -- Each login attempt with outcome `wanted` once, in the columns the detections read: a
 -- record is dropped when a more complete record of the same attempt exists. `places`
 -- (hashes of host and address, the `place` of login_attempt_records) keeps the
@@ -59,21 +64,19 @@ WHERE class_uid = 3002
 -- address are kept only when `places` is NULL.
 CREATE OR REPLACE MACRO unique_login_attempts(wanted, places := NULL) AS TABLE
 WITH attempts AS (
+    -- what telling copies apart needs; the columns returned are read again at the end,
+    -- for the records kept, so that millions of them are not held twice in memory
     SELECT
         event_uid,
-        time,
         device_hostname,
-        user_name,
         src_endpoint_ip,
-        auth_protocol,
         known_user,
         completeness,
         time_us,
         bucket,
         place
     FROM login_attempt_records(wanted)
-    WHERE places IS NULL
-       OR (src_endpoint_ip IS NOT NULL AND place IN (SELECT unnest(places)))
+    WHERE from_places(places, src_endpoint_ip, place)
 ),
 probes AS NOT MATERIALIZED (
     -- only a record that is not the most complete kind can be a copy; it is compared
@@ -129,9 +132,10 @@ SELECT
     user_name,
     src_endpoint_ip,
     auth_protocol
-FROM attempts
--- a copy of an attempt recorded more completely elsewhere
-WHERE event_uid NOT IN (SELECT event_uid FROM copies);
+FROM login_attempt_records(wanted)
+WHERE from_places(places, src_endpoint_ip, place)
+  -- a copy of an attempt recorded more completely elsewhere
+  AND event_uid NOT IN (SELECT event_uid FROM copies);
 
 -- The same attempts with every column of their records.
 CREATE OR REPLACE MACRO login_attempts_with_status(wanted) AS TABLE
@@ -152,6 +156,12 @@ SELECT * FROM logins
 UNION ALL
 SELECT * FROM login_failures;
 
+-- Each successful login once. Five detections read it (through the view below), so
+-- `detect` computes it once per connection (queries/detect.py); narrow, because it
+-- holds every login of the lake.
+CREATE OR REPLACE VIEW successful_logins AS
+SELECT * FROM unique_login_attempts(1);
+
 -- Each successful login in the columns that every one-login finding shares (login.root,
 -- login.user_not_allowed, login.untrusted_network, login.password_auth): a login is a
 -- finding on its own, so it starts and ends at its time and is its only evidence.
@@ -167,4 +177,4 @@ SELECT
     src_endpoint_ip,
     auth_protocol,
     [event_uid] AS event_uids
-FROM unique_login_attempts(1);
+FROM successful_logins;

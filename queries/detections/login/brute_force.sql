@@ -49,19 +49,23 @@ hot_places AS (
         coalesce(list(DISTINCT place), []) AS places
     FROM (
         SELECT
-            hash(e.device_hostname, e.src_endpoint_ip) AS place,
-            lag(epoch_us(e.time), s.threshold - 1) OVER (
-                PARTITION BY hash(e.device_hostname, e.src_endpoint_ip)
-                ORDER BY epoch_us(e.time)
-            ) >= epoch_us(e.time) - s.window_us AS reaches
-        FROM events AS e
+            r.place,
+            lag(r.time_us, s.threshold - 1) OVER (PARTITION BY r.place ORDER BY r.time_us)
+                >= r.time_us - s.window_us AS reaches
+        FROM (
+            -- the window sorts integers: the place's hash and the time, computed once
+            SELECT
+                hash(device_hostname, src_endpoint_ip) AS place,
+                epoch_us(time) AS time_us
+            FROM events
+            WHERE class_uid = 3002
+              AND status_id = 2
+              AND time >= $since
+              AND time < $until
+              -- a console failure has no source to count against
+              AND src_endpoint_ip IS NOT NULL
+        ) AS r
         CROSS JOIN settings AS s
-        WHERE e.class_uid = 3002
-          AND e.status_id = 2
-          AND e.time >= $since
-          AND e.time < $until
-          -- a console failure has no source to count against
-          AND e.src_endpoint_ip IS NOT NULL
     )
     WHERE reaches
 ),
@@ -136,8 +140,10 @@ bursts AS (
         min(n.time) AS first_time,
         max(n.time) AS last_time,
         count(*) AS failures,
-        list(n.event_uid ORDER BY n.time, n.event_uid) AS failure_uids,
-        list(DISTINCT n.user_name ORDER BY n.user_name) FILTER (WHERE n.user_name IS NOT NULL) AS tried_users
+        -- in no order: a finding's evidence is stored sorted
+        list(n.event_uid) AS failure_uids,
+        -- the account tried, when every failure tried the same one
+        CASE WHEN count(DISTINCT n.user_name) = 1 THEN min(n.user_name) END AS tried_user
     FROM numbered AS n
     SEMI JOIN peaks AS p
         ON p.device_hostname = n.device_hostname
@@ -169,7 +175,7 @@ SELECT
     first_time AS start_time,
     coalesce(success_time, last_time) AS end_time,
     success_user AS actor_user_name,
-    coalesce(success_user, CASE WHEN len(tried_users) = 1 THEN tried_users[1] END) AS user_name,
+    coalesce(success_user, tried_user) AS user_name,
     src_endpoint_ip,
     failures || ' failed logins from ' || src_endpoint_ip
         || CASE
