@@ -134,12 +134,19 @@ def verify(lake: Path) -> None:
 
 @cli.command()
 @click.option("--lake", required=True, type=click.Path(path_type=Path), help="Lake directory.")
-def compact(lake: Path) -> None:
+@click.option(
+    "--all",
+    "every_part",
+    is_flag=True,
+    help="Rewrite every part, not only small ones (once after an upgrade that changes the part layout).",
+)
+def compact(lake: Path, every_part: bool) -> None:
     """Merge small parts of each partition into larger ones; rows stay the same."""
     from auditlake.ingest.compact import compact
 
-    report = compact(lake)
-    click.echo(f"compact: {report.parts_before} parts merged into {report.parts_after}", err=True)
+    report = compact(lake, every_part=every_part)
+    done = "rewritten as" if every_part else "merged into"
+    click.echo(f"compact: {report.parts_before} parts {done} {report.parts_after}", err=True)
 
 
 class _ProgressBar:

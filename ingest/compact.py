@@ -4,7 +4,8 @@ Each run of ingest adds at least one part per partition it touched, so a lake fe
 hourly collects many small files. Compaction rewrites a partition's small parts as
 fewer, larger ones (rows sorted and cut into row groups as ingest writes them) and
 swaps them in with one manifest update; the old files are deleted only after that
-update.
+update. With `every_part`, it rewrites every part, large or alone in its partition:
+a lake written by an older version then gets the layout its detections are fast on.
 """
 
 from __future__ import annotations
@@ -33,8 +34,10 @@ class CompactReport:
     parts_after: int
 
 
-def compact(lake_root: str | os.PathLike[str], target_bytes: int = TARGET_BYTES) -> CompactReport:
-    """Merge each partition's parts smaller than half the target; publish once."""
+def compact(
+    lake_root: str | os.PathLike[str], target_bytes: int = TARGET_BYTES, every_part: bool = False
+) -> CompactReport:
+    """Merge each partition's parts smaller than half the target (or all parts); publish once."""
     lake = Lake(lake_root)
     with locked(lake):
         clean_leftovers(lake)
@@ -42,7 +45,8 @@ def compact(lake_root: str | os.PathLike[str], target_bytes: int = TARGET_BYTES)
         added: dict[str, list[str]] = defaultdict(list)
         removed: dict[str, list[str]] = defaultdict(list)
         for table in TABLES:
-            for subdir, group in _merge_groups(lake, manifest.parts[table], target_bytes):
+            groups = _merge_groups(lake, manifest.parts[table], target_bytes, every_part)
+            for subdir, group in groups:
                 data = pa.concat_tables(
                     pq.read_table(lake.root / rel, schema=SCHEMAS[table], partitioning=None)
                     for rel in group
@@ -63,13 +67,16 @@ def compact(lake_root: str | os.PathLike[str], target_bytes: int = TARGET_BYTES)
 
 
 def _merge_groups(
-    lake: Lake, parts: tuple[str, ...], target_bytes: int
+    lake: Lake, parts: tuple[str, ...], target_bytes: int, every_part: bool
 ) -> list[tuple[str, list[str]]]:
-    """Return (subdir, parts) groups of at least two small parts, each up to the target."""
+    """Return (subdir, parts) groups of at least two small parts, each up to the target.
+
+    With `every_part`: groups of every part, a large or lone one in a group of its own.
+    """
     by_dir: dict[str, list[tuple[str, int]]] = defaultdict(list)
     for rel in parts:
         size = (lake.root / rel).stat().st_size
-        if size < target_bytes // 2:
+        if every_part or size < target_bytes // 2:
             path = PurePosixPath(rel)
             by_dir[path.parent.relative_to(path.parts[0]).as_posix()].append((rel, size))
     groups = []
@@ -83,4 +90,4 @@ def _merge_groups(
             current.append(rel)
             total += size
         groups.append((subdir, current))
-    return [(d if d != "." else "", g) for d, g in groups if len(g) > 1]
+    return [(d if d != "." else "", g) for d, g in groups if every_part or len(g) > 1]

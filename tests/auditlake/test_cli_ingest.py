@@ -208,6 +208,11 @@ def test_compact_merges_parts_without_changing_rows(tmp_path: Path) -> None:
         Path(p).name for t in after.values() for p in t
     )
     assert run("verify", "--lake", str(lake)).exit_code == 0
+    result = run("compact", "--lake", str(lake), "--all")
+    assert result.stderr == "compact: 2 parts rewritten as 2\n"
+    assert rows("events") == events
+    assert rows("rejects") == rejects
+    assert run("verify", "--lake", str(lake)).exit_code == 0
 
 
 def test_compact_refuses_while_an_ingest_holds_the_lock(lake: Path) -> None:

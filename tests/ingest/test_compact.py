@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from auditlake.ingest.compact import compact
+from auditlake.ingest.compact import CompactReport, compact
 from auditlake.ingest.writer import ROW_GROUP, partitions, stage_parts
 
 from auditlake.lake import Lake
@@ -59,3 +59,26 @@ def test_merged_part_is_sorted_and_cut_into_row_groups_as_ingest_writes_it(
     sizes = [written.metadata.row_group(i).num_rows for i in range(written.num_row_groups)]
     assert sizes == [ROW_GROUP, expected.num_rows - ROW_GROUP]
     assert written.read().equals(expected)
+
+
+def test_every_part_rewrites_a_large_lone_part_of_an_older_layout(tmp_path: Path) -> None:
+    lake = Lake(tmp_path)
+    lake.init()
+    # each host's rows in time order only, as older versions wrote them
+    data = pa.concat_tables([_events(ROW_GROUP // 2 + 6, h) for h in ("web-2", "db-1")])
+    [(subdir, expected)] = partitions("events", data)
+    old = lake.stage_part("events", data.to_batches(2 * ROW_GROUP), subdir)
+    lake.publish({"events": [old]})
+
+    # alone in its partition (and large, with a 1-byte target): a plain compact keeps it
+    assert compact(tmp_path) == compact(tmp_path, target_bytes=1) == CompactReport(0, 0)
+    report = compact(tmp_path, every_part=True)
+
+    assert (report.parts_before, report.parts_after) == (1, 1)
+    [part] = lake.part_paths("events")
+    assert part.name != PurePosixPath(old).name
+    assert not (tmp_path / old).exists()
+    written = pq.ParquetFile(part)
+    sizes = [written.metadata.row_group(i).num_rows for i in range(written.num_row_groups)]
+    assert sizes == [ROW_GROUP, 12]
+    assert pq.read_table(part, partitioning=None).equals(expected)
