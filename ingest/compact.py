@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -24,6 +25,10 @@ from auditlake.lake import TABLES, Lake
 from auditlake.schema import SCHEMAS
 
 TARGET_BYTES = 128 << 20  # on-disk size of a compacted part
+# Arrow bytes sorted and written at once: rows are read a row group at a time and staged
+# in chunks of this size, so compaction's memory stays bounded (a part of TARGET_BYTES
+# on disk holds several times that in Arrow).
+CHUNK_BYTES = 128 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,15 +52,12 @@ def compact(
         for table in TABLES:
             groups = _merge_groups(lake, manifest.parts[table], target_bytes, every_part)
             for subdir, group in groups:
-                data = pa.concat_tables(
-                    pq.read_table(lake.root / rel, schema=SCHEMAS[table], partitioning=None)
-                    for rel in group
-                )
-                if table in PARTITIONS:  # the tables ingest writes: in its layout
-                    added[table].extend(stage_parts(lake, table, data))
-                else:  # findings, as `detect` wrote them
-                    batches = data.combine_chunks().to_batches(ROW_GROUP)
-                    added[table].append(lake.stage_part(table, batches, subdir))
+                for data in _chunks(lake, table, group):
+                    if table in PARTITIONS:  # the tables ingest writes: in its layout
+                        added[table].extend(stage_parts(lake, table, data))
+                    else:  # findings, as `detect` wrote them
+                        batches = data.combine_chunks().to_batches(ROW_GROUP)
+                        added[table].append(lake.stage_part(table, batches, subdir))
                 removed[table].extend(group)
         before = sum(len(v) for v in removed.values())
         if before:
@@ -64,6 +66,21 @@ def compact(
                 for rel in rels:
                     (lake.root / rel).unlink(missing_ok=True)
     return CompactReport(before, sum(len(v) for v in added.values()))
+
+
+def _chunks(lake: Lake, table: str, group: list[str]) -> Iterator[pa.Table]:
+    """Yield the rows of `group`'s parts in tables of about CHUNK_BYTES each."""
+    pending: list[pa.RecordBatch] = []
+    size = 0
+    for rel in group:
+        for batch in pq.ParquetFile(lake.root / rel).iter_batches(batch_size=ROW_GROUP):
+            pending.append(batch)
+            size += batch.nbytes
+            if size >= CHUNK_BYTES:
+                yield pa.Table.from_batches(pending, SCHEMAS[table])
+                pending, size = [], 0
+    if pending:
+        yield pa.Table.from_batches(pending, SCHEMAS[table])
 
 
 def _merge_groups(

@@ -7,6 +7,7 @@ from pathlib import Path, PurePosixPath
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 from auditlake.ingest.compact import CompactReport, compact
 from auditlake.ingest.writer import ROW_GROUP, partitions, stage_parts
 
@@ -82,3 +83,22 @@ def test_every_part_rewrites_a_large_lone_part_of_an_older_layout(tmp_path: Path
     sizes = [written.metadata.row_group(i).num_rows for i in range(written.num_row_groups)]
     assert sizes == [ROW_GROUP, 12]
     assert pq.read_table(part, partitioning=None).equals(expected)
+
+
+def test_rows_are_rewritten_in_bounded_chunks_and_stay_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lake = Lake(tmp_path)
+    lake.init()
+    inputs = [_events(1000, host) for host in ("web-2", "db-1", "web-1")]
+    lake.publish({"events": [p for data in inputs for p in stage_parts(lake, "events", data)]})
+    # a chunk as small as can be: each row group read is sorted and written on its own
+    monkeypatch.setattr("auditlake.ingest.compact.CHUNK_BYTES", 1)
+
+    report = compact(tmp_path)
+
+    assert (report.parts_before, report.parts_after) == (3, 3)
+    written = [pq.read_table(p, partitioning=None) for p in lake.part_paths("events")]
+    assert sorted(part.num_rows for part in written) == [1000, 1000, 1000]
+    key = [("source_file", "ascending"), ("source_offset", "ascending")]
+    assert pa.concat_tables(written).sort_by(key).equals(pa.concat_tables(inputs).sort_by(key))
