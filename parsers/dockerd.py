@@ -405,21 +405,21 @@ class DockerdParser(LineParser):
     def feed(self, block: bytes, offset: int) -> None:
         """Build the rows of plain logrus lines as columns; the rest line by line, in order."""
         found = dockerd_columns.scan(block, offset, self.ctx, _REFERENCE)
-        if found.rows is None:
+        if found is None:
             super().feed(block, offset)
             return
         self._out.event_batches.append(found.rows)
-        starts = found.starts.tolist()
+        starts = found.starts
         with gc_paused():
             for first, end in found.slow_runs():
                 if first:  # what the plain line before leaves, as _line would
                     self._after_plain(found, first - 1)
-                lines = [block[starts[i] : starts[i + 1]] for i in range(first, end)]
-                if any(line.isspace() for line in lines):  # blank runs: one reject each
-                    super().feed(b"".join(lines), offset + starts[first])
-                    continue
-                for i, line in enumerate(lines, first):
-                    self._line(offset + starts[i], line)
+                start, stop = int(starts[first]), int(starts[end])
+                lines = block[start:stop]
+                if end - first == 1 and not lines.isspace():  # most runs: one line
+                    self._line(offset + start, lines)
+                else:  # the reference's own loop (a run of blank lines is one reject)
+                    super().feed(lines, offset + start)
         if found.plain[-1]:
             self._after_plain(found, len(found.plain) - 1)
         self._end = offset + len(block)

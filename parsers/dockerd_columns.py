@@ -44,6 +44,8 @@ _LINE = (
     r'^time="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?Z" level=[a-z]+ msg="[ !#-\[\]-~]*"'
     r'(?: [!#-<>-~]+=(?:"[!#-\[\]-~]*"|[!#-~]*))*\n?$'
 )
+_TIME = b'time="'  # what every plain line starts with
+
 # An API call the reference reads (dockerd.py _CALLING, in this module's ASCII)
 _CALL = r"^Calling [A-Z]+ [!#-\[\]-~]"
 _CREATE = "POST /containers/create"
@@ -61,7 +63,7 @@ class Scan:
 
     starts: npt.NDArray[np.int64]  # each line's start in the block, then the block's end
     plain: npt.NDArray[np.bool_]  # per line: its row is in `rows`
-    rows: pa.RecordBatch | None  # the plain lines' rows, in line order (no file id yet)
+    rows: pa.RecordBatch  # the plain lines' rows, in line order (no file id yet)
     micros: npt.NDArray[np.int64]  # the plain lines' times, in line order
     rank: npt.NDArray[np.intp] = field(init=False)  # per line: plain lines up to it
 
@@ -85,7 +87,6 @@ class Scan:
         As (operation, (activity_id, activity_name), container name): a POST call's
         form data line after it takes them (dockerd.py ApiPairing).
         """
-        assert self.rows is not None
         row = int(self.rank[line]) - 1
         operation = self.rows.column("api_operation")[row].as_py()
         if operation is None:
@@ -106,25 +107,29 @@ class Reference:
     create_name: Callable[[str], str | None]  # the name a create call's query string gives
 
 
-def scan(block: bytes, offset: int, ctx: SourceContext, reference: Reference) -> Scan:
-    """Split `block` (whole lines starting at file `offset`) and build its plain lines' rows."""
+def scan(block: bytes, offset: int, ctx: SourceContext, reference: Reference) -> Scan | None:
+    """Split `block` (whole lines starting at file `offset`) and build its plain lines' rows.
+
+    None: the block has no plain line.
+    """
+    if _TIME not in block:  # spare a block of tiny lines (a flood of blanks) the arrays
+        return None
     data = np.frombuffer(block, np.uint8)
     ends = np.flatnonzero(data == 10) + 1
     if not len(ends) or ends[-1] != len(block):
         ends = np.append(ends, len(block))  # a last line without a newline
     starts = np.concatenate(([0], ends)).astype(np.int64)
     count = len(ends)
-    none = Scan(starts, np.zeros(count, np.bool_), None, np.zeros(0, np.int64))
     try:
         block.decode()
     except UnicodeDecodeError:  # the reference shows such bytes as \xNN
-        return none
+        return None
     line_offsets = pa.array(starts, pa.int32()).buffers()[1]
     lines = pa.StringArray.from_buffers(count, line_offsets, pa.py_buffer(block))
     shaped = pc.match_substring_regex(lines, _LINE).to_numpy(zero_copy_only=False)
     candidates = np.flatnonzero(shaped & (ends - starts[:-1] <= UNMAPPED_CAP))
     if not len(candidates):
-        return none
+        return None
     second, fraction, level, msg, tail = _parts(lines.take(pa.array(candidates)))
     micros = _micros(second, fraction)
     keys, values, entries = _fields(tail)
@@ -136,7 +141,7 @@ def scan(block: bytes, offset: int, ctx: SourceContext, reference: Reference) ->
     plain = pc.and_not(pc.is_valid(micros), special).to_numpy(zero_copy_only=False)
     plain &= ~_odd_fields(keys, entries, len(candidates))
     if not plain.any():
-        return none
+        return None
     chosen = np.flatnonzero(plain)
     mask = np.zeros(count, np.bool_)
     mask[candidates[chosen]] = True
