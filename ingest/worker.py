@@ -8,10 +8,11 @@ parts and the new file states; only the parent publishes.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import NoReturn
 
+import numpy as np
 from auditlake.ingest.checkpoints import FileState, Gap
 from auditlake.ingest.identity import HEAD, TAIL, digest
 from auditlake.ingest.plan import Plan
@@ -33,6 +34,9 @@ from auditlake.errors import AuditlakeError, ParseError
 from auditlake.lake import Lake
 
 Progress = Callable[[int, int], None]  # (bytes, files) read since the last call
+# Lines a parser is fed at once. It holds a row per line until drained, so a block of
+# tiny lines (4 MiB of `x\n`: two million rejects, ~1 GiB of rows) is fed in parts.
+MAX_FEED_LINES = 1 << 16
 
 
 @dataclass(slots=True)
@@ -122,11 +126,13 @@ def _read_one(
     items_end = plan.start  # end of the bytes read (fed or rejected as over-long)
     for item in blocks(stream, plan.start, plan.final, plan.end):
         if isinstance(item, Block):
-            counts.lines += item.data.count(b"\n") + (not item.data.endswith(b"\n"))
-            _feed(parser, item, source)
+            newlines = item.data.count(b"\n")
+            counts.lines += newlines + (not item.data.endswith(b"\n"))
+            for part in _bounded(item, newlines):
+                _feed(parser, part, source)
+                _keep(writer, parser.drain(), plan.file_id, counts, strict, source)
             before, last = _last_bytes(before, last, TAIL), item.data
             window_end = fed_end = items_end = item.offset + len(item.data)
-            _keep(writer, parser.drain(), plan.file_id, counts, strict, source)
             if progress:
                 progress(len(item.data), 0)
         elif isinstance(item, LongLine):
@@ -177,6 +183,20 @@ def _lines_between(
 def _last_bytes(before: bytes, data: bytes, n: int) -> bytes:
     """Return the last `n` bytes of `before + data`, copying no more than `n` bytes."""
     return data[-n:] if len(data) >= n else (before + data)[-n:]
+
+
+def _bounded(block: Block, newlines: int) -> Iterator[Block]:
+    """Cut `block` (holding `newlines` newlines) into blocks of MAX_FEED_LINES lines or fewer."""
+    if newlines <= MAX_FEED_LINES:
+        yield block
+        return
+    data = block.data
+    ends = np.flatnonzero(np.frombuffer(data, np.uint8) == ord("\n")) + 1
+    start = 0
+    for end in [*ends[MAX_FEED_LINES - 1 :: MAX_FEED_LINES].tolist(), len(data)]:
+        if end > start:
+            yield Block(block.offset + start, data[start:end])
+        start = end
 
 
 def _feed(parser: Parser, block: Block, source: str) -> None:

@@ -12,7 +12,10 @@ from pathlib import Path
 
 import pytest
 import zstandard
+from auditlake.ingest import worker
 from auditlake.ingest.pipeline import locked
+from auditlake.ingest.readers import Block
+from auditlake.parsers.base import Parser
 from auditlake.queries.connection import connect
 from click.testing import CliRunner
 from seqlog import assert_exactly_once, count, ingest, make_idle, seq_lines, verified
@@ -238,3 +241,35 @@ def test_compressed_file_of_unknown_format_is_one_gap_of_its_decompressed_size(
     assert count(lake, "SELECT count(*) FROM gaps") == 1
     assert count(lake, "SELECT source_length FROM gaps") == len(data)
     verified(lake)
+
+
+def test_a_block_of_many_tiny_lines_is_fed_in_parts_with_the_rows_of_one_feed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a parser holds a row per line until drained: 4 MiB of `!\n` would be 2M rows at once
+    log = tmp_path / "app.log"
+    log.write_bytes(b"".join(seq_lines(i, i) + b"!\n" * (i % 4) for i in range(1, 101)))
+    make_idle(log)
+    assert ingest(tmp_path / "whole", log).exit_code == 0
+    fed: list[int] = []
+    feed = worker._feed
+
+    def counting(parser: Parser, block: Block, source: str) -> None:
+        fed.append(block.data.count(b"\n"))
+        feed(parser, block, source)
+
+    monkeypatch.setattr(worker, "MAX_FEED_LINES", 7)
+    monkeypatch.setattr(worker, "_feed", counting)
+    assert ingest(tmp_path / "parts", log).exit_code == 0
+
+    assert max(fed) == 7 and sum(fed) == log.read_bytes().count(b"\n")
+    for sql in (
+        "SELECT * FROM events ORDER BY source_offset",
+        "SELECT * FROM rejects ORDER BY source_offset",
+    ):
+        whole, parts = (
+            connect(tmp_path / lake).execute(sql).fetchall() for lake in ("whole", "parts")
+        )
+        assert parts == whole
+    assert_exactly_once(tmp_path / "parts", 100)
+    verified(tmp_path / "parts")
