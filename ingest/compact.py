@@ -73,12 +73,13 @@ def _chunks(lake: Lake, table: str, group: list[str]) -> Iterator[pa.Table]:
     pending: list[pa.RecordBatch] = []
     size = 0
     for rel in group:
-        for batch in pq.ParquetFile(lake.root / rel).iter_batches(batch_size=ROW_GROUP):
-            pending.append(batch)
-            size += batch.nbytes
-            if size >= CHUNK_BYTES:
-                yield pa.Table.from_batches(pending, SCHEMAS[table])
-                pending, size = [], 0
+        with pq.ParquetFile(lake.root / rel) as part:
+            for batch in part.iter_batches(batch_size=ROW_GROUP):
+                pending.append(batch)
+                size += batch.nbytes
+                if size >= CHUNK_BYTES:
+                    yield pa.Table.from_batches(pending, SCHEMAS[table])
+                    pending, size = [], 0
     if pending:
         yield pa.Table.from_batches(pending, SCHEMAS[table])
 
