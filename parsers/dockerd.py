@@ -82,6 +82,7 @@ _LIFECYCLE = {
     "Daemon has completed initialization": (3, "Start"),
     "Daemon shutdown complete": (4, "Stop"),
 }
+_CREATE_OPERATION = "POST /containers/create"  # its query string names the container
 _API_ACTIVITY = {"GET": (2, "Read"), "HEAD": (2, "Read"), "DELETE": (4, "Delete")}
 
 
@@ -281,7 +282,7 @@ def _calling(row: Row, msg: str, pairing: ApiPairing | None) -> None:
     create = method == "POST" and operation.endswith("/create")
     activity = (1, "Create") if create else _API_ACTIVITY.get(method, (99, "Other"))
     row["activity_id"], row["activity_name"] = activity
-    name = _create_name(query) if query and operation == "POST /containers/create" else None
+    name = _create_name(query) if query and operation == _CREATE_OPERATION else None
     if name is not None:
         row["container_name"] = name
     if pairing is not None:  # only POST requests log form data
@@ -375,7 +376,9 @@ def _is_separator(text: str) -> bool:
     )
 
 
-_REFERENCE = dockerd_columns.Reference(list(_LIFECYCLE), _API_ACTIVITY, _create_name)
+_REFERENCE = dockerd_columns.Reference(
+    list(_LIFECYCLE), _API_ACTIVITY, _CREATE_OPERATION, _create_name
+)
 
 
 class DockerdParser(LineParser):

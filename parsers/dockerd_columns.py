@@ -48,7 +48,6 @@ _TIME = b'time="'  # what every plain line starts with
 
 # An API call the reference reads (dockerd.py _CALLING, in this module's ASCII)
 _CALL = r"^Calling [A-Z]+ [!#-\[\]-~]"
-_CREATE = "POST /containers/create"
 # dockerd.py _API_VERSION, its look-ahead (not in RE2) matched and put back
 _API_VERSION = r"/v\d+(?:\.\d+)?/"
 CALL_CLASS_UID = 6003  # API Activity
@@ -104,7 +103,8 @@ class Reference:
 
     lifecycle: list[str]  # the messages it classifies (left to it)
     api_activity: dict[str, tuple[int, str]]  # an API call's activity by method (else 99)
-    create_name: Callable[[str], str | None]  # the name a create call's query string gives
+    create_operation: str  # the API call whose query string names the container
+    create_name: Callable[[str], str | None]  # the name that query string gives
 
 
 def scan(block: bytes, offset: int, ctx: SourceContext, reference: Reference) -> Scan | None:
@@ -132,31 +132,32 @@ def scan(block: bytes, offset: int, ctx: SourceContext, reference: Reference) ->
         return None
     second, fraction, level, msg, tail = _parts(lines.take(pa.array(candidates)))
     micros = _micros(second, fraction)
-    keys, values, entries = _fields(tail)
+    keys, values, line_of = _fields(tail)
     call = pc.match_substring_regex(msg, _CALL)
     special = pc.or_(
         pc.and_not(pc.starts_with(msg, "Calling "), call),
         pc.is_in(msg, pa.array(reference.lifecycle, STR)),
     )
     plain = pc.and_not(pc.is_valid(micros), special).to_numpy(zero_copy_only=False)
-    plain &= ~_odd_fields(keys, entries, len(candidates))
+    plain &= ~_odd_fields(keys, line_of, len(candidates))
     if not plain.any():
         return None
     chosen = np.flatnonzero(plain)
     mask = np.zeros(count, np.bool_)
     mask[candidates[chosen]] = True
     keep = pa.array(plain)
+    times, msg = pc.filter(micros, keep), pc.filter(msg, keep)
     rows = _rows(
         ctx,
         offset + starts[candidates[chosen]],
         ends[candidates[chosen]] - starts[candidates[chosen]],
-        pc.filter(micros, keep),
+        times,
         pc.filter(level, keep),
-        pc.filter(msg, keep),
-        _take_fields(keys, values, entries, chosen),
-        _Calls.of(pc.filter(msg, keep), pc.filter(call, keep), reference),
+        msg,
+        _take_fields(keys, values, line_of, len(candidates), chosen),
+        _Calls.of(msg, pc.filter(call, keep), reference),
     )
-    return Scan(starts, mask, rows, pc.filter(micros, keep).to_numpy())
+    return Scan(starts, mask, rows, times.to_numpy())
 
 
 def _parts(lines: Column) -> tuple[Column, Column, Column, Column, Column]:
@@ -192,8 +193,8 @@ def _micros(second: Column, fraction: Column) -> Column:
     return pc.add(valid.take(distinct.indices), pc.cast(digits, pa.int64()))
 
 
-def _fields(tail: Column) -> tuple[Column, Column, Column]:
-    """Split each line's ` key=value` tail into flat keys and (unquoted) values.
+def _fields(tail: Column) -> tuple[Column, Column, npt.NDArray[np.int64]]:
+    """Split each line's ` key=value` tail into flat keys, (unquoted) values and their lines.
 
     No value holds a space or a backslash here (`_LINE`), so a space ends each field
     and the first `=` ends its key.
@@ -206,12 +207,11 @@ def _fields(tail: Column) -> tuple[Column, Column, Column]:
     raw = pc.list_element(pairs, 1)
     quoted = pc.starts_with(raw, '"')
     values = pc.if_else(quoted, pc.utf8_slice_codeunits(raw, 1, -1), raw)
-    return keys, values, entries
+    return keys, values, pc.list_parent_indices(entries).to_numpy()
 
 
-def _odd_fields(keys: Column, entries: Column, count: int) -> npt.NDArray[np.bool_]:
+def _odd_fields(keys: Column, line_of: npt.NDArray[np.int64], count: int) -> npt.NDArray[np.bool_]:
     """Tell per line whether a key repeats or is reserved (the reference then differs)."""
-    line_of = pc.list_parent_indices(entries).to_numpy()
     odd = np.zeros(count, np.bool_)
     reserved = pc.is_in(keys, pa.array(_RESERVED, STR)).to_numpy(zero_copy_only=False)
     odd[line_of[reserved]] = True
@@ -230,23 +230,26 @@ class _Fields:
 
 
 def _take_fields(
-    keys: Column, values: Column, entries: Column, lines: npt.NDArray[np.intp]
+    keys: Column,
+    values: Column,
+    line_of: npt.NDArray[np.int64],
+    count: int,
+    lines: npt.NDArray[np.intp],
 ) -> _Fields:
-    """Return the `lines`' container and unmapped columns, as _set_fields makes them."""
-    line_of = pc.list_parent_indices(entries).to_numpy()
-    chosen = np.zeros(len(entries), np.bool_)
+    """Return the `lines`' (of `count`) container and unmapped columns, as _set_fields makes them."""
+    chosen = np.zeros(count, np.bool_)
     chosen[lines] = True
     keep = chosen[line_of]
     is_container = pc.equal(keys, "container").to_numpy(zero_copy_only=False)
     # where each line's `container` field is (keys do not repeat in a chosen line)
-    holder = np.full(len(entries), -1, np.int64)
+    holder = np.full(count, -1, np.int64)
     found = np.flatnonzero(keep & is_container)
     holder[line_of[found]] = found
     picked = holder[lines]
     container = values.take(pa.array(np.maximum(picked, 0), mask=picked < 0))
     container = pc.if_else(pc.equal(container, ""), pa.scalar(None, STR), container)
     rest = np.flatnonzero(keep & ~is_container)
-    per_line = np.bincount(line_of[rest], minlength=len(entries))[lines]
+    per_line = np.bincount(line_of[rest], minlength=count)[lines]
     unmapped = pa.MapArray.from_arrays(
         pa.array(np.concatenate(([0], np.cumsum(per_line))).astype(np.int32)),
         keys.take(pa.array(rest)),
@@ -287,22 +290,16 @@ class _Calls:
         create = pc.and_(pc.equal(method, "POST"), pc.ends_with(operation, "/create"))
         activity_id = pc.if_else(create, pa.scalar(1, pa.int32()), activity_id)
         activity_name = pc.if_else(create, "Create", activity_name)
-        named = pc.and_(pc.equal(operation, _CREATE), pc.not_equal(query, ""))
-        names = (
-            [
-                reference.create_name(q) if n else None
-                for q, n in zip(query.to_pylist(), named.to_pylist(), strict=True)
-            ]
-            if pc.any(named).as_py()
-            else [None] * len(query)
-        )
+        named = pc.and_(pc.equal(operation, reference.create_operation), pc.not_equal(query, ""))
+        queries = pc.filter(query, named).to_pylist()  # the few create calls: Python's parse_qs
+        names = _spread(pa.array([reference.create_name(q) for q in queries], STR), named)
         return cls(
             pc.if_else(call, CALL_CLASS_UID, CLASS_UID).cast(pa.int32()),
             pc.if_else(call, CLASSES[CALL_CLASS_UID], CLASSES[CLASS_UID]),
             _spread(operation, call),
             _spread(activity_id, call),
             _spread(activity_name, call),
-            _spread(pa.array(names, STR), call),
+            _spread(names, call),
         )
 
 
@@ -329,20 +326,20 @@ def _rows(
         "event_uid": pa.array(first_event_uids(file_id, offsets.tolist()), STR),
         "time": time,
         "event_date": pc.cast(time, pa.date32()),
-        "source_type": pa.array([SOURCE_TYPE] * n, STR),
+        "source_type": pa.repeat(pa.scalar(SOURCE_TYPE, STR), n),
         "class_uid": calls.class_uid,
         "class_name": calls.class_name,
         "activity_id": calls.activity_id,
         "activity_name": calls.activity_name,
         "severity": level,
-        "device_hostname": pa.array([ctx.host] * n, STR),
-        "app_name": pa.array([SOURCE_TYPE] * n, STR),
+        "device_hostname": pa.repeat(pa.scalar(ctx.host, STR), n),
+        "app_name": pa.repeat(pa.scalar(SOURCE_TYPE, STR), n),
         "container_uid": fields.container,
         "container_name": calls.container_name,
         "api_operation": calls.api_operation,
         "message": msg,
         "unmapped": fields.unmapped,
-        "source_file": pa.array([ctx.source_file] * n, STR),
+        "source_file": pa.repeat(pa.scalar(ctx.source_file, STR), n),
         "source_offset": pa.array(offsets),
         "source_length": pa.array(lengths),
     }
