@@ -82,6 +82,19 @@ def _connect(auid: int, exe: str, uid: str) -> dict[str, Any]:
     )
 
 
+def _alice_session() -> dict[str, Any]:
+    """auditd's USER_START of alice's session: login uid 1002 is alice."""
+    return event(
+        "2026-11-27T02:13:41",
+        3002,
+        "auditd",
+        audit_type="USER_START",
+        event_uid="s",
+        user_name="alice",
+        process_auid=1002,
+    )
+
+
 def _ids(lake: Path, policy: Path, only: str) -> list[tuple[Any, ...]]:
     run = detect(lake, policy, [only])
     return sorted(run.findings.select(["event_uids"]).to_pylist(), key=str)  # type: ignore[arg-type]
@@ -201,15 +214,7 @@ def test_socket_connects_by_the_engine_or_allowed_users_are_not_findings(tmp_pat
         _connect(UNSET, "/usr/bin/dockerd", "engine"),
         _connect(UNSET, "/usr/bin/node-exporter", "unset-auid-agent"),
         _connect(1003, "/usr/bin/curl", "bob"),
-        event(
-            "2026-11-27T02:13:41",
-            3002,
-            "auditd",
-            audit_type="USER_START",
-            event_uid="s",
-            user_name="alice",
-            process_auid=1002,
-        ),
+        _alice_session(),
     ]
     lake = make_lake(tmp_path / "lake", rows)
     got = _ids(lake, _policy(tmp_path), "docker.socket_access")
@@ -222,15 +227,7 @@ def test_socket_use_by_an_allowed_user_named_only_by_their_login_is_not_a_findin
     rows = [
         # RAW auditd: the connect names no user; the login's PAM record says 1002 is alice
         _connect(1002, "/usr/bin/docker", "alice-raw"),
-        event(
-            "2026-11-27T02:13:41",
-            3002,
-            "auditd",
-            audit_type="USER_START",
-            event_uid="s",
-            user_name="alice",
-            process_auid=1002,
-        ),
+        _alice_session(),
         {**_connect(1003, "/usr/bin/docker", "bob"), "actor_user_name": "bob"},
         {**_connect(1002, "/usr/bin/docker", "alice-enriched"), "actor_user_name": "alice"},
     ]
