@@ -16,13 +16,13 @@ holds the defining record's fields that have no column.
 
 from __future__ import annotations
 
-import ipaddress
 import posixpath
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from operator import attrgetter
 from typing import Any
 
+from auditlake.parsers.addresses import canonical_ip
 from auditlake.parsers.auditd.assemble import Event
 from auditlake.parsers.auditd.execve import argv, proctitle_argv
 from auditlake.parsers.auditd.fields import to_int
@@ -391,7 +391,7 @@ def _auth(out: Row, primary: Row) -> None:
         out["actor_user_name"] = out["user_name"]
     addr = primary.get("addr")
     if addr is not None:
-        ip = _cached_ip_text(addr) if len(addr) <= IP_CACHE_TEXT_MAX else _ip_text(addr)
+        ip = canonical_ip(addr)
         if ip is not None:
             out["src_endpoint_ip"] = ip
         else:
@@ -407,21 +407,6 @@ def _auth(out: Row, primary: Row) -> None:
     elif op.startswith("hostbased"):
         out["auth_protocol"] = "hostbased"
     out["logon_type"] = _logon_type(primary)
-
-
-def _ip_text(addr: str) -> str | None:
-    """Return an IP address in its canonical text form; None if `addr` is not one."""
-    try:
-        return str(ipaddress.ip_address(addr))
-    except ValueError:
-        return None
-
-
-# The same peers log in again and again; `addr` is attacker-controlled, so only short
-# ones are cached (real addresses, even IPv6 with a scope, are shorter); longer ones are
-# parsed each time, with the same result.
-IP_CACHE_TEXT_MAX = 64
-_cached_ip_text = lru_cache(maxsize=4096)(_ip_text)
 
 
 def _logon_type(primary: Row) -> str | None:

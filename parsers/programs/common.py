@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-from ipaddress import ip_address
 from typing import Any
 
+from auditlake.parsers.addresses import canonical_ip
 from auditlake.parsers.base import Row
 
 from auditlake.schema import CLASSES, STATUS_FAILURE, STATUS_SUCCESS
@@ -41,25 +40,11 @@ def event(class_uid: int, activity: tuple[int, str], status_id: int | None, **fi
     return row
 
 
-@lru_cache(maxsize=4096)
-def ip_text(text: str) -> str | None:
-    """Return `text` if it is an IP address (an IPv4-mapped IPv6 one as IPv4), else None.
-
-    sshd with UseDNS logs host names where addresses would be; those are not IPs.
-    """
-    try:
-        address = ip_address(text)
-    except ValueError:
-        return None
-    mapped = getattr(address, "ipv4_mapped", None)
-    return str(mapped) if mapped is not None else text
-
-
 def source(host: str | None, port: str | None = None) -> Row:
     """Return the src_endpoint columns for a peer: an address or, failing that, a name."""
     row: Row = {}
     if host:
-        ip = ip_text(host)
+        ip = canonical_ip(host)
         if ip is None:
             row["src_endpoint_hostname"] = host
         else:

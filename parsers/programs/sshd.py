@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from auditlake.parsers.addresses import canonical_ip
 from auditlake.parsers.base import Row
 from auditlake.parsers.programs.common import (
     AUTHENTICATION,
@@ -33,7 +34,6 @@ from auditlake.parsers.programs.common import (
     RESET,
     SUCCESS,
     event,
-    ip_text,
     source,
     to_port,
 )
@@ -216,7 +216,7 @@ def _connection(message: str) -> Row | None:
     if m is None:
         return None
     row = _network(OPEN, m[1], m[2])
-    destination = ip_text(m[3]) if m[3] else None
+    destination = canonical_ip(m[3]) if m[3] else None
     if destination is not None:
         row["dst_endpoint_ip"] = destination
         dst_port = to_port(m[4])
