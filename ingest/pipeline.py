@@ -18,7 +18,7 @@ import signal
 import time
 import zoneinfo
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, tzinfo
@@ -53,6 +53,7 @@ class Tally:
 ProgressFn = Callable[[Tally], None]
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 AUTO_JOB_BYTES = 8 << 20
+PROGRESS_SECONDS = 0.2  # how often a parallel read reports progress
 RANGE_BYTES = 8 << 20  # a file is split into ranges of at least this size
 _NODE = re.compile(rb"(?m)^node=")  # auditd's name_format prefix naming the host
 
@@ -396,11 +397,20 @@ def _read_parallel(
             pool.submit(_work, root, chunk, options.limits, options.strict)
             for chunk in _bins(plans, jobs)
         ]
-        while not all(f.done() for f in futures):
-            try:
-                tally.add(*q.get(timeout=0.2))
-            except queue.Empty:
-                continue
+        pending = set(futures)
+        while pending:
+            # returns the moment the last worker is done: no poll interval ends the run
+            _, pending = wait(pending, timeout=PROGRESS_SECONDS)
+            _take_progress(q, tally)
             if progress:
                 progress(tally)
         return [f.result() for f in futures]
+
+
+def _take_progress(q: multiprocessing.Queue[tuple[int, int]], tally: Tally) -> None:
+    """Add the workers' progress reports that have arrived to the tally."""
+    while True:
+        try:
+            tally.add(*q.get_nowait())
+        except queue.Empty:
+            return
