@@ -45,6 +45,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
+import pyarrow as pa
+import pyarrow.compute as pc
+from auditlake.parsers import syslog_columns
 from auditlake.parsers.audit_relay import AuditRelay
 from auditlake.parsers.base import ParseOutput, Parser, Row, SourceContext, reject
 from auditlake.parsers.cuts import Spans, line_starts, whole_lines
@@ -177,6 +180,9 @@ class SyslogParser(Parser):
         self._pairing: dict[str | None, ApiPairing] = {}
         self._times: dict[str, datetime | None] = {}
         self._reference = _reference_time(ctx)
+        self._reference_columns = syslog_columns.Reference(
+            _SPECIAL_MESSAGES, _AUDIT_CARRIERS | _DOCKER_PROGRAMS, self._time_of
+        )
 
     @classmethod
     def find_cut(cls, window: bytes, at: int) -> int | None:
@@ -203,12 +209,34 @@ class SyslogParser(Parser):
         return 2 * hits >= len(lines)
 
     def feed(self, block: bytes, offset: int) -> None:
-        """Parse a block of whole lines starting at byte `offset` of the file."""
+        """Parse a block of whole lines starting at byte `offset` of the file.
+
+        The plain lines' rows are built as columns (syslog_columns.py); the rest line by
+        line, in order, with the state the lines before leave. A plain line opens a
+        record (the one pending before it is complete) and the line after it opens
+        another; the block's last line is never plain.
+        """
+        found = syslog_columns.scan(block, offset, self.ctx, self._reference_columns)
+        if found is None:
+            self._lines(block, offset)
+        else:
+            self._out.event_batches.append(found.rows)
+            starts = found.starts
+            for first, end in found.slow_runs():
+                if first:  # the plain line before: it flushes the record pending before
+                    start = int(starts[first - 1])  # it, and is the one repeats refer to
+                    self._line(block[start : int(starts[first])], offset + start)
+                    self._last, self._pending = self._pending, None  # its row is built
+                start = int(starts[first])
+                self._lines(block[start : int(starts[end])], offset + start)
+        self._end = offset + len(block)
+
+    def _lines(self, block: bytes, offset: int) -> None:
+        """Parse whole lines one by one."""
         with gc_paused():
             line_of = self._line
             for line_offset, line in split_lines_merging_blanks(block, offset):
                 line_of(line, line_offset)
-        self._end = offset + len(block)
 
     def drain(self) -> ParseOutput:
         """Take the rows made so far, except those an unfinished audit event may re-feed."""
@@ -230,6 +258,10 @@ class SyslogParser(Parser):
             for name in ("events", "auditd_records", "rejects"):
                 rows: list[Row] = getattr(self._out, name)
                 setattr(self._out, name, [r for r in rows if r["source_offset"] < resume])
+            self._out.event_batches = [
+                b.filter(pc.less(b.column("source_offset"), pa.scalar(resume)))
+                for b in self._out.event_batches
+            ]
         return resume
 
     # -- lines -------------------------------------------------------------------------
@@ -489,6 +521,10 @@ class _Scan(SyslogParser):
     def __init__(self) -> None:
         super().__init__(_SCAN_CONTEXT)
         self.spans = Spans()
+
+    def feed(self, block: bytes, offset: int) -> None:
+        """Read every line one by one: `_emit` notes the spans."""
+        self._lines(block, offset)
 
     def _emit(self, record: _Record) -> None:
         app = record.app
