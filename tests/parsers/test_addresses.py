@@ -50,7 +50,7 @@ def test_ipv4_addresses_keep_their_text(value: int) -> None:
 def _auditd_auth(addr: str) -> ParseOutput:
     line = (
         "type=USER_AUTH msg=audit(1.000:1): pid=7 uid=0 auid=4294967295 ses=4294967295 "
-        "msg='op=PAM:authentication grantors=? acct=\"bob\" exe=\"/usr/sbin/sshd\" "
+        'msg=\'op=PAM:authentication grantors=? acct="bob" exe="/usr/sbin/sshd" '
         f"hostname={addr} addr={addr} terminal=ssh res=failed'\n"
     ).encode()
     parser = AuditdParser(SourceContext("audit.log", file_id="f"))
