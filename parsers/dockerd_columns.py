@@ -18,19 +18,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 from auditlake.parsers.base import SourceContext
+from auditlake.parsers.columns import Column, line_ends, slow_runs
 from auditlake.parsers.rows import UNMAPPED_CAP, first_event_uids, utc_from_micros
 
 from auditlake.schema import CLASSES, EVENTS, STR, STR_MAP
-
-# An Arrow array of any type (see the mypy override of this module in pyproject.toml).
-Column: TypeAlias = Any
 
 SOURCE_TYPE = "dockerd"
 CLASS_UID = 6002  # Application Lifecycle: what the reference gives a plain logrus line
@@ -71,10 +68,7 @@ class Scan:
 
     def slow_runs(self) -> list[tuple[int, int]]:
         """Return the (first, end) line ranges of the lines left to the reference parser."""
-        edges = np.flatnonzero(
-            np.diff(np.concatenate(([True], self.plain, [True])).astype(np.int8))
-        )
-        return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
+        return slow_runs(self.plain)
 
     def time_of(self, line: int) -> datetime | None:
         """Return the time of the plain line `line` (lines after it without one take it)."""
@@ -114,10 +108,7 @@ def scan(block: bytes, offset: int, ctx: SourceContext, reference: Reference) ->
     """
     if _TIME not in block:  # spare a block of tiny lines (a flood of blanks) the arrays
         return None
-    data = np.frombuffer(block, np.uint8)
-    ends = np.flatnonzero(data == 10) + 1
-    if not len(ends) or ends[-1] != len(block):
-        ends = np.append(ends, len(block))  # a last line without a newline
+    ends = line_ends(block)
     starts = np.concatenate(([0], ends)).astype(np.int64)
     count = len(ends)
     try:

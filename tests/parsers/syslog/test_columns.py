@@ -19,7 +19,7 @@ import pyarrow as pa
 import pytest
 from auditlake.parsers import syslog, syslog_columns
 from auditlake.parsers.base import ParseOutput, SourceContext
-from auditlake.parsers.programs import shared_program_row
+from auditlake.parsers.programs import shapes, shared_program_row
 from auditlake.parsers.syslog import SyslogParser
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -207,18 +207,18 @@ def test_a_normalizer_that_sets_a_transport_column_is_left_to_the_reference() ->
     )
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(syslog, "shared_program_row", timed)
-        patch.setattr(syslog_columns, "shared_program_row", timed)
+        patch.setattr(shapes, "shared_program_row", timed)
         assert assert_same_rows(data) == 1
 
 
 # Flawed shapes: sudo's line with the file path left out of the template (it is then
 # read as a constant of each key), and sshd's with any word where the protocol is.
-_PATHLESS = syslog_columns.Shape(
+_PATHLESS = shapes.Shape(
     frozenset({"sudo"}),
     "{actor_user_name:NAME} : TTY={process_tty:PATH} ; PWD={process_cwd:PATH}"
     " ; USER={:NAME} ; COMMAND={process_cmd_line:SUDO_COMMAND}",
 )
-_ANY_PROTOCOL = syslog_columns.Shape(
+_ANY_PROTOCOL = shapes.Shape(
     frozenset({"sshd"}),
     "Failed {:WORD} for {user_name:NAME} from {src_endpoint_ip:IPV4}"
     " port {src_endpoint_port:PORT} {:WORD}",
@@ -238,10 +238,10 @@ _FAILED = "sshd[1]: Failed password for root from 10.0.0.5 port 22 "
     ],
 )
 def test_a_key_is_built_only_as_the_normalizer_reads_its_first_and_last_line(
-    shape: syslog_columns.Shape, messages: list[str], built: int
+    shape: shapes.Shape, messages: list[str], built: int
 ) -> None:
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(syslog_columns, "SHAPES", (shape,))
+        patch.setattr(shapes, "SHAPES", (shape,))
         assert assert_same_rows(_lines(*messages, "x: end")) == built
 
 
