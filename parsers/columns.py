@@ -1,8 +1,8 @@
 """Helpers of the column paths: a block of lines as Arrow strings, masks, line runs.
 
-The column paths (dockerd_columns.py, syslog_columns.py, journald/json_columns.py)
-read a block of whole lines with Arrow kernels and leave the lines they cannot build to
-their reference parser, in runs (`slow_runs`).
+The column paths (dockerd_columns.py, syslog_columns.py) read a block of whole lines
+with Arrow kernels and leave the lines they cannot build to their reference parser,
+in runs (`slow_runs`).
 """
 
 from __future__ import annotations

@@ -7,9 +7,9 @@ so the normalizer (programs.shared_program_row, the reference) is asked once per
 on the key's first and last line: what it gives besides the values is the group's
 constant part, and the values it gives must be the words the template read, or the
 group is left to the reference. A message of a program with no normalizer (and no PAM
-prefix) is a Base Event. The sources that wrap such messages (syslog_columns.py,
-journald/json_columns.py) read their own headers, hand the messages here as
-`Messages`, and build their rows from the `Group`s.
+prefix) is a Base Event. A source that wraps such messages (syslog_columns.py) reads
+its own headers, hands the messages here as `Messages`, and builds its rows from the
+`Group`s.
 """
 
 from __future__ import annotations
