@@ -43,6 +43,8 @@ CLASSES_RE: dict[str, str] = {
     "UID": r"[0-9]{1,18}",  # programs.common.to_int: at most 18 digits
     "PORT": r"[0-9]{1,5}",  # programs.common.to_port
     "IPV4": rf"{_OCTET}(?:\.{_OCTET}){{3}}",  # as ipaddress reads it: no leading zeros
+    # a host name: a letter or hyphen in it, no colon, so never an address to ipaddress
+    "HOST": r"[A-Za-z0-9.-]*[A-Za-z-][A-Za-z0-9.-]*",
     "PATH": r"[A-Za-z0-9_./-]+",
     "KEYTYPE": r"[A-Z0-9-]+",
     "FINGERPRINT": r"[A-Za-z0-9:+/=_.-]+",
@@ -166,6 +168,7 @@ SHAPES = (
         "Connection {:WORD} by {src_endpoint_ip:IPV4} port {src_endpoint_port:PORT} [preauth]",
     ),
     Shape(_SSHD, "Connection {:WORD} by {src_endpoint_ip:IPV4} port {src_endpoint_port:PORT}"),
+    Shape(_SSHD, "Connection {:WORD} by {src_endpoint_ip:IPV4} [preauth]"),  # before 7.x
     Shape(
         _SSHD,
         "Disconnected from {:WORD} user {user_name:NAME} {src_endpoint_ip:IPV4}"
@@ -186,6 +189,22 @@ SHAPES = (
         "{:PAM} authentication failure; logname={:FIELD} uid={:FIELD} euid={:FIELD}"
         " tty={:FIELD} ruser={:FIELD} rhost={src_endpoint_ip:IPV4} user={user_name:NAME}",
     ),
+    # real pam_unix: a space after rhost, two before user
+    *(
+        Shape(
+            None,
+            "{:PAM} authentication failure; logname={:FIELD} uid={:FIELD} euid={:FIELD}"
+            f" tty={{:FIELD}} ruser={{:FIELD}} rhost={{{host}}}{tail}",
+        )
+        for host in ("src_endpoint_ip:IPV4", "src_endpoint_hostname:HOST")
+        for tail in (" ", "  user={user_name:NAME}")
+    ),
+    Shape(
+        _SSHD,
+        "Received disconnect from {src_endpoint_ip:IPV4} port {src_endpoint_port:PORT}:11:"
+        " {:WORD} {:WORD} [preauth]",
+    ),
+    Shape(_SSHD, "Received disconnect from {src_endpoint_ip:IPV4}: 11: {:WORD} {:WORD} [preauth]"),
     Shape(None, "{:PAM} check pass; user unknown"),
     Shape(None, "{:PAM} session opened for user {:PAM_USER} by {:PAM_USER}"),
     Shape(None, "{:PAM} session closed for user {user_name:NAME}"),

@@ -124,10 +124,17 @@ SHAPED = [
     "sshd[1]: Connection reset by authenticating user root 203.0.113.50 port 4000",
     "sshd[1]: Connection closed by 203.0.113.50 port 4000 [preauth]",
     "sshd[1]: Connection reset by 203.0.113.50 port 4000",
+    "sshd[1]: Connection closed by 203.0.113.50 [preauth]",
     "sshd[1]: Disconnected from invalid user admin 203.0.113.50 port 4000 [preauth]",
     "sshd[1]: Disconnected from user bob 10.0.0.5 port 22",
     "sshd[1]: pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=203.0.113.50",
     "sshd[1]: pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=203.0.113.50 user=root",
+    "sshd[1]: pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=203.0.113.50 ",
+    "sshd[1]: pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=203.0.113.50  user=root",
+    "sshd[1]: pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=ec2-52-80-34-196.example.com ",
+    "sshd[1]: pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=scanner.example  user=admin",
+    "sshd[1]: Received disconnect from 203.0.113.50 port 53146:11: Bye Bye [preauth]",
+    "sshd[1]: Received disconnect from 203.0.113.50: 11: Bye Bye [preauth]",
     "sshd[1]: pam_unix(sshd:auth): check pass; user unknown",
     "sshd[1]: pam_unix(sshd:session): session opened for user deploy(uid=1001) by (uid=0)",
     "sshd[1]: pam_unix(sshd:session): session closed for user deploy",
@@ -243,6 +250,15 @@ def test_a_key_is_built_only_as_the_normalizer_reads_its_first_and_last_line(
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(shapes, "SHAPES", (shape,))
         assert assert_same_rows(_lines(*messages, "x: end")) == built
+
+
+def test_a_host_name_word_never_takes_an_address() -> None:
+    # The probes read the first and last line of a key only: the template's classes
+    # must keep out what the normalizer reads otherwise (an address is no host name).
+    rhost = "sshd[1]: pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost={} "
+    hosts = ("a.example", "::1", "2001:db8::5", "010.0.0.1", "1.2.3.4", "b-2.example")
+    lines = [rhost.format(h) for h in hosts]
+    assert assert_same_rows(_lines(*lines, "x: end")) == 3  # the names and the address
 
 
 def test_a_line_followed_by_a_continuation_is_left_to_the_reference() -> None:
