@@ -64,12 +64,15 @@ CREATE OR REPLACE MACRO from_places(places, src_endpoint_ip, place) AS
 -- address are kept only when `places` is NULL.
 CREATE OR REPLACE MACRO unique_login_attempts(wanted, places := NULL) AS TABLE
 WITH attempts AS (
-    -- what telling copies apart needs; the columns returned are read again at the end,
-    -- for the records kept, so that millions of them are not held twice in memory
+    -- the columns returned and what telling copies apart needs, from one scan: the
+    -- records kept are read from here, not scanned a second time
     SELECT
         event_uid,
+        time,
         device_hostname,
+        user_name,
         src_endpoint_ip,
+        auth_protocol,
         known_user,
         completeness,
         time_us,
@@ -132,10 +135,9 @@ SELECT
     user_name,
     src_endpoint_ip,
     auth_protocol
-FROM login_attempt_records(wanted)
-WHERE from_places(places, src_endpoint_ip, place)
-  -- a copy of an attempt recorded more completely elsewhere
-  AND event_uid NOT IN (SELECT event_uid FROM copies);
+FROM attempts
+-- a copy of an attempt recorded more completely elsewhere
+WHERE event_uid NOT IN (SELECT event_uid FROM copies);
 
 -- The same attempts with every column of their records.
 CREATE OR REPLACE MACRO login_attempts_with_status(wanted) AS TABLE

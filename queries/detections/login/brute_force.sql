@@ -71,43 +71,58 @@ hot_places AS (
 ),
 failures AS (
     SELECT
-        f.event_uid,
-        f.time,
-        epoch_us(f.time) AS time_us,
-        f.device_hostname,
-        f.src_endpoint_ip,
-        f.user_name,
-        s.window_us,
-        s.threshold
-    FROM unique_login_attempts(2, (SELECT places FROM hot_places)) AS f
-    CROSS JOIN settings AS s
-    WHERE f.time >= $since
-      AND f.time < $until
+        event_uid,
+        time,
+        epoch_us(time) AS time_us,
+        device_hostname,
+        src_endpoint_ip,
+        user_name
+    FROM unique_login_attempts(2, (SELECT places FROM hot_places))
+    WHERE time >= $since
+      AND time < $until
+),
+sources AS (
+    -- each source (host and address) numbered, so that the windows, joins and groups
+    -- below sort and hash one integer rather than two strings; numbered by name, not
+    -- by `place` (a hash), so that two sources never share a number
+    SELECT
+        device_hostname,
+        src_endpoint_ip,
+        row_number() OVER () AS source
+    FROM (
+        SELECT DISTINCT
+            device_hostname,
+            src_endpoint_ip
+        FROM failures
+    )
 ),
 chained AS (
     SELECT
-        *,
+        o.source,
+        f.time_us,
+        f.time,
+        f.event_uid,
+        f.user_name,
         -- a failure more than the window after the previous one from its source starts a
         -- burst. Ordered by time alone: failures at the same instant fall in one burst
         -- whatever their order, and the windows they close hold the same failures
-        coalesce(lag(time_us) OVER per_source < time_us - window_us, true) AS starts_burst,
+        coalesce(lag(f.time_us) OVER per_source < f.time_us - s.window_us, true) AS starts_burst,
         -- the window that ends at this failure holds `threshold` failures from the
         -- same source when the failure `threshold - 1` before it is inside the window
-        coalesce(lag(time_us, threshold - 1) OVER per_source >= time_us - window_us, false)
+        coalesce(lag(f.time_us, s.threshold - 1) OVER per_source >= f.time_us - s.window_us, false)
             AS reaches_threshold
-    FROM failures
-    WINDOW per_source AS (PARTITION BY device_hostname, src_endpoint_ip ORDER BY time_us)
+    FROM failures AS f
+    JOIN sources AS o USING (device_hostname, src_endpoint_ip)
+    CROSS JOIN settings AS s
+    WINDOW per_source AS (PARTITION BY o.source ORDER BY f.time_us)
 ),
 burst_spans AS (
     -- each burst from its first failure to the next burst's first
     SELECT
-        device_hostname,
-        src_endpoint_ip,
+        source,
         time_us AS first_us,
-        coalesce(
-            lead(time_us) OVER (PARTITION BY device_hostname, src_endpoint_ip ORDER BY time_us),
-            9223372036854775807
-        ) AS next_us
+        coalesce(lead(time_us) OVER (PARTITION BY source ORDER BY time_us), 9223372036854775807)
+            AS next_us
     FROM chained
     WHERE starts_burst
 ),
@@ -117,57 +132,48 @@ numbered AS (
         b.first_us AS burst
     FROM chained AS c
     JOIN burst_spans AS b
-        ON b.device_hostname = c.device_hostname
-        AND b.src_endpoint_ip = c.src_endpoint_ip
+        ON b.source = c.source
         AND c.time_us >= b.first_us
         AND c.time_us < b.next_us
 ),
-peaks AS (
-    -- bursts that reach the threshold; most bursts are a lone typo, so their evidence
-    -- lists are only collected below for the few that count
-    SELECT DISTINCT
-        device_hostname,
-        src_endpoint_ip,
-        burst
-    FROM numbered
-    WHERE reaches_threshold
-),
 bursts AS (
+    -- the bursts that reach the threshold. Only the hot places are read, where most
+    -- failures belong to such a burst: the evidence lists of the few others cost less
+    -- than a second pass to leave them out
     SELECT
-        n.device_hostname,
-        n.src_endpoint_ip,
-        n.burst,
-        min(n.time) AS first_time,
-        max(n.time) AS last_time,
+        source,
+        burst,
+        min(time) AS first_time,
+        max(time) AS last_time,
         count(*) AS failures,
         -- in no order: a finding's evidence is stored sorted
-        list(n.event_uid) AS failure_uids,
+        list(event_uid) AS failure_uids,
         -- the account tried, when every failure tried the same one
-        CASE WHEN count(DISTINCT n.user_name) = 1 THEN min(n.user_name) END AS tried_user
-    FROM numbered AS n
-    SEMI JOIN peaks AS p
-        ON p.device_hostname = n.device_hostname
-        AND p.src_endpoint_ip = n.src_endpoint_ip
-        AND p.burst = n.burst
-    GROUP BY n.device_hostname, n.src_endpoint_ip, n.burst
+        CASE WHEN count(DISTINCT user_name) = 1 THEN min(user_name) END AS tried_user
+    FROM numbered
+    GROUP BY source, burst
+    HAVING bool_or(reaches_threshold)
 ),
 followed AS (
     SELECT
+        o.device_hostname,
+        o.src_endpoint_ip,
         b.*,
-        s.event_uids[1] AS success_uid,
-        s.start_time AS success_time,
+        s.event_uid AS success_uid,
+        s.time AS success_time,
         s.user_name AS success_user
     FROM bursts AS b
-    -- the logins, one row each (the shared table the one-login detections read)
-    LEFT JOIN successful_login_findings AS s
-        ON s.device_hostname = b.device_hostname
-        AND s.src_endpoint_ip = b.src_endpoint_ip
-        AND s.start_time >= b.first_time
-        AND s.start_time <= b.last_time + (SELECT window_length FROM settings)
+    JOIN sources AS o USING (source)
+    -- each login once (the shared table that the one-login detections read)
+    LEFT JOIN successful_logins AS s
+        ON s.device_hostname = o.device_hostname
+        AND s.src_endpoint_ip = o.src_endpoint_ip
+        AND s.time >= b.first_time
+        AND s.time <= b.last_time + (SELECT window_length FROM settings)
     -- only the first success after the burst is "the" success
     QUALIFY row_number() OVER (
-        PARTITION BY b.device_hostname, b.src_endpoint_ip, b.burst
-        ORDER BY s.start_time NULLS LAST
+        PARTITION BY b.source, b.burst
+        ORDER BY s.time NULLS LAST
     ) = 1
 )
 SELECT
