@@ -94,6 +94,7 @@ class Shape:
     words: int = field(init=False)
     values: tuple[_Value, ...] = field(init=False)
     keys: tuple[int, ...] = field(init=False)
+    pam: bool = field(init=False)  # a PAM module's message (`{:PAM}` first)
 
     def __post_init__(self) -> None:
         words = self.template.split(" ")
@@ -120,6 +121,7 @@ class Shape:
         set_(self, "words", len(words))
         set_(self, "values", tuple(values))
         set_(self, "keys", tuple(keys))
+        set_(self, "pam", self.template.startswith("{:PAM}"))
 
 
 def _word_pattern(word: str) -> str:
@@ -289,6 +291,11 @@ class Groups:
         self.own = own
         self.free = messages.usable.copy()  # usable lines no group has taken
         self.groups: list[Group] = []
+        # messages the normalizers read as PAM's whatever the program (a sudo or cron
+        # user named `pam_x` too): only the PAM shapes may take them
+        self.pam = np.zeros(len(self.free), np.bool_)
+        for prefix in _PAM_OR_BARE:
+            self.pam |= bools(pc.starts_with(messages.message, prefix))
         self._base_events()
         for shape in SHAPES:
             self._shape(shape)
@@ -299,10 +306,7 @@ class Groups:
 
     def _base_events(self) -> None:
         """Take the lines whose program has no normalizer and message no PAM prefix."""
-        messages = self.messages
-        known = messages.program(_HANDLERS)
-        for prefix in _PAM_OR_BARE:
-            known |= bools(pc.starts_with(messages.message, prefix))
+        known = self.messages.program(_HANDLERS) | self.pam
         rows = np.flatnonzero(self.free & ~known)
         if len(rows):
             self._take(Group(rows, _constants(None), [], {}))
@@ -310,7 +314,7 @@ class Groups:
     def _shape(self, shape: Shape) -> None:
         """Take the free lines of `shape` whose keys the reference reads as the template does."""
         messages = self.messages
-        pool = self.free.copy()
+        pool = self.free & self.pam if shape.pam else self.free & ~self.pam
         if shape.programs is not None:
             pool &= messages.program(shape.programs)
         if shape.prefix != ("",):

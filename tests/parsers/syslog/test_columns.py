@@ -261,6 +261,22 @@ def test_a_host_name_word_never_takes_an_address() -> None:
     assert assert_same_rows(_lines(*lines, "x: end")) == 3  # the names and the address
 
 
+@pytest.mark.parametrize(
+    "template",
+    [
+        "CRON[7]: ({}) CMD (ls)",
+        "sudo: {} : TTY=pts/0 ; PWD=/ ; USER=root ; COMMAND=/bin/id",
+    ],
+)
+def test_a_message_the_normalizers_read_as_pams_takes_no_program_shape(template: str) -> None:
+    # A user named `pam_x` starts the message: programs._normalize tries it as PAM's
+    # first, whatever the program, so such lines are left to the reference rather
+    # than trusted to a program shape whose probes (a key's first and last line) read
+    # only the program's row.
+    lines = [template.format(user) for user in ("root", "pam_x", "bob")]
+    assert assert_same_rows(_lines(*lines, "x: end")) == 2
+
+
 def test_a_line_followed_by_a_continuation_is_left_to_the_reference() -> None:
     data = (
         _lines("sshd[1]: Invalid user a from 10.0.0.1 port 1", "x: first")
