@@ -99,7 +99,11 @@ def shared_program_row(app_name: str | None, message: str) -> Mapping[str, Any] 
 
 def _normalize(app_name: str | None, message: str) -> Row | None:
     if message.startswith(_PAM_PREFIXES):
-        return normalize_pam(_PAM_SERVICE.get(app_name, app_name) if app_name else None, message)
+        row = normalize_pam(_PAM_SERVICE.get(app_name, app_name) if app_name else None, message)
+        if row is not None:
+            return row
+        # not a PAM module's message after all: a sudo or cron line of a user whose name
+        # starts with `pam_` is still the program's (else its commands would go unseen)
     handler = _HANDLERS.get(app_name) if app_name else None
     if handler is not None:
         row = handler(message)

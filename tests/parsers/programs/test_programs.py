@@ -546,6 +546,25 @@ def test_sudo_pwd_cannot_hide_the_command_that_ran() -> None:
     }
 
 
+@pytest.mark.parametrize("actor", ["pam_x", "(pam_x)"])
+def test_a_user_named_like_a_pam_module_cannot_hide_sudo_and_cron_commands(actor: str) -> None:
+    # PAM messages start with `pam_` (or `(pam_`) and are read first; a user whose name
+    # starts so is still sudo's and cron's actor, not an unreadable PAM message.
+    docker = "/usr/bin/docker run --privileged alpine"
+    sudo = normalize_program_message(
+        "sudo", f"{actor} : TTY=pts/0 ; PWD=/ ; USER=root ; COMMAND={docker}"
+    )
+    assert sudo is not None
+    assert (sudo["class_uid"], sudo["actor_user_name"], sudo["process_cmd_line"]) == (
+        1007,
+        actor,
+        docker,
+    )
+    cron = normalize_program_message("CRON", "(pam_x) CMD (/tmp/payload.sh)")
+    assert cron is not None
+    assert (cron["actor_user_name"], cron["process_cmd_line"]) == ("pam_x", "/tmp/payload.sh")
+
+
 def test_sudo_pwd_cannot_forge_a_command() -> None:
     pwd = "/tmp/a ; USER=root ; COMMAND=/usr/sbin/usermod -aG docker mallory"
     message = f"bob : TTY=pts/0 ; PWD={pwd} ; USER=root ; COMMAND=/bin/ls"
