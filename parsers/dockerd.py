@@ -413,10 +413,16 @@ class DockerdParser(LineParser):
             return
         self._out.event_batches.append(found.rows)
         starts = found.starts
+        runs = found.slow_runs()
+        # what the plain line before each run leaves (and the last line, if plain)
+        befores = [first - 1 for first, _ in runs if first]
+        if found.plain[-1]:
+            befores.append(len(found.plain) - 1)
+        states = iter(found.states_after(befores))
         with gc_paused():
-            for first, end in found.slow_runs():
-                if first:  # what the plain line before leaves, as _line would
-                    self._after_plain(found, first - 1)
+            for first, end in runs:
+                if first:  # as _line would leave it
+                    self._after_plain(*next(states))
                 start, stop = int(starts[first]), int(starts[end])
                 lines = block[start:stop]
                 if end - first == 1 and not lines.isspace():  # most runs: one line
@@ -424,13 +430,12 @@ class DockerdParser(LineParser):
                 else:  # the reference's own loop (a run of blank lines is one reject)
                     super().feed(lines, offset + start)
         if found.plain[-1]:
-            self._after_plain(found, len(found.plain) - 1)
+            self._after_plain(*next(states))
         self._end = offset + len(block)
 
-    def _after_plain(self, found: dockerd_columns.Scan, line: int) -> None:
-        """Leave the state the plain line `line` leaves: its time, and its API call if any."""
-        self._last_time = found.time_of(line)
-        call = found.call_of(line)
+    def _after_plain(self, time: datetime | None, call: dockerd_columns.Call | None) -> None:
+        """Leave the state a plain line leaves: its time, and its API call if any."""
+        self._last_time = time
         if call is None:
             self._pairing.operation = self._pairing.container_name = None
             return

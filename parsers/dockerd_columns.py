@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -53,6 +54,10 @@ CALL_CLASS_UID = 6003  # API Activity
 _RESERVED = ("time", "level", "msg")
 
 
+# An API call as the pairing takes it: (operation, (activity_id, activity_name), name).
+Call: TypeAlias = tuple[str, tuple[int, str], str | None]
+
+
 @dataclass(frozen=True, slots=True)
 class Scan:
     """The lines of a block, and the rows built for its plain lines."""
@@ -70,25 +75,30 @@ class Scan:
         """Return the (first, end) line ranges of the lines left to the reference parser."""
         return slow_runs(self.plain)
 
-    def time_of(self, line: int) -> datetime | None:
-        """Return the time of the plain line `line` (lines after it without one take it)."""
-        return utc_from_micros(int(self.micros[self.rank[line] - 1]))
+    def states_after(self, lines: list[int]) -> list[tuple[datetime | None, Call | None]]:
+        """Return what each plain line of `lines` leaves for the line after it.
 
-    def call_of(self, line: int) -> tuple[str, tuple[int, str], str | None] | None:
-        """Return the API call of the plain line `line` (None: not a call).
-
-        As (operation, (activity_id, activity_name), container name): a POST call's
-        form data line after it takes them (dockerd.py ApiPairing).
+        Its time (lines after it without one take it), and its API call (None: not a
+        call) as (operation, (activity_id, activity_name), container name): a POST
+        call's form data line after it takes them (dockerd.py ApiPairing).
         """
-        row = int(self.rank[line]) - 1
-        operation = self.rows.column("api_operation")[row].as_py()
-        if operation is None:
-            return None
-        activity = (
-            self.rows.column("activity_id")[row].as_py(),
-            self.rows.column("activity_name")[row].as_py(),
+        rows = self.rank[lines] - 1
+        taken = pa.array(rows, pa.int64())
+        operation, activity_id, activity_name, name = (
+            self.rows.column(c).take(taken).to_pylist()
+            for c in ("api_operation", "activity_id", "activity_name", "container_name")
         )
-        return operation, activity, self.rows.column("container_name")[row].as_py()
+        return [
+            (utc_from_micros(t), None if op is None else (op, (i, a), n))
+            for t, op, i, a, n in zip(
+                self.micros[rows].tolist(),
+                operation,
+                activity_id,
+                activity_name,
+                name,
+                strict=True,
+            )
+        ]
 
 
 @dataclass(frozen=True, slots=True)
