@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -84,10 +84,11 @@ class Scan:
         """
         rows = self.rank[lines] - 1
         taken = pa.array(rows, pa.int64())
-        operation, activity_id, activity_name, name = (
+        columns: list[list[Any]] = [
             self.rows.column(c).take(taken).to_pylist()
             for c in ("api_operation", "activity_id", "activity_name", "container_name")
-        )
+        ]
+        operation, activity_id, activity_name, name = columns
         return [
             (utc_from_micros(t), None if op is None else (op, (i, a), n))
             for t, op, i, a, n in zip(
