@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -135,13 +136,27 @@ def partitions(table: str, data: pa.Table) -> list[tuple[str, pa.Table]]:
     tail = next((i for i in range(len(order)) if is_sorted(data, order[i:])), len(order))
     columns = [*keys, *order[:tail]]
     if not is_sorted(data, columns):
-        data = data.take(pc.sort_indices(data, sort_keys=[(c, "ascending") for c in columns]))
+        data = _take(data, pc.sort_indices(data, sort_keys=[(c, "ascending") for c in columns]))
     data = data.combine_chunks()  # one chunk: ROW_GROUP-sized row groups, as compact writes
     out = []
     for start, end in _runs(data, keys):
         subdir = "/".join(f"{k}={data[k][start].as_py()}" for k in keys)
         out.append((subdir, data.slice(start, end - start)))
     return sorted(out, key=lambda pair: pair[0])
+
+
+def _take(data: pa.Table, indices: pa.Array[Any]) -> pa.Table:
+    """Return `data.take(indices)`, sparing the columns that are all null.
+
+    A source fills about half of the events schema (dockerd rows no auditd columns):
+    gathering the other half row by row was a fifth of the sort's cost.
+    """
+    n = len(indices)
+    columns = [
+        pa.nulls(n, column.type) if column.null_count == len(column) else column.take(indices)
+        for column in data.columns
+    ]
+    return pa.Table.from_arrays(columns, schema=data.schema)
 
 
 def is_sorted(data: pa.Table, columns: Sequence[str]) -> bool:
