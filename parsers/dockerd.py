@@ -253,14 +253,17 @@ def _set_fields(row: Row, fields: dict[str, str]) -> None:
             unmapped[key] = value if len(value) <= UNMAPPED_CAP else cap_value(value)
 
 
+_FORM_DATA = "form data: "  # a POST request's body, logged after its Calling line
+
+
 def _structured_row(msg: str | None, level: str | None, pairing: ApiPairing | None) -> Row:
     """Classify one dockerd message (already unquoted) into a partial row."""
     row: Row = {"class_uid": 6002, "severity": level, "message": msg}
     if msg is not None and msg.startswith("Calling "):
         _calling(row, msg, pairing)
         return row
-    if msg is not None and msg.startswith("form data: "):
-        _form_data(row, msg[len("form data: ") :], pairing)
+    if msg is not None and msg.startswith(_FORM_DATA):
+        _form_data(row, msg[len(_FORM_DATA) :], pairing)
         return row
     if pairing is not None:  # form data directly follows its Calling line, or is not paired
         pairing.operation = pairing.container_name = None
@@ -377,7 +380,7 @@ def _is_separator(text: str) -> bool:
 
 
 _REFERENCE = dockerd_columns.Reference(
-    list(_LIFECYCLE), _API_ACTIVITY, _CREATE_OPERATION, _create_name
+    list(_LIFECYCLE), _API_ACTIVITY, _CREATE_OPERATION, _create_name, _FORM_DATA
 )
 
 

@@ -5,12 +5,12 @@ for GET ... returned error`) and API calls (`Calling GET ...`): one logrus line,
 row. `scan` finds, in a block of whole lines, the lines whose row is plain enough to
 build column-wise: the exact shape `time="...Z" level=word msg="..." key=value...` in
 printable ASCII, with nothing the per-line parser (parsers/dockerd.py, the reference)
-treats specially: no escapes (so no `form data` line, whose JSON is quoted), no
-lifecycle message, no `Calling` line it would not read as a call, no repeated or
-reserved key, no value long enough to be capped, and a time that exists. Every other
-line is left to the reference parser, in order, with the state the lines before it
-leave (`time_of`, `call_of`). A differential test holds the rows built here equal to
-the reference's (tests/parsers/dockerd/test_columns.py).
+treats specially: no escapes, no `form data` line (a request body, paired with the call
+before it), no lifecycle message, no `Calling` line it would not read as a call, no
+repeated or reserved key, no value long enough to be capped, and a time that exists.
+Every other line is left to the reference parser, in order, with the state the lines
+before it leave (`states_after`). A differential test holds the rows built here equal
+to the reference's (tests/parsers/dockerd/test_columns.py).
 """
 
 from __future__ import annotations
@@ -110,6 +110,7 @@ class Reference:
     api_activity: dict[str, tuple[int, str]]  # an API call's activity by method (else 99)
     create_operation: str  # the API call whose query string names the container
     create_name: Callable[[str], str | None]  # the name that query string gives
+    form_data: str  # how a request body's message starts (paired with the call before)
 
 
 def scan(block: bytes, offset: int, ctx: SourceContext, reference: Reference) -> Scan | None:
@@ -137,8 +138,11 @@ def scan(block: bytes, offset: int, ctx: SourceContext, reference: Reference) ->
     keys, values, line_of = _fields(tail)
     call = pc.match_substring_regex(msg, _CALL)
     special = pc.or_(
-        pc.and_not(pc.starts_with(msg, "Calling "), call),
-        pc.is_in(msg, pa.array(reference.lifecycle, STR)),
+        pc.or_(
+            pc.and_not(pc.starts_with(msg, "Calling "), call),
+            pc.is_in(msg, pa.array(reference.lifecycle, STR)),
+        ),
+        pc.starts_with(msg, reference.form_data),  # a body with no quote needs no escape
     )
     plain = pc.and_not(pc.is_valid(micros), special).to_numpy(zero_copy_only=False)
     plain &= ~_odd_fields(keys, line_of, len(candidates))

@@ -127,6 +127,24 @@ def test_form_data_takes_the_name_and_operation_of_the_post_call_built_as_column
     )
 
 
+@pytest.mark.parametrize("body", [b"{}", b"null", b""])
+@pytest.mark.parametrize("blocks", [[], [1]])
+def test_form_data_without_quotes_is_paired_with_its_post_call(body, blocks):
+    # A body with no `"` (an empty object, `null`, nothing) needs no escape, so the line
+    # has the plain shape; it is still the call's form data (found by review).
+    data = (
+        b'time="2026-11-26T00:00:00Z" level=debug msg="Calling POST /v1.43/containers/create?name=web"\n'
+        b'time="2026-11-26T00:00:00Z" level=debug msg="form data: ' + body + b'"\n'
+    )
+    assert assert_same_rows(data, blocks) == 1
+    form = _parse(data, blocks, columns=True).all_events()[1]
+    assert (form["class_uid"], form["api_operation"], form["container_name"]) == (
+        6003,
+        "POST /containers/create",
+        "web",
+    )
+
+
 def test_lines_the_reference_treats_specially_are_left_to_it():
     # A form data line (not paired: a line comes between it and its call; calls the
     # reference does not read leave the pairing as it is), a lifecycle message, a
