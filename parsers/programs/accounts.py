@@ -24,6 +24,7 @@ LOCK = (9, "Lock")
 UNLOCK = (12, "Unlock")
 ADD_TO_GROUP = (99, "Add User To Group")
 REMOVE_FROM_GROUP = (99, "Remove User From Group")
+SET_GROUP_MEMBERS = (99, "Set Group Members")
 CREATE_GROUP = (99, "Create Group")
 DELETE_GROUP = (99, "Delete Group")
 MODIFY = (99, "Modify")
@@ -78,6 +79,11 @@ _RULES: list[_Rule] = [
     (
         re.compile(r"user (\S+) added by (\S+) to group (\S+)\s*$"),
         lambda m: _change(ADD_TO_GROUP, user_name=m[1], actor_user_name=m[2], group_name=m[3]),
+    ),
+    (
+        # gpasswd -M: the member list replaced (one row naming them all, comma-separated)
+        re.compile(r"members of group (\S+) set by (\S+) to (\S+)\s*$"),
+        lambda m: _change(SET_GROUP_MEMBERS, user_name=m[3], actor_user_name=m[2], group_name=m[1]),
     ),
     (
         re.compile(r"user (\S+) removed by (\S+) from group (\S+)\s*$"),

@@ -30,7 +30,9 @@ from auditlake.parsers.programs.common import (
     source,
 )
 
-_SUDO = re.compile(r"\s*(\S+) : (.*?)\s*$")
+# DOTALL and \Z: sudo before 1.9.13 logs a newline in a command or directory as is
+# (CVE-2023-28486), and the journal keeps it; the line is still sudo's.
+_SUDO = re.compile(r"\s*(\S+) : (.*?)\s*\Z", re.S)
 _COMMAND = " ; COMMAND="
 _USER = " ; USER="
 
@@ -41,9 +43,11 @@ def normalize_sudo(message: str) -> Row | None:
     sudo writes `[reason ; ]TTY= ; [CHROOT= ; ]PWD= ; USER= ; [GROUP= ; ][TSID= ; ]
     [ENV= ; ]COMMAND=`, COMMAND last, and escapes nothing: the user chooses the PWD
     (a directory name) and the command, so either may hold ` ; USER=` or ` ; COMMAND=`.
-    The command is what follows the LAST ` ; COMMAND=` and USER the last ` ; USER=`
-    before it, so a crafted directory name can neither hide the command that ran nor
-    forge one; everything before goes to the earlier fields (PWD keeps its ` ; `).
+    USER is the last ` ; USER=` (the PWD comes before it) and the command what follows
+    the first ` ; COMMAND=` after it (the command's own arguments come after that), so
+    a crafted directory name can neither hide the command that ran nor forge one, and
+    neither can a crafted argument; everything before goes to the earlier fields (PWD
+    keeps its ` ; `).
     A line where either key occurs twice has no single reading: it is marked
     `unmapped["sudo_ambiguous"]`, and `message` keeps the whole line.
     """
@@ -51,7 +55,10 @@ def normalize_sudo(message: str) -> Row | None:
     if m is None:
         return None
     actor, body = m.groups()
-    cut = body.rfind(_COMMAND)
+    user = body.rfind(_USER)
+    cut = body.find(_COMMAND, user) if user >= 0 else -1
+    if cut < 0:  # no USER, or one in the command's arguments (the line is ambiguous)
+        cut = body.rfind(_COMMAND)
     if cut >= 0:
         head, command = body[:cut], body[cut + len(_COMMAND) :]
     elif body.startswith("COMMAND="):

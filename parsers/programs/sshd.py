@@ -9,9 +9,11 @@ and once by sshd (`Failed password`: auth_protocol "password"); counts of attemp
 should take one of the two.
 
 The user name in `Failed password for invalid user NAME from IP port P ssh2` is whatever
-the client sent, so it may itself contain ` from 10.0.0.1 port 22 ssh2`: the real
-address is the first ` from ADDR[ port P][ sshN]` that ends the message or is followed
-by `: ` (sshd appends extra details that way), as fail2ban decides it.
+the client sent, so it may itself contain ` from 10.0.0.1 port 22 ssh2: x`: the real
+address is the last ` from ADDR port P[ sshN]` that ends the message or is followed by
+`: ` (sshd appends key details that way; they hold no ` from ... port `). A line with no
+port takes the first ` from ADDR` instead, as fail2ban decides it (ssh1's `: ruser NAME`
+details, chosen by the client, come after the address there).
 """
 
 from __future__ import annotations
@@ -39,8 +41,13 @@ from auditlake.parsers.programs.common import (
 )
 
 _AUTH = re.compile(
+    r"(Accepted|Failed) (\S+) for (invalid user |illegal user )?(.*) from (\S+)"
+    r" port (\d+)(?: +(ssh\d?))?(?:: (.*\S))?\s*$"
+)
+# Without a port (sshd before 5.x, some ports): the first ` from ADDR` that fits.
+_AUTH_NO_PORT = re.compile(
     r"(Accepted|Failed) (\S+) for (invalid user |illegal user )?(.*?) from (\S+)"
-    r"(?: port (\d+))?(?: +(ssh\d?))?(?:: (.*\S))?\s*$"
+    r"()(?: +(ssh\d?))?(?:: (.*\S))?\s*$"
 )
 _KEY = re.compile(r"(\S+) (\S+)")
 _INVALID = re.compile(r"(?:Invalid|Illegal) user (.*?) from (\S+)(?: port (\d+))?\s*$")
@@ -99,7 +106,7 @@ def normalize_sshd(message: str) -> Row | None:
 
 
 def _auth(message: str) -> Row | None:
-    m = _AUTH.match(message)
+    m = _AUTH.match(message) or _AUTH_NO_PORT.match(message)
     if m is None:
         return None
     verdict, method, invalid, user, host, port, protocol, extra = m.groups()

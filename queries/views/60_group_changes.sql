@@ -42,20 +42,31 @@ parsed AS (
                 THEN [list_filter(args[2:], lambda a: NOT starts_with(a, '-'))[1]]
         END AS users,
         CASE
-            WHEN program IN ('usermod', 'useradd') THEN string_split(
-                coalesce(
-                    -- -G docker, -aG docker, --groups docker
-                    list_filter(
-                        list_transform(args, lambda a, i: CASE WHEN regexp_matches(a, '^(-[a-zA-Z]*G|--groups)$') THEN args[i + 1] END),
-                        lambda g: g IS NOT NULL
-                    )[1],
-                    -- -Gdocker, -aGdocker, --groups=docker
-                    list_filter(
-                        list_transform(args, lambda a: regexp_extract(a, '^(-[a-zA-Z]*G|--groups=)(.+)$', 2)),
-                        lambda g: g <> ''
-                    )[1]
+            WHEN program IN ('usermod', 'useradd') THEN list_concat(
+                string_split(
+                    coalesce(
+                        -- -G docker, -aG docker, --groups docker
+                        list_filter(
+                            list_transform(args, lambda a, i: CASE WHEN regexp_matches(a, '^(-[a-zA-Z]*G|--groups)$') THEN args[i + 1] END),
+                            lambda g: g IS NOT NULL
+                        )[1],
+                        -- -Gdocker, -aGdocker, --groups=docker
+                        list_filter(
+                            list_transform(args, lambda a: regexp_extract(a, '^(-[a-zA-Z]*G|--groups=)(.+)$', 2)),
+                            lambda g: g <> ''
+                        )[1]
+                    ),
+                    ','
                 ),
-                ','
+                -- the primary group (-g docker, -gdocker, --gid docker, --gid=docker): its
+                -- members have its rights as much as the listed ones
+                list_filter(
+                    list_concat(
+                        list_transform(args, lambda a, i: CASE WHEN regexp_matches(a, '^(-[a-zA-Z]*g|--gid)$') THEN args[i + 1] END),
+                        list_transform(args, lambda a: nullif(regexp_extract(a, '^(-[a-zA-Z]*g|--gid=)(.+)$', 2), ''))
+                    ),
+                    lambda g: g IS NOT NULL
+                )[1:1]
             )
             WHEN program IN ('gpasswd', 'adduser', 'deluser') THEN [args[n]]
         END AS groups,
@@ -92,9 +103,13 @@ from_records AS (
         process_cmd_line,
         login_uid(actor_user_uid, process_auid) AS auid,
         actor_user_name,
-        user_name,
+        -- gpasswd -M's record names the whole new member list
+        unnest(
+            CASE WHEN activity_name = 'Set Group Members' THEN string_split(user_name, ',') ELSE [user_name] END
+        ) AS user_name,
         group_name,
         CASE
+            WHEN activity_name = 'Set Group Members' THEN 'set'
             WHEN regexp_matches(lower(coalesce(activity_name, message, '')), 'remov|delet') THEN 'remove'
             ELSE 'add'
         END AS change
@@ -103,9 +118,10 @@ from_records AS (
     -- groups of other classes by their min/max
     WHERE class_uid IN (3001, 3005)
       AND group_name IS NOT NULL
+      -- groupadd/groupdel records name the group alone (no user): no member changed. A
+      -- user named like the group (`useradd -G docker docker`) is a member change all
+      -- the same
       AND user_name IS NOT NULL
-      -- groupadd/groupdel name the group in both columns: no member changed
-      AND user_name <> group_name
 )
 SELECT * FROM from_commands
 UNION ALL

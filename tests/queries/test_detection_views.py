@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pytest
+from auditlake.parsers.programs import normalize_program_message
 from auditlake.queries.connection import connect
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -342,3 +344,38 @@ def test_daemon_capabilities_are_spelled_like_the_cli(tmp_path: Path) -> None:
     )
     got = con.execute("SELECT container_cap_add FROM container_starts").fetchall()
     assert got == [(["SYS_ADMIN", "NET_ADMIN"],)]
+
+
+def _group_change_pairs(tmp_path: Path, rows: list[dict[str, Any]]) -> set[tuple[str, str]]:
+    con = connect(make_lake(tmp_path, rows))
+    got = con.execute("SELECT user_name, group_name FROM group_changes").fetchall()
+    return set(got)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["/usr/sbin/usermod", "-g", "docker", "mallory"],
+        ["/usr/sbin/useradd", "-m", "-g", "docker", "mallory"],
+        ["/usr/sbin/usermod", "--gid=docker", "mallory"],
+    ],
+)
+def test_primary_group_set_to_docker_is_a_group_change(tmp_path: Path, args: list[str]) -> None:
+    # Impact: a user whose primary group is docker can use the Docker socket, but
+    # `usermod -g docker mallory` is seen by no group change: the command line's -g is
+    # not read, and usermod's own line (`change user 'mallory' GID from '1001' to '999'`)
+    # names no group. docker.group_change misses it.
+    rows = [event("2026-11-27T02:15:10", 1007, "auditd", process_args=args, event_uid="c1")]
+    assert ("mallory", "docker") in _group_change_pairs(tmp_path, rows)
+
+
+def test_a_user_named_like_the_group_is_still_a_member_change(tmp_path: Path) -> None:
+    # Impact: `useradd -N -G docker docker` (a service-looking account that can use the
+    # Docker socket) logs `add 'docker' to group 'docker'`; group_changes drops every
+    # record whose user_name equals its group_name (meant for groupadd/groupdel), so
+    # docker.group_change misses it unless the command line is logged too.
+    partial = normalize_program_message("useradd", "add 'docker' to group 'docker'")
+    assert partial is not None
+    columns = {k: v for k, v in partial.items() if k not in ("class_uid", "class_name")}
+    rows = [event("2026-11-27T02:15:10", 3001, "syslog", event_uid="r1", **columns)]
+    assert ("docker", "docker") in _group_change_pairs(tmp_path, rows)

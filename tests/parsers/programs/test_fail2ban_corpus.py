@@ -39,6 +39,10 @@ NOT_PARSED = {
     "kernel:[  970.699396]: Failed keyboard-interactive for <invalid username> from "
     "205.186.180.55 port 42742 ssh2": "a kernel uptime stamp inside sshd's message is not"
     " something sshd writes (fail2ban tests its prefix stripping with it)",
+    "Failed password for invalid user test from 127.0.0.1 port 58946 ssh2: from 10.10.1.2 "
+    "port 55555 ssh2": "ambiguous text, read the other way on purpose: fail2ban takes the"
+    " tail for injected auth info, but sshd adds no auth info to password lines, while the"
+    " user name is the client's choice in every method: the last address is the real one",
 }
 _JOURNAL_LINE = re.compile(r"\S+ ([\w.-]+)(?:\[\d+\])?: (.*)")
 
