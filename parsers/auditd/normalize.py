@@ -83,10 +83,29 @@ FILE_ACTIVITY = {
     "utimes": 6, "utimensat": 6, "setxattr": 7, "lsetxattr": 7, "fsetxattr": 7,
     "removexattr": 7, "lremovexattr": 7, "fremovexattr": 7, "stat": 8, "lstat": 8,
     "newfstatat": 8, "statx": 8, "access": 8, "faccessat": 8, "faccessat2": 8,
+    # what 32-bit processes call (i386 table; the kernel's watch classes include them)
+    "chown32": 6, "fchown32": 6, "lchown32": 6, "truncate64": 3, "ftruncate64": 3,
+    # newer calls: named where the log names them (ENRICHED, or a newer table)
+    "fchmodat2": 6, "futimesat": 6, "setxattrat": 7, "removexattrat": 7,
 }  # fmt: skip
 FILE_NAMES = {1: "Create", 2: "Read", 3: "Update", 4: "Delete", 5: "Rename",
               6: "Set Attributes", 7: "Set Security", 8: "Get Attributes", 14: "Open", 99: "Other"}  # fmt: skip
+# The register of each open call's flags (openat2 passes them in a struct: not logged).
 OPEN_SYSCALLS = {"open": "a1", "openat": "a2", "openat2": None, "open_by_handle_at": "a2"}
+# The registers of the directory fds that *at calls resolve relative names against; a
+# name is relative to the cwd only when each is AT_FDCWD (-100).
+DIRFD_REGISTERS = {
+    **dict.fromkeys(
+        ("openat", "openat2", "mkdirat", "mknodat", "unlinkat", "fchmodat", "fchmodat2",
+         "fchownat", "futimesat", "utimensat", "newfstatat", "fstatat64", "statx",
+         "faccessat", "faccessat2", "name_to_handle_at", "execveat", "readlinkat",
+         "setxattrat", "removexattrat"),
+        ("a0",),
+    ),
+    "renameat": ("a0", "a2"), "renameat2": ("a0", "a2"), "linkat": ("a0", "a2"),
+    "symlinkat": ("a1",),
+}  # fmt: skip
+AT_FDCWD = frozenset({"ffffff9c", "ffffffffffffff9c"})
 O_ACCMODE, O_TRUNC = 0o3, 0o1000
 SUCCESS = frozenset({"success", "yes", "1"})
 FAILURE = frozenset({"failed", "no", "0"})
@@ -191,7 +210,8 @@ def _event_row(
             out["status_detail"] = ERRNO_NAMES.get(-exit_code)
     cwd = rows[types.index("CWD")].get("cwd") if "CWD" in types else None
     out["process_cwd"] = cwd
-    _files(out, rows, types, cwd)
+    # relative names of an *at call on a directory fd are not the cwd's: kept relative
+    _files(out, rows, types, cwd if syscall is None or _from_cwd(syscall) else None)
     notes = _process(out, texts, types)
     _classify(out, rows, primary, syscall, types)
     unmapped = {k: v for k, v in primary["fields"].items() if k not in MAPPED}
@@ -243,9 +263,9 @@ def absolute_path(path: str | None, cwd: str | None) -> str | None:
 
     The kernel logs a path as the process passed it: `/run//docker.sock`,
     `/var/run/../run/docker.sock` or `docker.sock` from cwd `/run` all name the socket a
-    detection looks for. Abstract unix sockets (`@name`) are names, not paths.
+    detection looks for.
     """
-    if not path or path.startswith("@"):
+    if not path:
         return path
     if not path.startswith("/"):
         if cwd is None:
@@ -264,6 +284,12 @@ _cached_absolute_path = lru_cache(maxsize=4096)(absolute_path)
 def _item(row: Row) -> int:
     """Return the `item` number of a PATH row (0 when it has none)."""
     return row.get("item") or 0
+
+
+def _from_cwd(syscall: Row) -> bool:
+    """Tell whether the syscall resolves relative names against the cwd (no dirfd)."""
+    registers = DIRFD_REGISTERS.get(syscall.get("syscall_name") or "", ())
+    return all((syscall.get(r) or "").lower() in AT_FDCWD for r in registers)
 
 
 def _files(out: Row, rows: list[Row], types: list[str], cwd: str | None) -> None:
@@ -333,7 +359,12 @@ def _classify(
         if side == "dst":
             out["dst_endpoint_ip"] = sock.get("saddr_ip")
             out["dst_endpoint_port"] = sock.get("saddr_port")
-            out["dst_endpoint_path"] = absolute_path(sock.get("saddr_path"), out.get("process_cwd"))
+            path = sock.get("saddr_path")
+            # an abstract unix socket (`@name`) is a name, not a path
+            abstract = path is not None and path.startswith("@")
+            out["dst_endpoint_path"] = (
+                path if abstract else absolute_path(path, out.get("process_cwd"))
+            )
         else:
             out["src_endpoint_ip"] = sock.get("saddr_ip")
             out["src_endpoint_port"] = sock.get("saddr_port")
@@ -434,7 +465,9 @@ def _file_activity(name: str | None, syscall: Row, files: list[dict[str, str | N
         if any(f["nametype"] == "CREATE" for f in files):
             return 1
         register = OPEN_SYSCALLS[name]
-        flags = _hex(syscall.get(register)) if register else None
+        if register is None:
+            return 99  # flags not logged: maybe a write, so not "a read-only open"
+        flags = _hex(syscall.get(register))
         if flags is not None and (flags & O_ACCMODE or flags & O_TRUNC):
             return 3
         return 14

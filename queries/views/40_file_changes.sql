@@ -2,7 +2,8 @@
 -- already sorts file syscalls into OCSF activities (open/openat count as Update only
 -- with O_WRONLY, O_RDWR or O_TRUNC in their flags, as Create with a CREATE item);
 -- Read (2), Get Attributes (8) and Open (14, a read-only open) are not changes, nor are
--- execs. `change` says which: create, write, delete, rename, chmod, chown, attr, xattr.
+-- execs. `change` says which: create, write, delete, rename, chmod, chown, attr, xattr,
+-- or open (openat2, whose flags the log does not hold: it may have written).
 -- PARENT items name the directory of the entry acted on: context, not the change.
 -- `wanted` (host paths, or NULL for every change) keeps the events that name one of
 -- them: a detection about a few files passes them, so that DuckDB tests the paths in
@@ -34,6 +35,8 @@ WITH changing AS NOT MATERIALIZED (
           list_contains([1, 3, 4, 5, 6, 7], activity_id)
           -- a `-S write` rule: the data written, not the open
           OR list_contains(['write', 'pwrite64', 'writev', 'pwritev', 'pwritev2', 'fallocate'], audit_syscall)
+          -- openat2 hides its flags (activity Other): it may have opened for writing
+          OR (activity_id = 99 AND audit_syscall = 'openat2')
       )
 ),
 file_events AS (
@@ -76,8 +79,9 @@ SELECT
         WHEN activity_id = 5 THEN 'rename'
         WHEN activity_id = 7 THEN 'xattr'
         WHEN audit_syscall IN ('chmod', 'fchmod', 'fchmodat', 'fchmodat2') THEN 'chmod'
-        WHEN audit_syscall IN ('chown', 'fchown', 'lchown', 'fchownat') THEN 'chown'
+        WHEN audit_syscall IN ('chown', 'fchown', 'lchown', 'fchownat', 'chown32', 'fchown32', 'lchown32') THEN 'chown'
         WHEN activity_id = 6 THEN 'attr'
+        WHEN audit_syscall = 'openat2' AND activity_id = 99 THEN 'open'
         ELSE 'write'
     END AS change,
     host_path(path) AS file_path,
