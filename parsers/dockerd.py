@@ -313,30 +313,48 @@ def _form_data(row: Row, body: str, pairing: ApiPairing | None) -> None:
         return  # dockerd falls back to Go's %q of a map when it cannot marshal the form
     if not isinstance(form, dict):
         return
-    if "Image" in form or isinstance(form.get("HostConfig"), dict):
+    command = _field(form, "Cmd")
+    if _field(form, "Image") is not None or isinstance(_field(form, "HostConfig"), dict):
         _container_config(row, form)
-    elif isinstance(form.get("Cmd"), list):  # exec create
-        row["process_args"] = [str(a) for a in form["Cmd"]]
-        if isinstance(form.get("Privileged"), bool):
-            row["container_privileged"] = form["Privileged"]
+    elif isinstance(command, list):  # exec create
+        row["process_args"] = [str(a) for a in command]
+        privileged = _field(form, "Privileged")
+        if isinstance(privileged, bool):
+            row["container_privileged"] = privileged
+
+
+def _field(obj: dict[str, Any], name: str) -> Any:
+    """Return the value dockerd decodes for struct field `name` from a JSON object.
+
+    Go's encoding/json matches keys without regard to case and the last match wins, so
+    `{"hostconfig": {"privileged": true}}` is a privileged container to dockerd.
+    """
+    wanted = name.lower()
+    value = None
+    for key, item in obj.items():
+        if key.lower() == wanted:
+            value = item
+    return value
 
 
 def _container_config(row: Row, form: dict[str, Any]) -> None:
     """Copy what matters for security from a containers/create request body."""
-    if isinstance(form.get("Image"), str):
-        row["container_image_name"] = form["Image"]
-    host = form.get("HostConfig")
+    image = _field(form, "Image")
+    if isinstance(image, str):
+        row["container_image_name"] = image
+    host = _field(form, "HostConfig")
     if not isinstance(host, dict):
         return
-    if isinstance(host.get("Privileged"), bool):
-        row["container_privileged"] = host["Privileged"]
+    privileged = _field(host, "Privileged")
+    if isinstance(privileged, bool):
+        row["container_privileged"] = privileged
     row["container_mounts"] = _host_mounts(host)
-    cap_add = host.get("CapAdd")
+    cap_add = _field(host, "CapAdd")
     row["container_cap_add"] = [str(c) for c in cap_add] if isinstance(cap_add, list) else []
     row["container_host_namespaces"] = [
-        name for key, name in _HOST_NAMESPACE_MODES if host.get(key) == "host"
+        name for key, name in _HOST_NAMESPACE_MODES if _field(host, key) == "host"
     ]
-    security_opt = host.get("SecurityOpt")
+    security_opt = _field(host, "SecurityOpt")
     if isinstance(security_opt, list) and security_opt:
         row.setdefault("unmapped", {})["security_opt"] = ",".join(map(str, security_opt))
 
@@ -344,13 +362,16 @@ def _container_config(row: Row, form: dict[str, Any]) -> None:
 def _host_mounts(host: dict[str, Any]) -> list[str]:
     """Host paths bind-mounted into the container (named volumes are not host paths)."""
     mounts: list[str] = []
-    for bind in host.get("Binds") or []:
+    for bind in _field(host, "Binds") or []:
         source = str(bind).split(":", 1)[0]
         if source.startswith("/"):
             mounts.append(source)
-    for mount in host.get("Mounts") or []:
-        if isinstance(mount, dict) and mount.get("Type") == "bind" and mount.get("Source"):
-            mounts.append(str(mount["Source"]))
+    for mount in _field(host, "Mounts") or []:
+        if not isinstance(mount, dict):
+            continue
+        source = _field(mount, "Source")
+        if _field(mount, "Type") == "bind" and source:
+            mounts.append(str(source))
     return mounts
 
 

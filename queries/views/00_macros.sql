@@ -15,3 +15,22 @@ CREATE OR REPLACE MACRO host_path(p) AS
         WHEN length(p) > 1 THEN rtrim(p, '/')
         ELSE p
     END;
+
+-- An absolute path made lexically normal, as docker cleans a bind mount's source
+-- (`//`, `/tmp/..`, `/./` all name `/`). auditd paths are made normal by the parser;
+-- this is for paths read from command lines.
+CREATE OR REPLACE MACRO clean_path(p) AS
+    coalesce(
+        nullif(
+            list_reduce(
+                list_prepend('', string_split(p, '/')),
+                lambda acc, part: CASE
+                    WHEN part IN ('', '.') THEN acc
+                    WHEN part = '..' THEN regexp_replace(acc, '/[^/]*$', '')
+                    ELSE acc || '/' || part
+                END
+            ),
+            ''
+        ),
+        '/'
+    );

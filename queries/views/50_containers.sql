@@ -18,6 +18,18 @@ CREATE OR REPLACE MACRO docker_option_takes_value(o) AS
         AND o NOT IN ('-d', '-i', '-t', '-P', '-q')
     );
 
+-- A docker CLI argv with short flag clusters taken apart as the CLI does: in `-dv /:/x`
+-- the boolean flags d, i, t, P, q come first and the letter after them takes the value
+-- (the rest of the word, or the next word), so it reads as `-v /:/x`.
+CREATE OR REPLACE MACRO docker_argv(args) AS
+    list_transform(
+        args,
+        lambda a: CASE
+            WHEN regexp_matches(a, '^-[ditPq]+[a-zA-Z]') THEN regexp_replace(a, '^-[ditPq]+', '-')
+            ELSE a
+        END
+    );
+
 CREATE OR REPLACE VIEW docker_cli_runs AS
 WITH docker_cli AS (
     SELECT
@@ -53,20 +65,26 @@ WITH docker_cli AS (
 argvs AS (
     -- a fleet runs the same few commands again and again: each argv is parsed once
     SELECT DISTINCT
-        args
+        args,
+        docker_argv(args) AS argv
     FROM docker_cli
 ),
 subcommands AS (
     SELECT
         args,
+        argv,
         -- the first word after the global options: `docker -H x container run ...`
         list_position(
             list_transform(
-                args,
+                argv,
                 lambda a, i: i > 1
                     AND NOT starts_with(a, '-')
                     AND a <> 'container'
-                    AND args[i - 1] NOT IN ('-H', '--host', '-c', '--context', '--config', '-l', '--log-level')
+                    -- the global options that take the next word as their value
+                    AND argv[i - 1] NOT IN (
+                        '-H', '--host', '-c', '--context', '--config', '-l', '--log-level',
+                        '--tlscacert', '--tlscert', '--tlskey'
+                    )
             ),
             true
         ) AS sub_idx
@@ -80,23 +98,23 @@ runs AS (
         coalesce(
             list_position(
                 list_transform(
-                    args,
+                    argv,
                     lambda a, i: i > sub_idx
                         AND NOT starts_with(a, '-')
-                        AND NOT (i - 1 > sub_idx AND docker_option_takes_value(args[i - 1]))
+                        AND NOT (i - 1 > sub_idx AND docker_option_takes_value(argv[i - 1]))
                 ),
                 true
             ),
-            len(args) + 1
+            len(argv) + 1
         ) AS image_idx
     FROM subcommands
-    WHERE args[sub_idx] IN ('run', 'create')
+    WHERE argv[sub_idx] IN ('run', 'create')
 ),
 options AS (
     SELECT
         *,
         list_transform(
-            args[sub_idx + 1:image_idx - 1],
+            argv[sub_idx + 1:image_idx - 1],
             lambda o, i: {
                 'name': CASE
                     WHEN starts_with(o, '--') AND contains(o, '=') THEN split_part(o, '=', 1)
@@ -106,7 +124,7 @@ options AS (
                 'value': CASE
                     WHEN starts_with(o, '--') AND contains(o, '=') THEN substr(o, strpos(o, '=') + 1)
                     WHEN regexp_matches(o, '^-[a-zA-Z].') AND NOT regexp_matches(o, '^-[ditPq]+$') THEN ltrim(substr(o, 3), '=')
-                    WHEN docker_option_takes_value(o) THEN args[sub_idx + i + 1]
+                    WHEN docker_option_takes_value(o) THEN argv[sub_idx + i + 1]
                 END
             }
         ) AS pairs
@@ -116,7 +134,7 @@ parsed AS (
     SELECT
         args,
         list_filter(pairs, lambda p: p.name = '--name')[1].value AS container_name,
-        args[image_idx] AS container_image_name,
+        argv[image_idx] AS container_image_name,
         len(list_filter(pairs, lambda p: p.name = '--privileged' AND coalesce(lower(p.value), 'true') <> 'false')) > 0
             AS container_privileged,
         list_transform(
@@ -141,15 +159,16 @@ parsed AS (
                     list_transform(
                         list_filter(
                             pairs,
-                            lambda p: p.name = '--mount' AND regexp_matches(p.value, '(^|,)type=bind(,|$)')
+                            -- docker reads the mount's keys and type in any case
+                            lambda p: p.name = '--mount' AND regexp_matches(lower(p.value), '(^|,)type=bind(,|$)')
                         ),
-                        lambda p: regexp_extract(p.value, '(^|,)(source|src)=([^,]+)', 3)
+                        lambda p: regexp_extract(p.value, '(?i)(^|,)(source|src)=([^,]+)', 3)
                     )
                 ),
                 -- a named volume (`-v data:/x`) is not a host path
                 lambda m: starts_with(m, '/')
             ),
-            lambda m: host_path(m)
+            lambda m: host_path(clean_path(m))
         ) AS container_mounts
     FROM options
 )

@@ -1,7 +1,7 @@
 -- Group membership changes: one row per (user, group) changed, from the account
 -- tools' own records (syslog `usermod[..]: add 'bob' to group 'docker'`, auditd
 -- USER_MGMT/GRP_MGMT) and from their command lines (auditd EXECVE of usermod, gpasswd,
--- adduser, deluser, useradd). `change` is add, remove or set (usermod -G without -a
+-- adduser, deluser, useradd, groupmod). `change` is add, remove or set (usermod -G without -a
 -- replaces the list: the user ends up in each group named).
 CREATE OR REPLACE VIEW group_changes AS
 WITH tool_execs AS (
@@ -23,10 +23,11 @@ WITH tool_execs AS (
         OR contains(process_cmd_line, 'adduser')
         OR contains(process_cmd_line, 'deluser')
         OR contains(process_cmd_line, 'useradd')
+        OR contains(process_cmd_line, 'groupmod')
     )
       -- not `program IN (...)`: DuckDB expands IN to one comparison per name, each
       -- recomputing the derived `program`
-      AND list_contains(['usermod', 'gpasswd', 'adduser', 'deluser', 'useradd'], program)
+      AND list_contains(['usermod', 'gpasswd', 'adduser', 'deluser', 'useradd', 'groupmod'], program)
       -- a failed exec changed nothing
       AND coalesce(status_id, 1) <> 2
 ),
@@ -40,6 +41,20 @@ parsed AS (
             WHEN program = 'gpasswd' AND args[n - 2] IN ('-M', '--members') THEN string_split(args[n - 1], ',')
             WHEN program IN ('adduser', 'deluser') AND len(list_filter(args[2:], lambda a: NOT starts_with(a, '-'))) = 2
                 THEN [list_filter(args[2:], lambda a: NOT starts_with(a, '-'))[1]]
+            -- groupmod -U eve,bob docker, -aU eve docker, --users=eve (shadow 4.13+)
+            WHEN program = 'groupmod' THEN string_split(
+                coalesce(
+                    list_filter(
+                        list_transform(args, lambda a, i: CASE WHEN regexp_matches(a, '^(-[a-zA-Z]*U|--users)$') THEN args[i + 1] END),
+                        lambda u: u IS NOT NULL
+                    )[1],
+                    list_filter(
+                        list_transform(args, lambda a: regexp_extract(a, '^(-[a-zA-Z]*U|--users=)(.+)$', 2)),
+                        lambda u: u <> ''
+                    )[1]
+                ),
+                ','
+            )
         END AS users,
         CASE
             WHEN program IN ('usermod', 'useradd') THEN list_concat(
@@ -68,14 +83,14 @@ parsed AS (
                     lambda g: g IS NOT NULL
                 )[1:1]
             )
-            WHEN program IN ('gpasswd', 'adduser', 'deluser') THEN [args[n]]
+            WHEN program IN ('gpasswd', 'adduser', 'deluser', 'groupmod') THEN [args[n]]
         END AS groups,
         CASE
             WHEN program IN ('deluser') THEN 'remove'
             WHEN program = 'gpasswd' AND args[n - 2] IN ('-d', '--delete') THEN 'remove'
             WHEN program = 'gpasswd' AND args[n - 2] IN ('-M', '--members') THEN 'set'
             WHEN program = 'usermod' AND list_has_any(args, ['-r', '--remove']) THEN 'remove'
-            WHEN program = 'usermod' AND NOT len(list_filter(args, lambda a: regexp_matches(a, '^(-[a-zA-Z]*a[a-zA-Z]*|--append)$'))) > 0 THEN 'set'
+            WHEN program IN ('usermod', 'groupmod') AND NOT len(list_filter(args, lambda a: regexp_matches(a, '^(-[a-zA-Z]*a[a-zA-Z]*|--append)$'))) > 0 THEN 'set'
             ELSE 'add'
         END AS change
     FROM tool_execs

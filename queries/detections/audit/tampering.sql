@@ -79,10 +79,23 @@ commands AS (
             WHEN program = 'auditctl'
                 AND len(list_filter(process_args, lambda a, i: a = '-e' AND process_args[i + 1] = '0')) > 0
                 THEN 'auditing disabled by auditctl'
+            -- a rule that stops auditing: `-a never,exit ...` for someone (or everyone),
+            -- `-a exclude,always -F msgtype=...` for a record type
+            WHEN program = 'auditctl'
+                AND len(list_filter(
+                    process_args,
+                    lambda a, i: a IN ('-a', '-A')
+                        AND regexp_matches(coalesce(process_args[i + 1], ''), '(^|,)(never|exclude)(,|$)')
+                )) > 0
+                THEN 'audit suppression rule added by auditctl'
             WHEN program IN ('systemctl', 'service')
                 AND list_has_any(process_args, ['stop', 'disable', 'mask', 'kill'])
                 AND list_has_any(process_args, ['auditd', 'auditd.service'])
                 THEN 'auditd stopped by ' || program
+            -- SIGKILL leaves no DAEMON_END
+            WHEN program IN ('pkill', 'killall')
+                AND list_has_any(process_args, ['auditd', 'auditd.service'])
+                THEN 'auditd killed by ' || program
         END AS sign
     FROM process_execs
     WHERE time >= $since
@@ -91,7 +104,7 @@ commands AS (
       AND contains(process_cmd_line, 'audit')
       -- not `program IN (...)`: DuckDB expands IN to one comparison per name, each
       -- recomputing the derived `program`
-      AND list_contains(['auditctl', 'systemctl', 'service'], program)
+      AND list_contains(['auditctl', 'systemctl', 'service', 'pkill', 'killall'], program)
 ),
 kernel_messages AS (
     SELECT

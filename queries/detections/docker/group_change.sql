@@ -77,8 +77,9 @@ membership_findings AS (
         min(g.time) AS start_time,
         max(g.time) AS end_time,
         -- min()/arg_min(), not any_value(): a finding's identity includes its actor, so
-        -- the same evidence must name the same actor on every run
-        coalesce(min(g.actor_user_name), min(n.user_name)) AS actor_user_name,
+        -- the same evidence must name the same actor on every run. The login uid's name
+        -- first: gpasswd's own line names the effective user (`added by root` under sudo)
+        coalesce(min(n.user_name), min(g.actor_user_name)) AS actor_user_name,
         min(g.auid) AS actor_user_uid,
         g.user_name,
         arg_min(g.process_cmd_line, g.time) AS process_cmd_line,

@@ -1,0 +1,420 @@
+"""Evasions of the detections: things an attacker on a container host can do that the
+lake records, each of which must raise a finding naming the right actor.
+
+Each test builds a small lake from raw log lines through the real parsers and ingest,
+the way the inline detection tests do, and runs one detection under the sample policy.
+The cases come from an evasion review; those marked xfail are known gaps, still open.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from auditlake.queries.connection import connect
+from auditlake.queries.detect import run_detection
+from auditlake.queries.policy import load_policy_tables
+from auditlake.queries.rules import load_detections
+
+from auditlake.config import load_policy
+from auditlake.pipeline import ingest_logs
+
+POLICY = """\
+[login]
+allowed_users = ["deploy", "alice"]
+trusted_networks = ["10.0.0.0/8"]
+allowed_methods = ["publickey"]
+allow_root = false
+
+[docker]
+allowed_group_members = ["alice"]
+allowed_socket_users = ["alice"]
+"""
+T0 = 1795745882.0  # 2026-11-27T02:18:02Z
+BOB, ALICE = 1003, 1001
+
+
+class AuditLog:
+    """RAW auditd lines (as the kernel and auditd write them), one event per call."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.serial = 600
+
+    def _add(self, t: float, records: list[tuple[str, str]]) -> None:
+        self.serial += 1
+        for type_, body in records:
+            self.lines.append(f"type={type_} msg=audit({t:.3f}:{self.serial}): {body}")
+
+    def login(self, auid: int, user: str, t: float = T0 - 300) -> AuditLog:
+        """The PAM session record that names the login uid (RAW logs carry numbers only)."""
+        self._add(
+            t,
+            [
+                (
+                    "USER_START",
+                    f"pid=1767 uid=0 auid={auid} ses=9 subj=unconfined msg='op=PAM:session_open "
+                    f'grantors=pam_unix acct="{user}" exe="/usr/sbin/sshd" hostname=203.0.113.50 '
+                    "addr=203.0.113.50 terminal=ssh res=success'",
+                )
+            ],
+        )
+        return self
+
+    def _syscall(
+        self, nr: int, items: int, auid: int, uid: int, pid: int, exe: str, key: str
+    ) -> str:
+        comm = exe.rsplit("/", 1)[-1][:15]
+        ids = " ".join(
+            f"{k}={uid}" for k in ("uid", "gid", "euid", "suid", "fsuid", "egid", "sgid", "fsgid")
+        )
+        return (
+            f"arch=c000003e syscall={nr} success=yes exit=0 a0=5 a1=7ffd3a1c2b60 a2=241 a3=1b6 "
+            f"items={items} ppid=2185 pid={pid} auid={auid} {ids} tty=pts/0 ses=9 "
+            f'comm="{comm}" exe="{exe}" subj=unconfined key="{key}"'
+        )
+
+    def execve(
+        self, argv: list[str], t: float = T0, auid: int = BOB, uid: int = 0, pid: int = 2258
+    ) -> AuditLog:
+        exe = argv[0] if argv[0].startswith("/") else f"/usr/bin/{argv[0]}"
+        args = " ".join(f'a{i}="{a}"' for i, a in enumerate(argv))
+        self._add(
+            t,
+            [
+                ("SYSCALL", self._syscall(59, 1, auid, uid, pid, exe, "exec")),
+                ("EXECVE", f"argc={len(argv)} {args}"),
+                ("CWD", 'cwd="/home/bob"'),
+                (
+                    "PATH",
+                    f'item=0 name="{exe}" inode=1574190 dev=08:01 mode=0100755 nametype=NORMAL',
+                ),
+                ("PROCTITLE", "proctitle=" + "00".join(a.encode().hex().upper() for a in argv)),
+            ],
+        )
+        return self
+
+    def connect(
+        self, path: str, t: float = T0 + 0.01, auid: int = BOB, pid: int = 2258
+    ) -> AuditLog:
+        """connect(2) to a unix socket; `docker` is the CIS key of the socket's watch."""
+        saddr = ("0100" + path.encode().hex().upper()).ljust(220, "0")
+        self._add(
+            t,
+            [
+                ("SYSCALL", self._syscall(42, 1, auid, 1003, pid, "/usr/bin/curl", "docker")),
+                ("SOCKADDR", f"saddr={saddr}"),
+                ("CWD", 'cwd="/home/bob"'),
+                ("PATH", f'item=0 name="{path}" inode=1127 dev=08:01 mode=0140660 nametype=NORMAL'),
+            ],
+        )
+        return self
+
+    def record(self, type_: str, body: str, t: float = T0 + 0.01) -> AuditLog:
+        self._add(t, [(type_, body)])
+        return self
+
+    def text(self) -> str:
+        return "\n".join(self.lines) + "\n"
+
+
+def _findings(tmp_path: Path, files: dict[str, str], detection_id: str) -> list[dict[str, Any]]:
+    """Ingest `files` (paths under one log root) and return the detection's findings."""
+    logs = tmp_path / "logs"
+    for rel, text in files.items():
+        (logs / rel).parent.mkdir(parents=True, exist_ok=True)
+        (logs / rel).write_text(text)
+    policy = tmp_path / "policy.toml"
+    policy.write_text(POLICY)
+    ingest_logs([logs], tmp_path / "lake")
+    con = connect(tmp_path / "lake")
+    try:
+        load_policy_tables(con, load_policy(policy))
+        return run_detection(con, load_detections(only=[detection_id])[0])
+    finally:
+        con.close()
+
+
+def _bob_runs(argv: list[str]) -> dict[str, str]:
+    return {"web-2/audit/audit.log": AuditLog().login(BOB, "bob").execve(argv, uid=BOB).text()}
+
+
+def _dockerd_create(form: dict[str, Any], at: float = T0) -> str:
+    """dockerd's debug lines of one containers/create call (body logged as sent)."""
+    when = datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
+    body = json.dumps(json.dumps(form))[1:-1]  # msg="..." quoting
+    return (
+        f'time="{when}000Z" level=debug msg="Calling POST /v1.43/containers/create?name=pwn"\n'
+        f'time="{when}500Z" level=debug msg="form data: {body}"\n'
+    )
+
+
+# -- critical: privileged containers and / mounted, unseen -------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        # pflag clusters: -d is a flag, -v takes the next word. The parser reads `-dv` as
+        # `-d` with value `v`, takes `/:/host` for the image and everything after it
+        # (--privileged) for the container's command
+        ["docker", "run", "-dv", "/:/host", "--privileged", "alpine"],
+        # a global option with a value that the subcommand scan does not skip: `/tmp/ca`
+        # is taken for the subcommand, so the command is not a run at all
+        ["docker", "--tlscacert", "/tmp/ca.pem", "run", "--privileged", "alpine"],
+    ],
+    ids=["short-option-cluster", "global-option-value"],
+)
+def test_privileged_run_hidden_by_cli_argument_shape(tmp_path: Path, argv: list[str]) -> None:
+    """Impact: a --privileged container (root on the host) with no finding when dockerd
+    is not in debug mode. Was missed in: views/50_containers.sql docker_cli_runs (`options`
+    splits `-dv` as `-d`=`v`; `subcommands` skips only -H/-c/--config/-l values)."""
+    found = _findings(tmp_path, _bob_runs(argv), "docker.privileged_container")
+    assert [f["actor_user_name"] for f in found] == ["bob"]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["docker", "run", "-v", "//:/host", "alpine"],
+        ["docker", "run", "-v", "/tmp/..:/host", "alpine"],
+        ["docker", "run", "--mount", "type=BIND,src=/,dst=/host", "alpine"],
+        ["docker", "run", "-dv", "/:/host", "alpine"],
+        # /run holds docker.sock: the container gets the socket without naming it
+        ["docker", "run", "-v", "/run:/hostrun", "alpine"],
+    ],
+    ids=[
+        "double-slash",
+        "dot-dot",
+        "mount-type-uppercase",
+        "short-option-cluster",
+        "parent-of-socket",
+    ],
+)
+def test_host_root_or_socket_mounted_under_another_spelling(
+    tmp_path: Path, argv: list[str]
+) -> None:
+    """Impact: the host's / (or the Docker socket) inside a container, no finding; docker
+    cleans `//` and `/tmp/..` to `/` and lowercases the mount type. Was missed in: macro
+    host_path (no `.`/`..`/`//` folding), the `type=bind` regex in docker_cli_runs, and
+    sensitive_mount.sql, which matches a mount at or below a sensitive path, never above."""
+    found = _findings(tmp_path, _bob_runs(argv), "docker.sensitive_mount")
+    assert [f["actor_user_name"] for f in found] == ["bob"]
+
+
+def test_privileged_create_through_the_api_with_lowercase_keys(tmp_path: Path) -> None:
+    """Impact: an API client (curl on the socket) starts a privileged container with /
+    mounted, no finding: dockerd decodes JSON keys case-insensitively (Go), and logs the
+    body as sent. Was missed in: parsers/dockerd.py _container_config reads "HostConfig",
+    "Privileged", "Binds" only, so container_starts has no daemon row."""
+    form = {"image": "alpine", "hostconfig": {"privileged": True, "binds": ["/:/host"]}}
+    found = _findings(
+        tmp_path, {"web-2/docker.log": _dockerd_create(form)}, "docker.privileged_container"
+    )
+    assert len(found) == 1
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="open: container_launches pairs a daemon create with the nearest CLI run within a minute, whatever its image or options",
+)
+def test_api_privileged_create_is_not_blamed_on_a_nearby_cli_run(tmp_path: Path) -> None:
+    """Impact: bob's privileged create over the API is reported as alice's harmless
+    `docker run -d nginx` from 10 s before (wrong actor, wrong command). Misses:
+    views/50_containers.sql container_launches `twins`, which pairs a daemon record with
+    the closest CLI run on the host within a minute whatever its image or options."""
+    audit = (
+        AuditLog()
+        .login(ALICE, "alice")
+        .login(BOB, "bob")
+        .execve(["docker", "run", "-d", "nginx"], t=T0 - 10, auid=ALICE, uid=ALICE, pid=3000)
+        .execve(
+            [
+                "curl",
+                "--unix-socket",
+                "/run/docker.sock",
+                "-d",
+                "@c.json",
+                "http://x/containers/create",
+            ],
+            t=T0 - 1,
+            uid=BOB,
+        )
+    )
+    form = {"Image": "alpine", "HostConfig": {"Privileged": True, "Binds": ["/:/host"]}}
+    files = {"web-2/audit/audit.log": audit.text(), "web-2/docker.log": _dockerd_create(form)}
+    found = _findings(tmp_path, files, "docker.privileged_container")
+    assert len(found) == 1
+    assert found[0]["actor_user_name"] != "alice"
+    assert found[0]["process_cmd_line"] != "docker run -d nginx"
+
+
+# -- critical: auditing switched off without a finding -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "rule_list"),
+    [
+        (["auditctl", "-a", "never,exit", "-F", "auid=1003"], 4),
+        (["auditctl", "-a", "exclude,always", "-F", "msgtype=EXECVE"], 5),
+    ],
+    ids=["never-rule-for-my-auid", "exclude-execve"],
+)
+def test_suppression_rule_added_with_auditctl(
+    tmp_path: Path, argv: list[str], rule_list: int
+) -> None:
+    """Impact: one rule blinds auditd to everything bob does next (or to every exec),
+    rules otherwise intact and the daemon running: no finding. Was missed in: tampering.sql,
+    which knows -D/-d/-W/-e 0 and CONFIG_CHANGE remove_rule, not op=add_rule of a
+    never/exclude rule."""
+    audit = (
+        AuditLog()
+        .login(BOB, "bob")
+        .execve(["/usr/sbin/auditctl", *argv[1:]])
+        .record(
+            "CONFIG_CHANGE",
+            f"auid={BOB} ses=9 subj=unconfined op=add_rule key=(null) list={rule_list} res=1",
+        )
+    )
+    found = _findings(tmp_path, {"web-2/audit/audit.log": audit.text()}, "audit.tampering")
+    assert [f["actor_user_name"] for f in found] == ["bob"]
+
+
+def test_auditd_killed_with_sigkill(tmp_path: Path) -> None:
+    """Impact: auditd dies without a DAEMON_END (SIGKILL cannot be caught), systemd
+    restarts it later, the gap is unreported. Was missed in: tampering.sql `commands` knows
+    auditctl, systemctl and service only, not pkill/killall/kill of auditd."""
+    audit = (
+        AuditLog()
+        .login(BOB, "bob")
+        .execve(["pkill", "-9", "auditd"])
+        .record(
+            "DAEMON_START",
+            "op=start ver=3.0.9 format=raw kernel=6.1.0 auid=4294967295 pid=4011 uid=0 "
+            "ses=4294967295 subj=unconfined res=success",
+            t=T0 + 5,
+        )
+    )
+    syslog = (
+        "Nov 27 02:18:02 web-2 systemd[1]: auditd.service: Main process exited, "
+        "code=killed, status=9/KILL\n"
+    )
+    files = {"web-2/audit/audit.log": audit.text(), "web-2/syslog": syslog}
+    found = _findings(tmp_path, files, "audit.tampering")
+    assert [f["actor_user_name"] for f in found] == ["bob"]
+
+
+# -- high: Docker socket and docker group ---------------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="open: socket_access compares the connect path with the socket paths only (the watch key and inode are not used)",
+)
+def test_socket_reached_through_a_symlink(tmp_path: Path) -> None:
+    """Impact: `ln -s` made earlier (by a script, so no argv names docker.sock), then
+    `curl --unix-socket /tmp/x`: full Docker API, no finding, though auditd's watch on the
+    socket tagged the connect with the CIS key `docker` (and the socket's inode).
+    Misses: socket_access.sql compares dst_endpoint_path with the two socket paths only."""
+    audit = (
+        AuditLog()
+        .login(BOB, "bob")
+        .execve(["curl", "--unix-socket", "/tmp/x", "http://l/containers/json"], uid=BOB)
+        .connect("/tmp/x")
+    )
+    found = _findings(tmp_path, {"web-2/audit/audit.log": audit.text()}, "docker.socket_access")
+    assert [f["actor_user_name"] for f in found] == ["bob"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="open: the actor is the auid; a LOGIN record that rewrites it outside a login program is not read",
+)
+def test_login_uid_rewritten_to_an_allowed_user(tmp_path: Path) -> None:
+    """Impact: root (bob via `sudo -s`) writes alice's uid to /proc/self/loginuid (not
+    immutable by default); his socket use then passes as alice's: no finding. The kernel's
+    LOGIN record (old-auid=1003 auid=1001, not from a login program) is in the lake.
+    Misses: socket_access.sql trusts auid / audit_user_names as the actor."""
+    audit = (
+        AuditLog()
+        .login(ALICE, "alice")
+        .login(BOB, "bob")
+        .execve(["sudo", "-s"], t=T0 - 20, uid=BOB, pid=2250)
+        .record(
+            "LOGIN",
+            f"pid=2251 uid=0 subj=unconfined old-auid={BOB} auid={ALICE} tty=pts0 "
+            "old-ses=9 ses=10 res=1",
+            t=T0 - 10,
+        )
+        .execve(["curl", "--unix-socket", "/run/docker.sock", "http://l/info"], auid=ALICE)
+        .connect("/run/docker.sock", auid=ALICE)
+    )
+    found = _findings(tmp_path, {"web-2/audit/audit.log": audit.text()}, "docker.socket_access")
+    assert len(found) == 1
+
+
+def test_groupmod_appends_a_member_to_docker(tmp_path: Path) -> None:
+    """Impact: `groupmod -aU eve docker` (shadow >= 4.13) makes eve root-equivalent; its
+    records name the group only and its /etc/group write is exempt as an account tool's:
+    no finding. Was missed in: views/60_group_changes.sql tool_execs (no groupmod) and
+    group_change.sql group_file_edits (groupmod exempt)."""
+    audit = (
+        AuditLog()
+        .login(BOB, "bob")
+        .execve(["/usr/sbin/groupmod", "-aU", "eve", "docker"])
+        .record(
+            "GRP_MGMT",
+            f"pid=2258 uid=0 auid={BOB} ses=9 subj=unconfined msg='op=changing /etc/group; "
+            'group docker/999 acct="docker" exe="/usr/sbin/groupmod" hostname=web-2 addr=? '
+            "terminal=pts/0 res=success'",
+        )
+    )
+    syslog = (
+        "Nov 27 02:18:02 web-2 groupmod[2258]: group changed in /etc/group "
+        "(changing /etc/group; group docker/999)\n"
+    )
+    files = {"web-2/audit/audit.log": audit.text(), "web-2/auth.log": syslog}
+    found = _findings(tmp_path, files, "docker.group_change")
+    assert [(f["actor_user_name"], f["user_name"]) for f in found] == [("bob", "eve")]
+
+
+# -- medium: wrong actor ----------------------------------------------------------------
+
+
+def test_group_change_names_the_login_user_not_gpasswds_root(tmp_path: Path) -> None:
+    """Impact: `sudo gpasswd -a eve docker` by zed is reported as done by root. gpasswd's
+    syslog line names the effective user (`added by root`); with RAW audit logs the
+    EXECVE row carries no name, and min() over the names picks 'root' for anyone whose
+    name sorts after it. Was missed in: group_change.sql membership_findings
+    `coalesce(min(g.actor_user_name), min(n.user_name))`."""
+    audit = AuditLog().login(1005, "zed").execve(["gpasswd", "-a", "eve", "docker"], auid=1005)
+    auth = (
+        "Nov 27 02:18:02 web-2 sudo:      zed : TTY=pts/0 ; PWD=/home/zed ; USER=root ; "
+        "COMMAND=/usr/bin/gpasswd -a eve docker\n"
+        "Nov 27 02:18:02 web-2 gpasswd[2258]: user eve added by root to group docker\n"
+    )
+    files = {"web-2/audit/audit.log": audit.text(), "web-2/auth.log": auth}
+    found = _findings(tmp_path, files, "docker.group_change")
+    assert [(f["actor_user_name"], f["actor_user_uid"]) for f in found] == [("zed", 1005)]
+
+
+# -- low: outside what the detections cover today ---------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="open: devices (--device) are kept by neither the CLI view nor the dockerd parser",
+)
+def test_raw_host_disk_passed_to_a_container(tmp_path: Path) -> None:
+    """Impact: `--device /dev/sda1` gives read/write of the host's filesystem (debugfs -w)
+    with no --privileged, capability or mount: no finding. Misses: docker_cli_runs and
+    parsers/dockerd.py keep no devices; neither container detection looks at them."""
+    found = _findings(
+        tmp_path,
+        _bob_runs(["docker", "run", "--device", "/dev/sda1", "alpine"]),
+        "docker.privileged_container",
+    )
+    assert [f["actor_user_name"] for f in found] == ["bob"]
