@@ -2,9 +2,10 @@
 -- title = "Auditing tampered with: rules removed, auditd stopped, events lost"
 -- description = """
 -- Audit rules deleted or auditing switched off (CONFIG_CHANGE op=remove_rule or
--- audit_enabled=0; auditctl -D, -d, -W, -e 0), the audit daemon stopped or disabled
--- (DAEMON_END, DAEMON_ABORT, SERVICE_STOP unit=auditd; systemctl/service stop, disable or
--- mask of auditd), or audit events lost (kernel "audit: backlog limit exceeded",
+-- audit_enabled=0; auditctl -D, -d, -W, -e 0), a suppression rule added (auditctl -a
+-- never,... or exclude,...), the audit daemon stopped, disabled or killed (DAEMON_END,
+-- DAEMON_ABORT, SERVICE_STOP unit=auditd; systemctl/service stop, disable or mask of
+-- auditd; pkill/killall auditd, which SIGKILL leaves unrecorded), or audit events lost (kernel "audit: backlog limit exceeded",
 -- "audit_backlog=N > audit_backlog_limit", "audit_lost=N"). Everything on one host
 -- within ten minutes of the previous sign is one finding: `auditctl -D` alone writes a
 -- CONFIG_CHANGE per rule it removes.

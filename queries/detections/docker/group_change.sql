@@ -3,9 +3,10 @@
 -- description = """
 -- Members of the docker group can use the Docker socket, which is root on the host. A
 -- user added to (or removed from) `docker` who is not in [docker]
--- allowed_group_members, from usermod/gpasswd/adduser records in syslog or auditd and
--- from their command lines (one change seen several ways is one finding); and
--- /etc/group or /etc/gshadow edited by anything but the account tools.
+-- allowed_group_members, from usermod/gpasswd/adduser/groupmod records in syslog or
+-- auditd and from their command lines (`-G`, `-g` (the primary group), `gpasswd -a/-M`,
+-- `groupmod -U`; one change seen several ways is one finding); and /etc/group or
+-- /etc/gshadow edited by anything but the account tools. The actor is the login user.
 -- """
 -- status = "stable"
 -- level = "high"
