@@ -42,46 +42,15 @@ parsed AS (
             WHEN program IN ('adduser', 'deluser') AND len(list_filter(args[2:], lambda a: NOT starts_with(a, '-'))) = 2
                 THEN [list_filter(args[2:], lambda a: NOT starts_with(a, '-'))[1]]
             -- groupmod -U eve,bob docker, -aU eve docker, --users=eve (shadow 4.13+)
-            WHEN program = 'groupmod' THEN string_split(
-                coalesce(
-                    list_filter(
-                        list_transform(args, lambda a, i: CASE WHEN regexp_matches(a, '^(-[a-zA-Z]*U|--users)$') THEN args[i + 1] END),
-                        lambda u: u IS NOT NULL
-                    )[1],
-                    list_filter(
-                        list_transform(args, lambda a: regexp_extract(a, '^(-[a-zA-Z]*U|--users=)(.+)$', 2)),
-                        lambda u: u <> ''
-                    )[1]
-                ),
-                ','
-            )
+            WHEN program = 'groupmod' THEN string_split(option_value(args, '^(-[a-zA-Z]*U|--users)$', '^(-[a-zA-Z]*U|--users=)(.+)$'), ',')
         END AS users,
         CASE
             WHEN program IN ('usermod', 'useradd') THEN list_concat(
-                string_split(
-                    coalesce(
-                        -- -G docker, -aG docker, --groups docker
-                        list_filter(
-                            list_transform(args, lambda a, i: CASE WHEN regexp_matches(a, '^(-[a-zA-Z]*G|--groups)$') THEN args[i + 1] END),
-                            lambda g: g IS NOT NULL
-                        )[1],
-                        -- -Gdocker, -aGdocker, --groups=docker
-                        list_filter(
-                            list_transform(args, lambda a: regexp_extract(a, '^(-[a-zA-Z]*G|--groups=)(.+)$', 2)),
-                            lambda g: g <> ''
-                        )[1]
-                    ),
-                    ','
-                ),
-                -- the primary group (-g docker, -gdocker, --gid docker, --gid=docker): its
-                -- members have its rights as much as the listed ones
-                list_filter(
-                    list_concat(
-                        list_transform(args, lambda a, i: CASE WHEN regexp_matches(a, '^(-[a-zA-Z]*g|--gid)$') THEN args[i + 1] END),
-                        list_transform(args, lambda a: nullif(regexp_extract(a, '^(-[a-zA-Z]*g|--gid=)(.+)$', 2), ''))
-                    ),
-                    lambda g: g IS NOT NULL
-                )[1:1]
+                -- -G docker,sudo (-aG, -Gdocker, --groups=docker)
+                string_split(option_value(args, '^(-[a-zA-Z]*G|--groups)$', '^(-[a-zA-Z]*G|--groups=)(.+)$'), ','),
+                -- the primary group (-g docker, --gid=docker): its members have its rights
+                -- as much as the listed ones
+                list_filter([option_value(args, '^(-[a-zA-Z]*g|--gid)$', '^(-[a-zA-Z]*g|--gid=)(.+)$')], lambda g: g IS NOT NULL)
             )
             WHEN program IN ('gpasswd', 'adduser', 'deluser', 'groupmod') THEN [args[n]]
         END AS groups,
