@@ -30,6 +30,10 @@ CREATE OR REPLACE MACRO docker_argv(args) AS
         END
     );
 
+-- An image reference as one text: `docker.io/library/nginx:latest` is `nginx`.
+CREATE OR REPLACE MACRO image_ref(image) AS
+    regexp_replace(regexp_replace(image, '^(docker\.io/)?(library/)?', ''), ':latest$', '');
+
 CREATE OR REPLACE VIEW docker_cli_runs AS
 WITH docker_cli AS (
     SELECT
@@ -273,6 +277,13 @@ twins AS (
         ON c.device_hostname = d.device_hostname
         AND c.minute = d.minute
     WHERE c.time BETWEEN d.time - INTERVAL 1 MINUTE AND d.time + INTERVAL 5 SECOND
+      -- the same image: not another user's run of another image (which would put a
+      -- privileged API create on that user's harmless command)
+      AND (
+          c.container_image_name IS NULL
+          OR d.container_image_name IS NULL
+          OR image_ref(c.container_image_name) = image_ref(d.container_image_name)
+      )
     QUALIFY row_number() OVER (PARTITION BY d.event_uid ORDER BY abs(epoch(d.time) - epoch(c.time)), c.event_uid) = 1
 ),
 cli_merged AS (

@@ -217,13 +217,9 @@ def test_privileged_create_through_the_api_with_lowercase_keys(tmp_path: Path) -
     assert len(found) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open: container_launches pairs a daemon create with the nearest CLI run within a minute, whatever its image or options",
-)
 def test_api_privileged_create_is_not_blamed_on_a_nearby_cli_run(tmp_path: Path) -> None:
     """Impact: bob's privileged create over the API is reported as alice's harmless
-    `docker run -d nginx` from 10 s before (wrong actor, wrong command). Misses:
+    `docker run -d nginx` from 10 s before (wrong actor, wrong command). Was missed in:
     views/50_containers.sql container_launches `twins`, which pairs a daemon record with
     the closest CLI run on the host within a minute whatever its image or options."""
     audit = (
