@@ -214,15 +214,27 @@ def value_bytes(raw: str, string_kind: bool) -> bytes | None:
     return None
 
 
+# Fields whose quoted value is always itself: the kernel writes PATH `name=(null)`
+# unquoted when an item has no name, so `name="(null)"` is a file called `(null)`. (User
+# space does quote its unset values: `tty="(none)"`, `acct="?"`.)
+QUOTED_IS_LITERAL = frozenset({"name"})
+
+
 def interpret(record_type: str, key: str, raw: str) -> str | None:
     """Interpret one raw value: unquote, hex-decode string kinds, map unset to None."""
-    return interpret_value(raw, is_string_kind(record_type, key), key in ID_KIND)
+    return interpret_value(
+        raw, is_string_kind(record_type, key), key in ID_KIND, key in QUOTED_IS_LITERAL
+    )
 
 
-def interpret_value(raw: str, string_kind: bool, id_kind: bool) -> str | None:
+def interpret_value(
+    raw: str, string_kind: bool, id_kind: bool, quoted_literal: bool = False
+) -> str | None:
     """Interpret one raw value of a field whose kinds the caller already knows."""
     if raw[:1] == '"':
         value = raw[1:-1] if len(raw) > 1 and raw[-1] == '"' else raw[1:]
+        if quoted_literal:
+            return value
     elif string_kind and _HEX.fullmatch(raw):
         value = escape_bytes(bytes.fromhex(raw))
     else:

@@ -26,6 +26,7 @@ from typing import Any
 from auditlake.parsers.auditd.fields import (
     ID_KIND,
     INT64_MAX,
+    QUOTED_IS_LITERAL,
     field_texts,
     interpret_value,
     is_plain,
@@ -214,7 +215,7 @@ def _entry(plan: Plan, key: str, raw: str) -> Entry:
         # quotes; integer columns are never string kinds, so no hex; the unset ids are
         # 4294967295 and -1) and fit even an int32 column.
         return key, IN_ROW, int(raw)
-    value = interpret_value(raw, string_kind, id_kind)
+    value = interpret_value(raw, string_kind, id_kind, key in QUOTED_IS_LITERAL)
     if destination == TO_FIELDS:
         return key, IN_FIELDS, value
     if destination == TO_TEXT:
