@@ -16,6 +16,7 @@ row and pairing owe nothing to the line before (`afresh_row`).
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -326,14 +327,19 @@ def _form_data(row: Row, body: str, pairing: ApiPairing | None) -> None:
 def _field(obj: dict[str, Any], name: str) -> Any:
     """Return the value dockerd decodes for struct field `name` from a JSON object.
 
-    Go's encoding/json matches keys without regard to case and the last match wins, so
-    `{"hostconfig": {"privileged": true}}` is a privileged container to dockerd.
+    Go's encoding/json matches keys without regard to case, by Unicode folding (U+017F,
+    long s, is `s`; U+212A, Kelvin, is `k`), and the last match wins, so
+    `{"hostconfig": {"privileged": true}}` is a privileged container to dockerd. Objects
+    given under several matching keys fill one struct: their fields merge, later ones
+    over earlier ones.
     """
-    wanted = name.lower()
+    wanted = name.casefold()
     value = None
     for key, item in obj.items():
-        if key.lower() == wanted:
-            value = item
+        if key.casefold() == wanted:
+            value = (
+                {**value, **item} if isinstance(value, dict) and isinstance(item, dict) else item
+            )
     return value
 
 
@@ -365,14 +371,19 @@ def _host_mounts(host: dict[str, Any]) -> list[str]:
     for bind in _field(host, "Binds") or []:
         source = str(bind).split(":", 1)[0]
         if source.startswith("/"):
-            mounts.append(source)
+            mounts.append(_clean(source))
     for mount in _field(host, "Mounts") or []:
         if not isinstance(mount, dict):
             continue
         source = _field(mount, "Source")
         if _field(mount, "Type") == "bind" and source:
-            mounts.append(str(source))
+            mounts.append(_clean(str(source)))
     return mounts
+
+
+def _clean(path: str) -> str:
+    """Return a host path as dockerd cleans it (Go's filepath.Clean): `/tmp/..` is `/`."""
+    return "/" + posixpath.normpath(path).lstrip("/") if path.startswith("/") else path
 
 
 def looks_like_dockerd(line: str) -> bool:

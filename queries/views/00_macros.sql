@@ -37,16 +37,16 @@ CREATE OR REPLACE MACRO clean_path(p) AS
 
 -- The value of a command-line option however it is spelled: a word matching `alone`
 -- (`-G`, `-aG` after flags, `--groups`) followed by the value, or a word matching
--- `attached` whose second group is the value (`-Gdocker`, `--groups=docker`); the first
--- one given, or NULL.
+-- `attached` whose second group is the value (`-Gdocker`, `--groups=docker`). The last
+-- one given, as getopt leaves it; NULL if none.
 CREATE OR REPLACE MACRO option_value(args, alone, attached) AS
-    coalesce(
-        list_filter(
-            list_transform(args, lambda a, i: CASE WHEN regexp_matches(a, alone) THEN args[i + 1] END),
-            lambda v: v IS NOT NULL
-        )[1],
-        list_filter(
-            list_transform(args, lambda a: regexp_extract(a, attached, 2)),
-            lambda v: v <> ''
-        )[1]
-    );
+    list_filter(
+        list_transform(
+            args,
+            lambda a, i: CASE
+                WHEN regexp_matches(a, alone) THEN args[i + 1]
+                ELSE nullif(regexp_extract(a, attached, 2), '')
+            END
+        ),
+        lambda v: v IS NOT NULL
+    )[-1];

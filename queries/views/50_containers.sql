@@ -19,13 +19,13 @@ CREATE OR REPLACE MACRO docker_option_takes_value(o) AS
     );
 
 -- A docker CLI argv with short flag clusters taken apart as the CLI does: in `-dv /:/x`
--- the boolean flags d, i, t, P, q come first and the letter after them takes the value
--- (the rest of the word, or the next word), so it reads as `-v /:/x`.
+-- the boolean flags (run's d, i, t, P, q; the global D) come first and the letter after
+-- them takes the value (the rest of the word, or the next word): `-v /:/x`, `-DH x`.
 CREATE OR REPLACE MACRO docker_argv(args) AS
     list_transform(
         args,
         lambda a: CASE
-            WHEN regexp_matches(a, '^-[ditPq]+[a-zA-Z]') THEN regexp_replace(a, '^-[ditPq]+', '-')
+            WHEN regexp_matches(a, '^-[ditPqD]+[a-zA-Z]') THEN regexp_replace(a, '^-[ditPqD]+', '-')
             ELSE a
         END
     );
@@ -164,9 +164,11 @@ parsed AS (
                         list_filter(
                             pairs,
                             -- docker reads the mount's keys and type in any case
-                            lambda p: p.name = '--mount' AND regexp_matches(lower(p.value), '(^|,)type=bind(,|$)')
+                            -- docker reads the mount as a CSV record: its fields may be quoted
+                            lambda p: p.name = '--mount'
+                                AND regexp_matches(lower(replace(p.value, '"', '')), '(^|,)type=bind(,|$)')
                         ),
-                        lambda p: regexp_extract(p.value, '(?i)(^|,)(source|src)=([^,]+)', 3)
+                        lambda p: regexp_extract(replace(p.value, '"', ''), '(?i)(^|,)(source|src)=([^,]+)', 3)
                     )
                 ),
                 -- a named volume (`-v data:/x`) is not a host path

@@ -108,5 +108,8 @@ from_records AS (
       AND user_name IS NOT NULL
 )
 SELECT * FROM from_commands
+-- `gpasswd -M '' docker` empties the group: no one named was added
+WHERE user_name <> ''
 UNION ALL
-SELECT * FROM from_records;
+SELECT * FROM from_records
+WHERE user_name <> '';

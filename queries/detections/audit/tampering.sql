@@ -85,17 +85,32 @@ commands AS (
             WHEN program = 'auditctl'
                 AND len(list_filter(
                     process_args,
-                    lambda a, i: a IN ('-a', '-A')
+                    lambda a, i: (
+                        a IN ('-a', '-A')
                         AND regexp_matches(coalesce(process_args[i + 1], ''), '(^|,)(never|exclude)(,|$)')
+                    )
+                        -- the value attached: -anever,exit
+                        OR regexp_matches(a, '^-[aA](.*,)?(never|exclude)(,|$)')
                 )) > 0
                 THEN 'audit suppression rule added by auditctl'
             WHEN program IN ('systemctl', 'service')
                 AND list_has_any(process_args, ['stop', 'disable', 'mask', 'kill'])
                 AND list_has_any(process_args, ['auditd', 'auditd.service'])
                 THEN 'auditd stopped by ' || program
-            -- SIGKILL leaves no DAEMON_END
+            -- SIGKILL leaves no DAEMON_END. pkill takes a pattern (`pkill audit` kills
+            -- auditd too); HUP, USR1, USR2 and 0 reload, rotate or probe: no stop
             WHEN program IN ('pkill', 'killall')
-                AND list_has_any(process_args, ['auditd', 'auditd.service'])
+                AND len(list_filter(
+                    process_args[2:],
+                    lambda a: NOT starts_with(a, '-')
+                        AND (a IN ('auditd', 'auditd.service') OR (program = 'pkill' AND length(a) >= 3 AND contains('auditd', a)))
+                )) > 0
+                AND NOT len(list_filter(
+                    process_args,
+                    lambda a, i: regexp_matches(upper(a), '^-(SIG)?(HUP|USR1|USR2|0|1|10|12)$')
+                        OR (a IN ('-s', '--signal') AND regexp_matches(upper(coalesce(process_args[i + 1], '')), '^(SIG)?(HUP|USR1|USR2|0|1|10|12)$'))
+                        OR regexp_matches(upper(a), '^--SIGNAL=(SIG)?(HUP|USR1|USR2|0|1|10|12)$')
+                )) > 0
                 THEN 'auditd killed by ' || program
         END AS sign
     FROM process_execs

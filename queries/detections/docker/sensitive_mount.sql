@@ -57,7 +57,7 @@ sensitive AS (
            -- "/" would match every path under it
            OR (s.path <> '/' AND starts_with(m.host_path, s.path || '/'))
            -- a directory above one (/run holds docker.sock, /var holds /var/lib/docker)
-           OR starts_with(s.path, rtrim(m.host_path, '/') || '/')
+           OR (m.host_path <> '' AND starts_with(s.path, rtrim(m.host_path, '/') || '/'))
     )
 )
 SELECT

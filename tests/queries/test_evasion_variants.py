@@ -1,0 +1,151 @@
+"""Variants of the evasions in test_evasion.py, found by a review of their fixes.
+
+Each test builds a small lake from raw log lines, as test_evasion.py does, and states
+what the detection should report; xfail marks a known gap, still open.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from test_evasion import BOB, T0, AuditLog, _bob_runs, _dockerd_create, _findings
+
+
+class HexAuditLog(AuditLog):
+    """auditd writes an argument holding `"`, a space or a control character in hex."""
+
+    def execve(
+        self, argv: list[str], t: float = T0, auid: int = BOB, uid: int = 0, pid: int = 2258
+    ) -> AuditLog:
+        super().execve(argv, t, auid, uid, pid)
+        args = " ".join(f"a{i}={a.encode().hex().upper()}" for i, a in enumerate(argv))
+        self.lines = [
+            f"{line.split(': argc=')[0]}: argc={len(argv)} {args}"
+            if "type=EXECVE" in line
+            else line
+            for line in self.lines
+        ]
+        return self
+
+
+def _bob_runs_hex(argv: list[str]) -> dict[str, str]:
+    return {"web-2/audit/audit.log": HexAuditLog().login(BOB, "bob").execve(argv, uid=BOB).text()}
+
+
+def _actors(found: list[dict[str, Any]]) -> list[str]:
+    return [f["actor_user_name"] for f in found]
+
+
+# -- docker CLI argv ----------------------------------------------------------------------
+
+
+def test_global_boolean_flag_cluster_before_run(tmp_path: Path) -> None:
+    """docker_argv knows run's booleans only: `-DH x` (global -D, -H x) makes x the subcommand."""
+    argv = ["docker", "-DH", "unix:///run/docker.sock", "run", "--privileged", "alpine"]
+    found = _findings(tmp_path, _bob_runs(argv), "docker.privileged_container")
+    assert _actors(found) == ["bob"]
+
+
+@pytest.mark.xfail(strict=True, reason="open: a relative -v source needs the run's cwd")
+def test_relative_bind_source_is_resolved_by_the_cli(tmp_path: Path) -> None:
+    """docker >= 23 makes `-v ./x:/y` absolute from the cwd (/home/bob/../.. is /); the view drops it as a volume name."""
+    found = _findings(
+        tmp_path,
+        _bob_runs(["docker", "run", "-v", "./../..:/host", "alpine"]),
+        "docker.sensitive_mount",
+    )
+    assert _actors(found) == ["bob"]
+
+
+def test_mount_fields_quoted_as_csv(tmp_path: Path) -> None:
+    """docker reads --mount as one CSV record: `"type=bind","src=/"` is a bind of /, the regex needs a bare `type=bind`."""
+    argv = ["docker", "run", "--mount", '"type=bind","source=/",target=/host', "alpine"]
+    found = _findings(tmp_path, _bob_runs_hex(argv), "docker.sensitive_mount")
+    assert _actors(found) == ["bob"]
+
+
+# -- dockerd API bodies -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("source", ["/tmp/..", "//"], ids=["dot-dot", "double-slash"])
+def test_api_bind_source_is_cleaned_like_the_cli_one(tmp_path: Path, source: str) -> None:
+    """dockerd path.Clean()s a Binds source; clean_path serves CLI mounts only: `/tmp/..` is missed, `//` becomes '' (matched only by accident)."""
+    form = {"Image": "alpine", "HostConfig": {"Binds": [f"{source}:/host"]}}
+    found = _findings(
+        tmp_path, {"web-2/docker.log": _dockerd_create(form)}, "docker.sensitive_mount"
+    )
+    assert len(found) == 1
+    assert found[0]["file_path"] == "/"
+
+
+def test_api_key_folded_by_go_unicode_rules(tmp_path: Path) -> None:
+    """Go's JSON key fold maps U+017F (long s) to S: `Ho\u017ftConfig` is HostConfig to dockerd, str.lower() disagrees."""
+    form = {"Image": "alpine", "Ho\u017ftConfig": {"Privileged": True}}
+    found = _findings(
+        tmp_path, {"web-2/docker.log": _dockerd_create(form)}, "docker.privileged_container"
+    )
+    assert len(found) == 1
+
+
+def test_api_host_config_given_twice_is_merged(tmp_path: Path) -> None:
+    """HostConfig is a pointer: Go decodes a second `hostconfig` into the same struct (merge); _field keeps the last only."""
+    form = {"Image": "alpine", "HostConfig": {"Privileged": True}, "hostconfig": {"Binds": []}}
+    found = _findings(
+        tmp_path, {"web-2/docker.log": _dockerd_create(form)}, "docker.privileged_container"
+    )
+    assert len(found) == 1
+
+
+# -- audit tampering ----------------------------------------------------------------------
+
+
+def test_suppression_rule_with_attached_value(tmp_path: Path) -> None:
+    """auditctl uses getopt: `-anever,exit` is `-a never,exit`; the check looks at the next word only."""
+    audit = (
+        AuditLog()
+        .login(BOB, "bob")
+        .execve(["/usr/sbin/auditctl", "-anever,exit", "-F", "auid=1003"])
+    )
+    found = _findings(tmp_path, {"web-2/audit/audit.log": audit.text()}, "audit.tampering")
+    assert _actors(found) == ["bob"]
+
+
+def test_pkill_by_pattern(tmp_path: Path) -> None:
+    """pkill matches a regex against process names: `pkill -9 audit` kills auditd without naming it."""
+    audit = AuditLog().login(BOB, "bob").execve(["pkill", "-9", "audit"])
+    found = _findings(tmp_path, {"web-2/audit/audit.log": audit.text()}, "audit.tampering")
+    assert _actors(found) == ["bob"]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["pkill", "-HUP", "auditd"], ["killall", "-USR1", "auditd"], ["pkill", "-0", "auditd"]],
+    ids=["reload-config", "rotate-logs", "is-it-alive"],
+)
+def test_signals_that_do_not_stop_auditd(tmp_path: Path, argv: list[str]) -> None:
+    """SIGHUP reloads auditd's config, SIGUSR1 rotates its logs, signal 0 only probes: no tampering."""
+    audit = AuditLog().login(BOB, "bob").execve(argv)
+    assert _findings(tmp_path, {"web-2/audit/audit.log": audit.text()}, "audit.tampering") == []
+
+
+# -- docker group changes -----------------------------------------------------------------
+
+
+def test_last_primary_group_option_wins(tmp_path: Path) -> None:
+    """usermod takes the last -g (getopt); option_value takes the first, so `-g users -g docker` is read as users."""
+    audit = AuditLog().login(BOB, "bob").execve(["usermod", "-g", "users", "-g", "docker", "eve"])
+    found = _findings(tmp_path, {"web-2/audit/audit.log": audit.text()}, "docker.group_change")
+    assert [(f["actor_user_name"], f["user_name"]) for f in found] == [("bob", "eve")]
+
+
+def test_emptying_the_docker_group_is_not_an_addition(tmp_path: Path) -> None:
+    """`gpasswd -M '' docker` removes every member; string_split('', ',') yields user '' "added to the docker group"."""
+    audit = AuditLog().login(BOB, "bob").execve(["gpasswd", "-M", "", "docker"])
+    found = _findings(tmp_path, {"web-2/audit/audit.log": audit.text()}, "docker.group_change")
+    assert [f["user_name"] for f in found if f["user_name"] is not None] != [""]
+    assert not any("added to" in f["message"] for f in found)
