@@ -46,7 +46,8 @@ WITH docker_cli AS (
         process_args AS args,
         auid,
         actor_user_name,
-        process_uid
+        process_uid,
+        process_cwd
     FROM process_execs
     -- cheap on every exec: the command line starts with argv[0] (argv joined with
     -- spaces), so the client's name ends a word of it. `contains(..., 'docker')` alone
@@ -163,18 +164,19 @@ parsed AS (
                     list_transform(
                         list_filter(
                             pairs,
-                            -- docker reads the mount's keys and type in any case
-                            -- docker reads the mount as a CSV record: its fields may be quoted
+                            -- docker reads the mount as a CSV record (its fields may be
+                            -- quoted), its keys and type in any case
                             lambda p: p.name = '--mount'
                                 AND regexp_matches(lower(replace(p.value, '"', '')), '(^|,)type=bind(,|$)')
                         ),
                         lambda p: regexp_extract(replace(p.value, '"', ''), '(?i)(^|,)(source|src)=([^,]+)', 3)
                     )
                 ),
-                -- a named volume (`-v data:/x`) is not a host path
-                lambda m: starts_with(m, '/')
+                -- a named volume (`-v data:/x`) is not a host path; `./x` and `../x` are,
+                -- relative to the client's cwd (docker 23 and later), resolved below
+                lambda m: starts_with(m, '/') OR m = '.' OR m = '..' OR starts_with(m, './') OR starts_with(m, '../')
             ),
-            lambda m: host_path(clean_path(m))
+            lambda m: CASE WHEN starts_with(m, '/') THEN host_path(clean_path(m)) ELSE m END
         ) AS container_mounts
     FROM options
 )
@@ -194,7 +196,17 @@ SELECT
     p.container_privileged,
     p.container_cap_add,
     p.container_host_namespaces,
-    p.container_mounts
+    -- relative sources from this run's cwd (dropped when it is unknown)
+    list_filter(
+        list_transform(
+            p.container_mounts,
+            lambda m: CASE
+                WHEN starts_with(m, '/') THEN m
+                WHEN starts_with(c.process_cwd, '/') THEN host_path(clean_path(c.process_cwd || '/' || m))
+            END
+        ),
+        lambda m: m IS NOT NULL
+    ) AS container_mounts
 FROM docker_cli AS c
 JOIN parsed AS p
     ON p.args IS NOT DISTINCT FROM c.args;

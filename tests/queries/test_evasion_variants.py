@@ -51,7 +51,6 @@ def test_global_boolean_flag_cluster_before_run(tmp_path: Path) -> None:
     assert _actors(found) == ["bob"]
 
 
-@pytest.mark.xfail(strict=True, reason="open: a relative -v source needs the run's cwd")
 def test_relative_bind_source_is_resolved_by_the_cli(tmp_path: Path) -> None:
     """docker >= 23 makes `-v ./x:/y` absolute from the cwd (/home/bob/../.. is /); the view drops it as a volume name."""
     found = _findings(
