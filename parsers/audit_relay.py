@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import pyarrow as pa
-import pyarrow.compute as pc
 from auditlake.parsers.auditd import AuditdParser
 from auditlake.parsers.base import ParseOutput, Row, SourceContext
+
+_PAST_EVERY_OFFSET = 2**63 - 1  # nothing held back: every row may go (int64)
 
 
 class AuditRelay:
@@ -40,23 +40,7 @@ class AuditRelay:
         """Return the auditd rows so far and those of `held` before the first not emitted."""
         # `held` keeps its rows at or after that record: a finish(False) may resume there
         out = self._take()
-        safe = next(iter(self._pending), None)
-        if safe is None:
-            out.extend(held)
-            held.events, held.auditd_records, held.rejects = [], [], []
-            held.event_batches = []
-            return out
-        for name in ("events", "rejects"):
-            rows: list[Row] = getattr(held, name)
-            getattr(out, name).extend(r for r in rows if r["source_offset"] < safe)
-            setattr(held, name, [r for r in rows if r["source_offset"] >= safe])
-        batches, held.event_batches = held.event_batches, []
-        for batch in batches:
-            early = pc.less(batch.column("source_offset"), pa.scalar(safe))
-            for into, kept in ((out, early), (held, pc.invert(early))):
-                part = batch.filter(kept)
-                if part.num_rows:
-                    into.event_batches.append(part)
+        out.extend(held.take_before(next(iter(self._pending), _PAST_EVERY_OFFSET)))
         return out
 
     def finish(self, final: bool) -> tuple[int | None, int | None, ParseOutput]:

@@ -19,6 +19,7 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any, ClassVar
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from auditlake.parsers.cuts import line_starts
 
 from auditlake.schema import REJECT_RAW_CAP
@@ -60,6 +61,26 @@ class ParseOutput:
         self.auditd_records.extend(other.auditd_records)
         self.rejects.extend(other.rejects)
         self.event_batches.extend(other.event_batches)
+
+    def take_before(self, offset: int) -> ParseOutput:
+        """Remove and return the rows (dicts and batches) that start before file `offset`.
+
+        A parser holding rows back for an unfinished record (a relayed audit event, a
+        record that may get continuation lines) keeps those at or after it.
+        """
+        before = ParseOutput()
+        for name in ("events", "auditd_records", "rejects"):
+            rows: list[Row] = getattr(self, name)
+            getattr(before, name).extend(r for r in rows if r["source_offset"] < offset)
+            setattr(self, name, [r for r in rows if r["source_offset"] >= offset])
+        batches, self.event_batches = self.event_batches, []
+        for batch in batches:
+            early = pc.less(batch.column("source_offset"), pa.scalar(offset))
+            for into, kept in ((before, early), (self, pc.invert(early))):
+                part = batch.filter(kept)
+                if part.num_rows:
+                    into.event_batches.append(part)
+        return before
 
     def event_count(self) -> int:
         """Return the number of `events` rows, dicts and batches together."""

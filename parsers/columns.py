@@ -12,6 +12,11 @@ from typing import Any, TypeAlias
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+import pyarrow.compute as pc
+from auditlake.parsers.base import SourceContext
+from auditlake.parsers.rows import first_event_uids
+
+from auditlake.schema import EVENTS, STR
 
 # An Arrow array of any type (the stubs type only concrete ones).
 Column: TypeAlias = Any
@@ -51,3 +56,33 @@ def buffer(values: npt.NDArray[Any]) -> pa.Buffer:
 def bools(values: Column) -> npt.NDArray[np.bool_]:
     """Return a boolean Arrow array (no nulls) as numpy."""
     return np.asarray(values.to_numpy(zero_copy_only=False), np.bool_)
+
+
+def events_batch(
+    ctx: SourceContext,
+    source_type: str,
+    offsets: npt.NDArray[np.int64],
+    lengths: npt.NDArray[np.int64],
+    micros: Column,
+    columns: dict[str, Column],
+) -> pa.RecordBatch:
+    """Build `events` rows of lines at file `offsets`: the columns every row has (ids as
+    rows.py makes them, time, provenance) from the lines, the source's own `columns`,
+    and nulls for every other column of the schema."""
+    n = len(offsets)
+    time = pc.cast(micros, EVENTS.field("time").type)
+    own: dict[str, Column] = {
+        "event_uid": pa.array(
+            first_event_uids(ctx.file_id or ctx.source_file, offsets.tolist()), STR
+        ),
+        "time": time,
+        "event_date": pc.cast(time, pa.date32()),
+        "source_type": pa.repeat(pa.scalar(source_type, STR), n),
+        "source_file": pa.repeat(pa.scalar(ctx.source_file, STR), n),
+        "source_offset": pa.array(offsets),
+        "source_length": pa.array(lengths),
+        **columns,
+    }
+    return pa.RecordBatch.from_arrays(
+        [own[f.name] if f.name in own else pa.nulls(n, f.type) for f in EVENTS], schema=EVENTS
+    )

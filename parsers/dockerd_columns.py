@@ -25,10 +25,10 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 from auditlake.parsers.base import SourceContext
-from auditlake.parsers.columns import Column, line_ends, slow_runs
-from auditlake.parsers.rows import UNMAPPED_CAP, first_event_uids, utc_from_micros
+from auditlake.parsers.columns import Column, events_batch, line_ends, slow_runs
+from auditlake.parsers.rows import UNMAPPED_CAP, utc_from_micros
 
-from auditlake.schema import CLASSES, EVENTS, STR, STR_MAP
+from auditlake.schema import CLASSES, STR, STR_MAP
 
 SOURCE_TYPE = "dockerd"
 CLASS_UID = 6002  # Application Lifecycle: what the reference gives a plain logrus line
@@ -326,13 +326,7 @@ def _rows(
 ) -> pa.RecordBatch:
     """Build the events rows the reference builds for these plain lines."""
     n = len(offsets)
-    file_id = ctx.file_id or ctx.source_file
-    time = pc.cast(micros, EVENTS.field("time").type)
     columns = {
-        "event_uid": pa.array(first_event_uids(file_id, offsets.tolist()), STR),
-        "time": time,
-        "event_date": pc.cast(time, pa.date32()),
-        "source_type": pa.repeat(pa.scalar(SOURCE_TYPE, STR), n),
         "class_uid": calls.class_uid,
         "class_name": calls.class_name,
         "activity_id": calls.activity_id,
@@ -345,11 +339,5 @@ def _rows(
         "api_operation": calls.api_operation,
         "message": msg,
         "unmapped": fields.unmapped,
-        "source_file": pa.repeat(pa.scalar(ctx.source_file, STR), n),
-        "source_offset": pa.array(offsets),
-        "source_length": pa.array(lengths),
     }
-    return pa.RecordBatch.from_arrays(
-        [columns[f.name] if f.name in columns else pa.nulls(n, f.type) for f in EVENTS],
-        schema=EVENTS,
-    )
+    return events_batch(ctx, SOURCE_TYPE, offsets, lengths, micros, columns)

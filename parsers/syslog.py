@@ -45,8 +45,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
-import pyarrow as pa
-import pyarrow.compute as pc
 from auditlake.parsers import syslog_columns
 from auditlake.parsers.audit_relay import AuditRelay
 from auditlake.parsers.base import ParseOutput, Parser, Row, SourceContext, reject
@@ -255,13 +253,7 @@ class SyslogParser(Parser):
         if not final and audit_resume is not None and audit_resume < resume:
             resume = audit_resume
         if not final:
-            for name in ("events", "auditd_records", "rejects"):
-                rows: list[Row] = getattr(self._out, name)
-                setattr(self._out, name, [r for r in rows if r["source_offset"] < resume])
-            self._out.event_batches = [
-                b.filter(pc.less(b.column("source_offset"), pa.scalar(resume)))
-                for b in self._out.event_batches
-            ]
+            self._out = self._out.take_before(resume)  # the rest is fed again next run
         return resume
 
     # -- lines -------------------------------------------------------------------------

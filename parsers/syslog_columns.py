@@ -27,9 +27,17 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 from auditlake.parsers.base import SourceContext
-from auditlake.parsers.columns import Column, bools, buffer, line_ends, slices, slow_runs
+from auditlake.parsers.columns import (
+    Column,
+    bools,
+    buffer,
+    events_batch,
+    line_ends,
+    slices,
+    slow_runs,
+)
 from auditlake.parsers.programs.shapes import Groups, Messages, group_column, group_unmapped
-from auditlake.parsers.rows import EPOCH, first_event_uids
+from auditlake.parsers.rows import EPOCH
 
 from auditlake.schema import EVENTS, STR
 
@@ -211,32 +219,19 @@ def _batch(
     groups = grouped.groups
     rows = np.concatenate([g.rows for g in groups])
     taken = pa.array(rows)
-    n = len(rows)
-    time = pa.array(head.micros[rows], pa.int64()).cast(EVENTS.field("time").type)
-    at = offsets[rows]
-    file_id = ctx.file_id or ctx.source_file
     columns: dict[str, Column] = {
-        "event_uid": pa.array(first_event_uids(file_id, at.tolist()), STR),
-        "time": time,
-        "event_date": pc.cast(time, pa.date32()),
-        "source_type": pa.repeat(pa.scalar(SOURCE_TYPE, STR), n),
         "device_hostname": head.host.take(taken),
         "app_name": head.messages.app.take(taken),
         "process_pid": head.pid.take(taken),
         "message": head.messages.message.take(taken),
-        "source_file": pa.repeat(pa.scalar(ctx.source_file, STR), n),
-        "source_offset": pa.array(at),
-        "source_length": pa.array(lengths[rows]),
     }
     names = {c for g in groups for c in [*g.constants, *g.values] if c in EVENTS.names}
     for name in sorted(names):
         kind = EVENTS.field(name).type
         columns[name] = pa.concat_arrays([group_column(g, name, kind) for g in groups])
     columns["unmapped"] = pa.concat_arrays([group_unmapped(g) for g in groups])
-    return pa.RecordBatch.from_arrays(
-        [columns[f.name] if f.name in columns else pa.nulls(n, f.type) for f in EVENTS],
-        schema=EVENTS,
-    )
+    micros = pa.array(head.micros[rows], pa.int64())
+    return events_batch(ctx, SOURCE_TYPE, offsets[rows], lengths[rows], micros, columns)
 
 
 # The columns syslog.py _row sets from the record rather than the normalizer's row.

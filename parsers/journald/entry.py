@@ -116,9 +116,7 @@ class JournalParser(Parser):
         _, held_back, out = self._audit.finish(final)
         if not final and held_back is not None and held_back < resume:
             resume = held_back
-            for name in ("events", "rejects"):
-                rows: list[Row] = getattr(self._held, name)
-                setattr(self._held, name, [r for r in rows if r["source_offset"] < resume])
+            self._held = self._held.take_before(resume)  # the rest is fed again next run
         out.extend(self._held)
         self._held = out
         return resume
