@@ -31,7 +31,7 @@ class FileState:
     head_hash: str
     offset: int  # committed: every byte before it is in a row, a reject or a gap
     tail_len: int = 0  # bytes just before `offset` hashed, to detect rewrites
-    tail_hash: str = ""
+    tail_hash: str = ""  # "" when tail_len is 0
     stat: list[int] = field(default_factory=list)  # dev, ino, size, mtime_ns at last read
     final: bool = False  # the last read closed the file (rotated, compressed, idle)
     paths: list[str] = field(default_factory=list)  # every name it was read under

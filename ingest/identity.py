@@ -76,7 +76,8 @@ def check_tail(path: Path, state: FileState, limits: Limits) -> TailCheck:
             tail = stream.read_exactly(state.tail_len)
         except StreamStopped:
             return TailCheck(False, False)
-        if stream.pos < state.offset or digest(tail) != state.tail_hash:
+        # no tail was recorded when nothing was committed (tail_hash ""): nothing to compare
+        if stream.pos < state.offset or (tail and digest(tail) != state.tail_hash):
             return TailCheck(False, False)
         try:
             return TailCheck(True, not stream.read(1))

@@ -82,6 +82,9 @@ class IngestReport:
     counts: Counts = field(default_factory=Counts)
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    # growing files (written less than IDLE_SECONDS ago): bytes at their end that the
+    # parser held back (a last line or an event that may still get more), by path
+    held_back: dict[str, int] = field(default_factory=dict)
 
     def not_read(self) -> list[tuple[str, str]]:
         """Return (path, reason) for every file not read (empty files aside)."""
@@ -255,6 +258,8 @@ def _publish(
             added[table].extend(rels)
         for state in result.states:
             states[state.file_id] = state
+            if not state.final and state.stat and state.stat[2] > state.offset:
+                report.held_back[state.path] = state.stat[2] - state.offset
         gaps.extend(result.gaps)
     skipped = _skipped_paths(checkpoints.load_skipped(manifest), report, roots)
     lake.publish(added, extra=checkpoints.dump(states, gaps, skipped))

@@ -10,6 +10,7 @@ from typing import Any
 
 from auditlake.ingest.checkpoints import UNKNOWN_FORMAT
 from auditlake.ingest.pipeline import IngestReport
+from auditlake.ingest.plan import IDLE_SECONDS
 
 from auditlake.render import escape_terminal
 
@@ -40,6 +41,7 @@ def as_dict(report: IngestReport) -> dict[str, Any]:
         "auditd_records": c.records,
         "rejects": c.rejects,
         "gaps": c.gaps,
+        "held_back_bytes": sum(report.held_back.values()),
         "seconds": round(report.seconds, 3),
     }
 
@@ -53,11 +55,19 @@ def summary_line(report: IngestReport) -> str:
     if unknown:
         what += f": {unknown} unknown format"
         what += f", {len(skips) - unknown} other" if len(skips) > unknown else ""
+    held = ""
+    if report.held_back:
+        growing = len(report.held_back)
+        held = (
+            f"; {human_bytes(d['held_back_bytes'])} at the end of {growing} growing "
+            f"file{'s' if growing > 1 else ''} (written in the last {IDLE_SECONDS:.0f} s) "
+            "wait for the next run"
+        )
     return (
         f"ingest: {d['files']} files read ({d['unchanged']} unchanged, {what}), "
         f"{human_bytes(d['bytes'])}, {d['lines']} lines, {d['events']} events, "
         f"{d['auditd_records']} auditd records, {d['rejects']} rejects, {d['gaps']} gaps "
-        f"in {d['seconds']:.1f} s"
+        f"in {d['seconds']:.1f} s{held}"
     )
 
 

@@ -71,6 +71,7 @@ def test_json_summary_goes_to_stdout(tmp_path: Path) -> None:
         "auditd_records": 0,
         "rejects": 0,
         "gaps": 0,
+        "held_back_bytes": 0,
     }
 
 
@@ -492,9 +493,20 @@ def test_summary_counts_only_lines_committed_not_those_held_back(tmp_path: Path)
     lake = tmp_path / "lake"
     first = json.loads(ingest(lake, log, extra=("--json-summary",)).stdout)
     assert (first["lines"], first["bytes"], first["events"]) == (1, 11, 1)
+    assert first["held_back_bytes"] == 12
     _idle(log)
     second = json.loads(ingest(lake, log, extra=("--json-summary",)).stdout)
     assert (second["lines"], second["bytes"], second["events"]) == (1, 12, 1)
+    assert second["held_back_bytes"] == 0
+
+
+def test_summary_says_what_a_growing_file_holds_back(tmp_path: Path) -> None:
+    log = tmp_path / "app.log"
+    log.write_bytes(b"seq 000001\n+open event\n")
+    result = ingest(tmp_path / "lake", log)
+    assert result.stderr.rstrip("\n").endswith(
+        " s; 12 B at the end of 1 growing file (written in the last 10 s) wait for the next run"
+    )
 
 
 def test_detect_takes_iso_times_with_z_or_an_offset(lake: Path) -> None:
