@@ -83,9 +83,11 @@ def ingest(
 ) -> None:
     """Read log files and directories into the lake (incremental, exactly once)."""
     from auditlake.ingest import pipeline, summary
+    from auditlake.ingest.no_pandas import skip_pandas_check
     from auditlake.ingest.readers import Limits
     from auditlake.lake import Lake
 
+    skip_pandas_check()  # this process only ingests (see ingest/no_pandas.py)
     dry_run, quiet, as_json = kw.pop("dry_run"), kw.pop("quiet"), kw.pop("json_summary")
     limits = Limits(max_line=max_line)
     options = pipeline.IngestOptions(

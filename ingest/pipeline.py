@@ -27,6 +27,7 @@ from pathlib import Path
 from auditlake.ingest import checkpoints
 from auditlake.ingest.checkpoints import UNKNOWN_FORMAT, FileState, Gap
 from auditlake.ingest.discover import Skipped, check_roots, compile_template, discover
+from auditlake.ingest.no_pandas import skip_pandas_check
 from auditlake.ingest.plan import SAME_CONTENT, Plan, find_content_host, plan_files
 from auditlake.ingest.readers import Limits, read_around, stream_size
 from auditlake.ingest.worker import Counts, WorkerResult, advance, read_plans
@@ -366,9 +367,10 @@ _progress_queue: multiprocessing.Queue[tuple[int, int]] | None = None
 
 
 def _init_worker(q: multiprocessing.Queue[tuple[int, int]], parent: int) -> None:
-    """Die with the parent: a killed ingest must not leave workers writing parts."""
+    """Die with the parent (a killed ingest must not leave workers writing parts); no pandas."""
     global _progress_queue
     _progress_queue = q
+    skip_pandas_check()
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the parent died before prctl took effect

@@ -62,7 +62,6 @@ CLASSES_RE: dict[str, str] = {
 _CLASS_START = {"PAM": ("pam_",), "VERDICT": ("Accepted ", "Failed ")}
 _REST = frozenset({"SUDO_COMMAND", "CRON_COMMAND"})  # classes that may hold spaces
 _TRIMMED = frozenset({"CRON_COMMAND"})  # values the normalizer strips of spaces
-_EMPTY = pa.scalar("", STR)
 _PLACEHOLDER = re.compile(r"\{([a-z_.]*|-):([A-Z_0-9]+)\}")
 _SSHD = frozenset({"sshd", "sshd-session", "sshd-auth"})
 
@@ -418,7 +417,7 @@ def _value(words: Column, value: _Value) -> Column:
 
 def _typed(column: str, text: Column) -> Column:
     """Return a value as its column holds it: empty is absent, numbers are numbers."""
-    text = pc.if_else(pc.equal(text, _EMPTY), pa.scalar(None, STR), text)
+    text = pc.if_else(pc.equal(text, pa.scalar("", STR)), pa.scalar(None, STR), text)
     if column.startswith("unmapped."):
         return text
     kind = EVENTS.field(column).type
