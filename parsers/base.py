@@ -75,11 +75,17 @@ class ParseOutput:
             setattr(self, name, [r for r in rows if r["source_offset"] >= offset])
         batches, self.event_batches = self.event_batches, []
         for batch in batches:
-            early = pc.less(batch.column("source_offset"), pa.scalar(offset))
-            for into, kept in ((before, early), (self, pc.invert(early))):
-                part = batch.filter(kept)
-                if part.num_rows:
-                    into.event_batches.append(part)
+            if not batch.num_rows:
+                continue
+            span = pc.min_max(batch.column("source_offset"))
+            if span["max"].as_py() < offset:  # the usual case: nothing held back
+                before.event_batches.append(batch)
+            elif span["min"].as_py() >= offset:
+                self.event_batches.append(batch)
+            else:
+                early = pc.less(batch.column("source_offset"), pa.scalar(offset))
+                before.event_batches.append(batch.filter(early))
+                self.event_batches.append(batch.filter(pc.invert(early)))
         return before
 
     def event_count(self) -> int:
