@@ -16,6 +16,8 @@ SELECT
     app_name,
     user_name,
     src_endpoint_ip,
+    -- sshd with UseDNS names the client instead (no address then)
+    src_endpoint_hostname,
     auth_protocol,
     logon_type,
     status_id,
@@ -72,6 +74,7 @@ WITH attempts AS (
         device_hostname,
         user_name,
         src_endpoint_ip,
+        src_endpoint_hostname,
         auth_protocol,
         known_user,
         completeness,
@@ -134,6 +137,7 @@ SELECT
     device_hostname,
     user_name,
     src_endpoint_ip,
+    src_endpoint_hostname,
     auth_protocol
 FROM attempts
 -- a copy of an attempt recorded more completely elsewhere
@@ -168,7 +172,8 @@ SELECT * FROM unique_login_attempts(1);
 -- login.user_not_allowed, login.untrusted_network, login.password_auth): a login is a
 -- finding on its own, so it starts and ends at its time and is its only evidence.
 -- `auth_protocol` is sshd's method ("password", "keyboard-interactive/pam"), for the
--- detections' predicates and messages; it is not a finding column.
+-- detections' predicates and messages; it is not a finding column, nor is
+-- `src_endpoint_hostname` (the client's name where sshd logged no address).
 CREATE OR REPLACE VIEW successful_login_findings AS
 SELECT
     device_hostname,
@@ -177,6 +182,8 @@ SELECT
     user_name AS actor_user_name,
     user_name,
     src_endpoint_ip,
+    -- not a finding column: where the message names the source when no address is known
+    src_endpoint_hostname,
     auth_protocol,
     [event_uid] AS event_uids
 FROM successful_logins;

@@ -26,7 +26,7 @@
 -- policy = "tests/policy.toml"
 -- count = 0
 SELECT
-    l.* EXCLUDE (auth_protocol),
+    l.* EXCLUDE (auth_protocol, src_endpoint_hostname),
     'login as ' || coalesce(l.user_name, '?') || ' by ' || l.auth_protocol
         || ', a method not in allowed_methods' AS message
 FROM successful_login_findings AS l

@@ -27,8 +27,9 @@
 -- policy = "tests/policy.toml"
 -- count = 0
 SELECT
-    l.* EXCLUDE (auth_protocol),
-    'direct root login from ' || coalesce(l.src_endpoint_ip, 'a local terminal')
+    l.* EXCLUDE (auth_protocol, src_endpoint_hostname),
+    'direct root login from '
+        || coalesce(l.src_endpoint_ip, l.src_endpoint_hostname, 'a local terminal')
         || coalesce(' by ' || l.auth_protocol, '') AS message
 FROM successful_login_findings AS l
 WHERE l.start_time >= $since

@@ -26,16 +26,18 @@
 -- policy = "tests/policy.toml"
 -- count = 0
 SELECT
-    l.* EXCLUDE (auth_protocol),
-    'login as ' || coalesce(l.user_name, '?') || ' from ' || l.src_endpoint_ip
+    l.* EXCLUDE (auth_protocol, src_endpoint_hostname),
+    'login as ' || coalesce(l.user_name, '?') || ' from '
+        || coalesce(l.src_endpoint_ip, l.src_endpoint_hostname || ' (a host name)')
         || ', outside trusted_networks' AS message
 FROM successful_login_findings AS l
-JOIN policy_ip_trust AS t
+-- a host name has no row: it cannot be proven trusted
+LEFT JOIN policy_ip_trust AS t
     ON t.ip = l.src_endpoint_ip
 WHERE l.start_time >= $since
   AND l.start_time < $until
   -- console logins have no network source
-  AND l.src_endpoint_ip IS NOT NULL
-  AND NOT t.trusted
+  AND (l.src_endpoint_ip IS NOT NULL OR l.src_endpoint_hostname IS NOT NULL)
+  AND NOT coalesce(t.trusted, false)
   -- an empty trusted_networks list trusts every network
   AND NOT (SELECT any_network_trusted FROM policy_settings)

@@ -28,8 +28,9 @@
 -- policy = "tests/policy.toml"
 -- count = 0
 SELECT
-    l.* EXCLUDE (auth_protocol),
-    'login as ' || l.user_name || ' from ' || coalesce(l.src_endpoint_ip, 'a local terminal')
+    l.* EXCLUDE (auth_protocol, src_endpoint_hostname),
+    'login as ' || l.user_name || ' from '
+        || coalesce(l.src_endpoint_ip, l.src_endpoint_hostname, 'a local terminal')
         || ', an account not in allowed_users' AS message
 FROM successful_login_findings AS l
 WHERE l.start_time >= $since
