@@ -16,7 +16,7 @@ SELECT
     app_name,
     user_name,
     src_endpoint_ip,
-    -- sshd with UseDNS names the client instead (no address then)
+    -- a client logged by name only (PAM's rhost under sshd's UseDNS): no address then
     src_endpoint_hostname,
     auth_protocol,
     logon_type,

@@ -418,8 +418,8 @@ def test_raw_host_disk_passed_to_a_container(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("source", ["10.0.0.5.evil.example", "gw.corp.example"])
 def test_login_from_a_host_name_is_not_taken_as_trusted(tmp_path: Path, source: str) -> None:
-    # sshd with UseDNS logs the client's name, which its DNS owner chooses: one that
-    # starts like a trusted address proves nothing
+    # a source logged by name only (no address): the name is whatever its DNS owner
+    # chose, and one that starts like a trusted address proves nothing
     line = f"Nov 27 02:18:02 web-2 sshd[1767]: Accepted publickey for deploy from {source} port 50122 ssh2: ED25519 SHA256:x\n"
     (finding,) = _findings(tmp_path, {"web-2/auth.log": line}, "login.untrusted_network")
     assert (finding["user_name"], finding["src_endpoint_ip"]) == ("deploy", None)
