@@ -173,7 +173,8 @@ SELECT * FROM unique_login_attempts(1);
 -- finding on its own, so it starts and ends at its time and is its only evidence.
 -- `auth_protocol` is sshd's method ("password", "keyboard-interactive/pam"), for the
 -- detections' predicates and messages; it is not a finding column, nor is
--- `src_endpoint_hostname` (the client's name where sshd logged no address).
+-- `src_endpoint_hostname` (the client's name, where no address was logged): the
+-- messages name the source with it.
 CREATE OR REPLACE VIEW successful_login_findings AS
 SELECT
     device_hostname,
@@ -182,7 +183,6 @@ SELECT
     user_name AS actor_user_name,
     user_name,
     src_endpoint_ip,
-    -- not a finding column: where the message names the source when no address is known
     src_endpoint_hostname,
     auth_protocol,
     [event_uid] AS event_uids

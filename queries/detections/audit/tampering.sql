@@ -5,10 +5,10 @@
 -- audit_enabled=0; auditctl -D, -d, -W, -e 0), a suppression rule added (auditctl -a
 -- never,... or exclude,...), the audit daemon stopped, disabled or killed (DAEMON_END,
 -- DAEMON_ABORT, SERVICE_STOP unit=auditd; systemctl/service stop, disable or mask of
--- auditd; pkill/killall auditd, which SIGKILL leaves unrecorded), or audit events lost (kernel "audit: backlog limit exceeded",
--- "audit_backlog=N > audit_backlog_limit", "audit_lost=N"). Everything on one host
--- within ten minutes of the previous sign is one finding: `auditctl -D` alone writes a
--- CONFIG_CHANGE per rule it removes.
+-- auditd; pkill/killall auditd, which SIGKILL leaves unrecorded), or audit events lost
+-- (kernel "audit: backlog limit exceeded", "audit_backlog=N > audit_backlog_limit",
+-- "audit_lost=N"). Everything on one host within ten minutes of the previous sign is one
+-- finding: `auditctl -D` alone writes a CONFIG_CHANGE per rule it removes.
 -- """
 -- status = "stable"
 -- level = "critical"
