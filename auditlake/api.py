@@ -31,7 +31,7 @@ from auditlake.display import LogFrame, SafeText, to_frame
 from auditlake.errors import AuditlakeError
 from auditlake.explain import UNSET_ID
 from auditlake.lake import Lake
-from auditlake.queries.connection import connect
+from auditlake.queries.connection import arrow_table, connect
 from auditlake.raw import RawLines, Span, read_lines
 from auditlake.schema import CLASSES, SOURCE_TYPES
 from auditlake.timeline import Timeline, timeline_of
@@ -137,7 +137,7 @@ class AuditLake:
 
     def _arrow(self, query: str, params: dict[str, Any]) -> pa.Table:
         try:
-            return self.con.execute(query, params or None).fetch_arrow_table()
+            return arrow_table(self.con, query, params)
         except duckdb.IOException:
             # a writer replaced parts this snapshot lists (`auditlake compact`, a rewrite):
             # the manifest names their successors, so read it again, once
@@ -145,7 +145,7 @@ class AuditLake:
         except duckdb.Error as exc:
             raise AuditlakeError(f"query failed: {exc}") from None
         try:
-            return self.con.execute(query, params or None).fetch_arrow_table()
+            return arrow_table(self.con, query, params)
         except duckdb.Error as exc:
             raise AuditlakeError(f"query failed: {exc}", str(self.root)) from None
 
