@@ -303,8 +303,8 @@ def detection_rows(opts: Options, log: Log) -> list[Row]:
 def _set_medians(row: Row, steps: list[dict[str, Any]]) -> None:
     row.runs = [s["seconds"] for s in steps]
     row.seconds = statistics.median(row.runs)
+    # shown, not judged: PERFORMANCE.md bounds the memory of ingest, not of detect
     row.peak_rss = int(statistics.median(s["peak_rss"] for s in steps))
-    row.verdicts[targets.PEAK_RSS.label] = targets.PEAK_RSS.verdict(row.peak_rss)
 
 
 def run_suite(opts: Options, meta: dict[str, Any], log: Log) -> Result:

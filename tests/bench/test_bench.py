@@ -98,6 +98,10 @@ def test_whole_benchmark_runs_at_a_tiny_size_and_writes_comparable_json(tmp_path
     for key, row in rows.items():
         assert row["seconds"] > 0 and row["peak_rss"] > 0, key
         assert all(v != "n/a" for v in row["verdicts"].values()), key
+    # each row is judged against its own stage's targets only (the 1 GiB is ingest's)
+    assert all(set(rows[f"ingest:{s}"]["verdicts"]) >= {"rss<=1GiB"} for s in SOURCE_BY_NAME)
+    assert rows["detect:setup (views, policy)"]["verdicts"] == {}
+    assert all(set(rows[f"detect:{d}"]["verdicts"]) == {"<=1s"} for d in detection_ids())
     for source in SOURCE_BY_NAME:
         row = rows[f"ingest:{source}"]
         assert row["events"] > 0 and row["limit_seconds"] > 0, source
