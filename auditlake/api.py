@@ -166,16 +166,24 @@ class AuditLake:
         since: TimeLike = None,
         until: TimeLike = None,
     ) -> LogFrame:
-        """Findings by detection id, host, user (actor or target), minimum severity, time."""
-        return self.sql(
+        """Findings by detection id, host, user (actor or target), minimum severity, time.
+
+        Each with its `explanation`, the sentence `explain()` gives it.
+        """
+        table = self._arrow(
             hunt("findings"),
-            analytic_uid=analytic,
-            host=host,
-            user=user,
-            severities=severities_from(severity),
-            since=to_utc(since, "since"),
-            until=to_utc(until, "until"),
+            {
+                "analytic_uid": analytic,
+                "host": host,
+                "user": user,
+                "severities": severities_from(severity),
+                "since": to_utc(since, "since"),
+                "until": to_utc(until, "until"),
+            },
         )
+        frame = to_frame(table)
+        frame.insert(1, "explanation", [explaining.explain_finding(r) for r in table.to_pylist()])
+        return frame
 
     def events(
         self,
@@ -364,12 +372,14 @@ class AuditLake:
 
     def explain(self, uid: str) -> SafeText:
         """One plain English sentence saying what an event (or a finding) records."""
-        event = self._event(uid)
-        if event is not None:
-            return SafeText(explaining.explain_event(self._named(event)))
+        # findings first: a lookup among them is cheap, one among the events reads every
+        # event's id (0.7 s at 20M events), and a uid is never both
         finding = self._finding(uid)
         if finding is not None:
             return SafeText(explaining.explain_finding(finding))
+        event = self._event(uid)
+        if event is not None:
+            return SafeText(explaining.explain_event(self._named(event)))
         raise self._unknown(uid)
 
 

@@ -85,6 +85,14 @@ def test_findings_filter_by_minimum_severity_and_detection(lake: AuditLake) -> N
         lake.findings(severity="urgent")
 
 
+def test_findings_carry_the_sentence_explain_gives_each(lake: AuditLake) -> None:
+    findings = lake.findings()
+    assert findings.columns[1] == "explanation"
+    assert len(findings) > 0
+    for uid, sentence in zip(findings["finding_uid"], findings["explanation"], strict=True):
+        assert sentence == lake.explain(uid)
+
+
 def test_sessions_stitch_sshd_pam_and_auditd_into_one_session(lake: AuditLake) -> None:
     sessions = lake.sessions()
     bob = sessions.iloc[0]
