@@ -227,7 +227,10 @@ class AuditLake:
         su lines of its user on its host while it was open.
         """
         stitched = sessions.sessions_table(
-            self._arrow(hunt("session_events"), {"host": host, "until": to_utc(until, "until")})
+            self._arrow(
+                hunt("session_events"),
+                {"host": host, "until": to_utc(until, "until"), "user": user},
+            )
         )
         table = sessions.select(stitched, user, to_utc(since, "since"))
         self.con.register("stitched_sessions", table)

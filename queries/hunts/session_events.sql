@@ -4,7 +4,9 @@
 -- but commands run inside one, so their PAM sessions are left out; cron's (batch)
 -- stay in, so that the stitched session they form, whose kernel LOGIN record names
 -- no program, can be recognised as cron's and dropped.
--- Parameters (NULL = no filter): $host, $until (exclusive).
+-- Parameters (NULL = no filter): $host, $until (exclusive), $user (the hosts where the
+-- user logged on: sessions are stitched per host and named after their logons' user,
+-- so another host's events can join none of that user's sessions).
 SELECT
     event_uid,
     time,
@@ -30,5 +32,13 @@ WHERE class_uid IN (3002, 3003)
   AND coalesce(process_name, '') NOT IN ('sudo', 'su')
   AND ($host IS NULL OR device_hostname = $host)
   AND ($until IS NULL OR time < $until)
+  AND ($user IS NULL OR device_hostname IN (
+      SELECT device_hostname
+      FROM events
+      WHERE class_uid IN (3002, 3003)
+        AND coalesce(status_id, 0) <> 2
+        AND activity_id = 1
+        AND user_name = $user
+  ))
 -- logind reports a session after sshd opened it; syslog's whole seconds can tie them
 ORDER BY device_hostname, time, coalesce(lower(app_name) = 'systemd-logind', false), event_uid

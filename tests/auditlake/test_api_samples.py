@@ -58,6 +58,17 @@ def test_sessions_of_the_fleet_are_the_logins_of_the_story(lake: AuditLake) -> N
     assert sessions["end_time"].notna().all()
 
 
+@pytest.mark.parametrize("user", ["bob", "root", "alice", "deploy", "nobody"])
+def test_a_users_sessions_are_those_of_the_whole_fleet_that_are_theirs(
+    lake: AuditLake, user: str
+) -> None:
+    # sessions(user=) stitches the hosts where the user logged in only: nothing changes
+    everyone = lake.sessions()
+    theirs = everyone[everyone["user_name"] == user].reset_index(drop=True)
+    assert len(theirs) or user == "nobody"
+    assert lake.sessions(user=user).to_json(orient="records") == theirs.to_json(orient="records")
+
+
 def test_bobs_session_joins_auth_log_and_auditd_and_lists_his_commands(lake: AuditLake) -> None:
     bob = lake.sessions(user="bob").to_dict("records")
     assert len(bob) == 1
