@@ -4,13 +4,16 @@ and time within it."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
+import duckdb
 import pyarrow as pa
-from auditlake.ingest.writer import is_sorted, partitions
+from auditlake.ingest.writer import ROW_GROUP, is_sorted, partitions, stage_parts
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from auditlake.lake import Lake
 from auditlake.schema import CLASSES, EVENTS, REJECTS, to_batch
 
 START = datetime(2026, 11, 26, 23, 0, tzinfo=UTC)
@@ -122,3 +125,30 @@ def test_is_sorted_breaks_ties_on_later_columns_only() -> None:
 
 def test_is_sorted_leaves_columns_with_nulls_to_the_sort() -> None:
     assert not is_sorted(pa.table({"host": ["a", None]}), ["host"])
+
+
+def test_parts_let_a_lookup_by_event_id_skip_the_row_groups_without_it(tmp_path: Path) -> None:
+    # event ids are random: min/max statistics skip nothing, a Bloom filter does
+    spec = {"source_type": "auditd", "class_uid": 1007, "minutes": 0, "source_file": "a.log"}
+    specs = [{**spec, "source_offset": i} for i in range(3 * ROW_GROUP)]
+    rows = _events(specs)
+    for i, row in enumerate(rows):
+        row["event_uid"] = f"{(i * 2654435761) % 2**64:024x}"  # scattered, like blake2b
+    lake = Lake(tmp_path)
+    lake.init()
+    (part,) = stage_parts(lake, "events", pa.Table.from_batches([to_batch(rows, EVENTS)]))
+    path = str(tmp_path / part)
+    wanted = rows[ROW_GROUP + 7]["event_uid"]
+    probe = duckdb.sql(
+        "SELECT row_group_id, bloom_filter_excludes FROM parquet_bloom_probe($p, 'event_uid', $v)",
+        params={"p": path, "v": wanted},
+    ).fetchall()
+    assert len(probe) == 3
+    holder = duckdb.sql(
+        "SELECT DISTINCT file_row_number // $n FROM read_parquet($p, file_row_number = true) "
+        "WHERE event_uid = $v",
+        params={"p": path, "v": wanted, "n": ROW_GROUP},
+    ).fetchall()
+    # the row group that holds the id is never excluded; the others are
+    assert [excluded for group, excluded in probe if group == holder[0][0]] == [False]
+    assert all(excluded for group, excluded in probe if group != holder[0][0])
