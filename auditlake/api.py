@@ -32,6 +32,7 @@ from auditlake.errors import AuditlakeError
 from auditlake.explain import UNSET_ID
 from auditlake.lake import Lake
 from auditlake.queries.connection import arrow_table, connect
+from auditlake.queries.detect import SHARED_VIEWS
 from auditlake.raw import RawLines, Span, read_lines
 from auditlake.schema import CLASSES, SOURCE_TYPES
 from auditlake.timeline import Timeline, timeline_of
@@ -111,6 +112,9 @@ class AuditLake:
     def _connect(self) -> duckdb.DuckDBPyConnection:
         con = connect(self.root, self._threads)
         con.execute("SET TimeZone = 'UTC'")
+        # computed once per connection, as `detect` does: named_events (hence explain,
+        # evidence, events) joins it on every call (0.17 s a call at 20M events)
+        con.execute(SHARED_VIEWS["audit_user_names"])
         con.execute(hunt("named_events"))
         return con
 
