@@ -134,3 +134,22 @@ def test_investigating_a_hostile_user_renders_no_markup_from_the_logs(
     assert "<script>" not in html
     assert "echo \\x1b[31mowned" in html  # the command line's ANSI escapes, shown inert
     assert "\x1b" not in html + text
+
+
+def test_triage_goes_on_when_the_logs_behind_a_finding_are_gone(
+    tmp_path_factory: pytest.TempPathFactory, python3_kernel: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    import auditlake
+
+    into = tmp_path_factory.mktemp("rotated-away")
+    lake = auditlake.open_samples(into)
+    lake.close()
+    shutil.rmtree(into / "logs")  # retention deleted the files that were ingested
+    path = ROOT / "notebooks" / "triage.ipynb"
+    book = run_notebook(path, {"LAKE": str(lake.root)}, python3_kernel, tmp_path)
+    outputs = [o for c in book.cells if c.cell_type == "code" for o in c.outputs]
+    assert [o for o in outputs if o.output_type == "error"] == []
+    text = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
+    assert "could not be read back: lake.raw(event_uid) says why" in text
