@@ -55,13 +55,19 @@ class DetectRun:
 
 
 # What makes a finding the same finding from one run to the next: the detection, where,
-# when it started, who, to whom, and on what. Not the evidence: a burst or a session
-# that goes on past a nightly run gains evidence, and must update its finding rather
-# than add an overlapping second one.
+# when it started, who (by name and by login uid), with which process, to whom, and on
+# what. Not the evidence: a burst or a session that goes on past a nightly run gains
+# evidence, and must update its finding rather than add an overlapping second one (the
+# detections take the process and uid of a finding's first event, which later evidence
+# does not change). The uid and the process tell apart two findings in the same second
+# that RAW auditd names no one in: they shared an id, the lake kept one, and every run
+# stored the other again.
 IDENTITY = (
     "device_hostname",
     "start_time",
     "actor_user_name",
+    "actor_user_uid",
+    "process_pid",
     "user_name",
     "src_endpoint_ip",
     "file_path",
@@ -133,13 +139,27 @@ def materialize_shared_views(
 def build_findings(
     detection: Detection, rows: list[dict[str, Any]], detected_at: datetime
 ) -> list[dict[str, Any]]:
-    """Turn a detection's result rows into `findings` rows."""
-    findings = []
-    for row in rows:
+    """Turn a detection's result rows into `findings` rows, one per finding_uid.
+
+    Rows alike in every IDENTITY column are one finding (one login logged alike three
+    times in a second): their evidence is merged and the finding ends at the latest
+    end. Kept apart, they would share an id, the lake would keep one of them, and each
+    run would store the others again. The other columns are those of the row with the
+    first evidence, so that a run gives the same finding every time.
+    """
+    findings: dict[str, dict[str, Any]] = {}
+    for row in sorted(rows, key=lambda r: min(r["event_uids"] or ("",))):
         evidence = sorted(set(row["event_uids"] or ()))
         finding = {column: row.get(column) for column in FINDING_COLUMNS}
+        uid = finding_uid(detection.id, finding)
+        same = findings.get(uid)
+        if same is not None:
+            same["event_uids"] = sorted({*same["event_uids"], *evidence})
+            ends = [e for e in (same["end_time"], finding["end_time"]) if e is not None]
+            same["end_time"] = max(ends, default=None)
+            continue
         finding.update(
-            finding_uid=finding_uid(detection.id, finding),
+            finding_uid=uid,
             analytic_uid=detection.id,
             finding_title=detection.title,
             severity=detection.level,
@@ -149,8 +169,8 @@ def build_findings(
             event_uids=evidence,
             detected_at=detected_at,
         )
-        findings.append(finding)
-    return findings
+        findings[uid] = finding
+    return list(findings.values())
 
 
 def find(

@@ -128,6 +128,41 @@ def test_finding_uid_is_the_hash_of_id_and_identity_not_of_evidence(tmp_path: Pa
     assert finding_uid("x", {**row, "user_name": "eve"}) != finding_uid("x", row)
 
 
+def test_two_findings_in_one_second_that_name_no_one_are_stored_once_each(
+    tmp_path: Path,
+) -> None:
+    # RAW auditd names no user: the login uid and the process tell the two apart. With
+    # one id for both, the lake kept one and every run stored the other again.
+    rows = [
+        _connect(UNSET, "/usr/bin/node-exporter", "unset-auid-agent"),
+        {**_connect(1003, "/usr/bin/curl", "bob"), "process_pid": 4242},
+        _alice_session(),
+    ]
+    lake = make_lake(tmp_path / "lake", rows)
+    first = detect(lake, _policy(tmp_path), ["docker.socket_access"])
+    assert first.added == 2
+    assert len(set(first.findings.column("finding_uid").to_pylist())) == 2
+    assert detect(lake, _policy(tmp_path), ["docker.socket_access"]).added == 0
+
+
+def test_findings_alike_in_their_identity_are_one_finding_with_all_the_evidence() -> None:
+    from auditlake.queries.detect import build_findings
+    from auditlake.queries.rules import load_detections
+
+    (detection,) = [d for d in load_detections() if d.id == "login.user_not_allowed"]
+    start = datetime(2026, 11, 27, 2, 13, 41, tzinfo=UTC)
+    login = {"device_hostname": "combo", "start_time": start, "user_name": "test"}
+    rows = [
+        {**login, "end_time": start, "event_uids": ["b"]},
+        {**login, "end_time": start + timedelta(seconds=1), "event_uids": ["a", "c"]},
+    ]
+    now = datetime(2026, 11, 28, tzinfo=UTC)
+    (finding,) = build_findings(detection, rows, now)
+    assert finding["event_uids"] == ["a", "b", "c"]
+    assert finding["end_time"] == start + timedelta(seconds=1)
+    assert build_findings(detection, rows[::-1], now) == [finding]
+
+
 def test_finding_uid_does_not_change_with_the_zone_the_time_is_given_in() -> None:
     # DuckDB returns times in the session's zone: cron in UTC and an analyst in Berlin
     # must get the same id for the same finding
