@@ -7,6 +7,16 @@
 CREATE OR REPLACE MACRO login_uid(resolved_uid, process_auid) AS
     nullif(coalesce(resolved_uid, process_auid), 4294967295);
 
+-- Which of the tools `names` an exec ran, or NULL: the executable's name (auditd's exe,
+-- the file the kernel ran), else argv[0]'s base name. argv[0] is the caller's choice
+-- (`exec -a x docker run ...` hides docker from it), yet busybox-style programs act on
+-- it (`exec -a pkill busybox auditd` is a pkill), so either names the tool.
+CREATE OR REPLACE MACRO program_among(program, file_name, names) AS
+    CASE
+        WHEN list_contains(names, file_name) THEN file_name
+        WHEN list_contains(names, program) THEN program
+    END;
+
 -- A host path as the detections compare it: /var/run is a symlink to /run, and a
 -- trailing slash names the same directory.
 CREATE OR REPLACE MACRO host_path(p) AS

@@ -48,24 +48,30 @@ WITH docker_cli AS (
         actor_user_name,
         process_uid,
         process_cwd
-    FROM process_execs
-    -- cheap on every exec: the command line starts with argv[0] (argv joined with
-    -- spaces), so the client's name ends a word of it. `contains(..., 'docker')` alone
-    -- would keep every `runc --root /var/run/docker/...` the engine runs.
-    WHERE (
-        contains(process_cmd_line, 'docker ')
-        OR suffix(process_cmd_line, 'docker')
-        OR contains(process_cmd_line, 'podman ')
-        OR suffix(process_cmd_line, 'podman')
-        OR contains(process_cmd_line, 'nerdctl ')
-        OR suffix(process_cmd_line, 'nerdctl')
+    FROM (
+        -- cheap on every exec: the command line starts with argv[0] (argv joined with
+        -- spaces), so the client's name ends a word of it. `contains(..., 'docker')`
+        -- alone would keep every `runc --root /var/run/docker/...` the engine runs...
+        SELECT *
+        FROM process_execs
+        WHERE contains(process_cmd_line, 'docker ')
+           OR suffix(process_cmd_line, 'docker')
+           OR contains(process_cmd_line, 'podman ')
+           OR suffix(process_cmd_line, 'podman')
+           OR contains(process_cmd_line, 'nerdctl ')
+           OR suffix(process_cmd_line, 'nerdctl')
+        -- (a row both select is kept once)
+        UNION
+        -- ...or, argv[0] renamed, the file run names it (a filter on one column: see
+        -- process_execs)
+        SELECT *
+        FROM process_execs
+        WHERE list_contains(['docker', 'podman', 'nerdctl'], process_file_name)
     )
-      -- `run` or `create` is a word of argv after the first, so the command line has it
-      -- after a space: this keeps `docker ps` and the like out of the scan
-      AND (contains(process_cmd_line, ' run') OR contains(process_cmd_line, ' create'))
-      -- not `program IN (...)`: DuckDB expands IN to one comparison per name, each
-      -- recomputing the derived `program`
-      AND list_contains(['docker', 'podman', 'nerdctl'], program)
+    -- `run` or `create` is a word of argv after the first, so the command line has it
+    -- after a space: this keeps `docker ps` and the like out
+    WHERE (contains(process_cmd_line, ' run') OR contains(process_cmd_line, ' create'))
+      AND program_among(program, process_file_name, ['docker', 'podman', 'nerdctl']) IS NOT NULL
 ),
 argvs AS (
     -- a fleet runs the same few commands again and again: each argv is parsed once

@@ -12,24 +12,42 @@ WITH tool_execs AS (
         process_cmd_line,
         auid,
         actor_user_name,
-        program,
+        program_among(
+            program, process_file_name, ['usermod', 'gpasswd', 'adduser', 'deluser', 'useradd', 'groupmod']
+        ) AS program,
         process_args AS args,
         len(process_args) AS n
-    FROM process_execs
-    -- cheap on every exec: the command line names the tool
-    WHERE (
-        contains(process_cmd_line, 'usermod')
-        OR contains(process_cmd_line, 'gpasswd')
-        OR contains(process_cmd_line, 'adduser')
-        OR contains(process_cmd_line, 'deluser')
-        OR contains(process_cmd_line, 'useradd')
-        OR contains(process_cmd_line, 'groupmod')
+    FROM (
+        SELECT *
+        FROM process_execs
+        -- cheap on every exec: the command line names the tool...
+        WHERE (
+            contains(process_cmd_line, 'usermod')
+            OR contains(process_cmd_line, 'gpasswd')
+            OR contains(process_cmd_line, 'adduser')
+            OR contains(process_cmd_line, 'deluser')
+            OR contains(process_cmd_line, 'useradd')
+            OR contains(process_cmd_line, 'groupmod')
+        )
+          -- not `program IN (...)`: DuckDB expands IN to one comparison per name, each
+          -- recomputing the derived `program`
+          AND list_contains(['usermod', 'gpasswd', 'adduser', 'deluser', 'useradd', 'groupmod'], program)
+        -- (a row both select is kept once)
+        UNION
+        -- ...or, argv[0] renamed, the file run does (a filter of its own: see
+        -- process_execs). Not list_contains(): DuckDB makes a list of five or more
+        -- names a join, read after the scan
+        SELECT *
+        FROM process_execs
+        WHERE suffix(process_file_path, '/usermod')
+           OR suffix(process_file_path, '/gpasswd')
+           OR suffix(process_file_path, '/adduser')
+           OR suffix(process_file_path, '/deluser')
+           OR suffix(process_file_path, '/useradd')
+           OR suffix(process_file_path, '/groupmod')
     )
-      -- not `program IN (...)`: DuckDB expands IN to one comparison per name, each
-      -- recomputing the derived `program`
-      AND list_contains(['usermod', 'gpasswd', 'adduser', 'deluser', 'useradd', 'groupmod'], program)
-      -- a failed exec changed nothing
-      AND coalesce(status_id, 1) <> 2
+    -- a failed exec changed nothing
+    WHERE coalesce(status_id, 1) <> 2
 ),
 parsed AS (
     -- the columns of tool_execs, with the users, groups and change its argv names

@@ -78,9 +78,16 @@ class AuditLog:
         )
 
     def execve(
-        self, argv: list[str], t: float = T0, auid: int = BOB, uid: int = 0, pid: int = 2258
+        self,
+        argv: list[str],
+        t: float = T0,
+        auid: int = BOB,
+        uid: int = 0,
+        pid: int = 2258,
+        exe: str | None = None,
     ) -> AuditLog:
-        exe = argv[0] if argv[0].startswith("/") else f"/usr/bin/{argv[0]}"
+        """An execve; `exe` is the file run when argv[0] does not name it (`exec -a`)."""
+        exe = exe or (argv[0] if argv[0].startswith("/") else f"/usr/bin/{argv[0]}")
         args = " ".join(f'a{i}="{a}"' for i, a in enumerate(argv))
         self._add(
             t,
@@ -246,6 +253,55 @@ def test_api_privileged_create_is_not_blamed_on_a_nearby_cli_run(tmp_path: Path)
     assert len(found) == 1
     assert found[0]["actor_user_name"] != "alice"
     assert found[0]["process_cmd_line"] != "docker run -d nginx"
+
+
+# -- critical: argv[0] renamed ----------------------------------------------------------
+
+
+# `exec -a NAME prog ...` (bash; `execve(path, ["NAME", ...])` in any language) runs prog
+# with argv[0] set to NAME: the command line no longer names the tool, only auditd's
+# `exe` (the file the kernel ran) does.
+RENAMED = [
+    (["docker", "run", "--privileged", "alpine"], "/usr/bin/docker", "docker.privileged_container"),
+    (["docker", "run", "-v", "/:/host", "alpine"], "/usr/bin/docker", "docker.sensitive_mount"),
+    (["docker", "ps"], "/usr/bin/docker", "docker.socket_access"),
+    (["auditctl", "-D"], "/usr/sbin/auditctl", "audit.tampering"),
+    (["systemctl", "stop", "auditd"], "/usr/bin/systemctl", "audit.tampering"),
+    (["pkill", "auditd"], "/usr/bin/pkill", "audit.tampering"),
+    (["usermod", "-aG", "docker", "bob"], "/usr/sbin/usermod", "docker.group_change"),
+]
+
+
+@pytest.mark.parametrize(
+    ("argv", "exe", "detection_id"),
+    RENAMED,
+    ids=[f"{argv[0]}-{argv[1]}" for argv, _, _ in RENAMED],
+)
+def test_tool_run_under_another_argv0(
+    tmp_path: Path, argv: list[str], exe: str, detection_id: str
+) -> None:
+    """Impact: `exec -a x docker run --privileged ...` (and the same for auditctl,
+    systemctl, pkill, usermod) raises no finding. Was missed in: views/30_processes.sql
+    `program` (argv[0]'s name only), read by docker_cli_runs, group_changes,
+    tampering.sql and socket_access.sql, whose command-line prefilters also look for the
+    tool's name in the command line only."""
+    audit = AuditLog().login(BOB, "bob").execve(["x", *argv[1:]], uid=BOB, exe=exe)
+    found = _findings(tmp_path, {"web-2/audit/audit.log": audit.text()}, detection_id)
+    assert [f["actor_user_name"] for f in found] == ["bob"]
+    assert found[0]["process_cmd_line"] == " ".join(["x", *argv[1:]])
+
+
+def test_argv0_named_like_a_tool_is_still_read_as_the_tool(tmp_path: Path) -> None:
+    """busybox-style programs dispatch on argv[0]: `exec -a pkill busybox auditd` kills
+    auditd though the file run is busybox. The tool is the executable's name when it is
+    one the detection knows, else argv[0]'s."""
+    audit = (
+        AuditLog()
+        .login(BOB, "bob")
+        .execve(["pkill", "auditd"], uid=BOB, exe="/bin/busybox")
+    )
+    found = _findings(tmp_path, {"web-2/audit/audit.log": audit.text()}, "audit.tampering")
+    assert [f["actor_user_name"] for f in found] == ["bob"]
 
 
 # -- critical: auditing switched off without a finding -----------------------------------

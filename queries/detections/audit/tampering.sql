@@ -75,14 +75,14 @@ commands AS (
         process_pid,
         process_cmd_line,
         CASE
-            WHEN program = 'auditctl'
+            WHEN tool = 'auditctl'
                 AND list_has_any(process_args, ['-D', '-d', '-W']) THEN 'audit rules deleted by auditctl'
-            WHEN program = 'auditctl'
+            WHEN tool = 'auditctl'
                 AND len(list_filter(process_args, lambda a, i: a = '-e' AND process_args[i + 1] = '0')) > 0
                 THEN 'auditing disabled by auditctl'
             -- a rule that stops auditing: `-a never,exit ...` for someone (or everyone),
             -- `-a exclude,always -F msgtype=...` for a record type
-            WHEN program = 'auditctl'
+            WHEN tool = 'auditctl'
                 AND len(list_filter(
                     process_args,
                     lambda a, i: (
@@ -93,17 +93,17 @@ commands AS (
                         OR regexp_matches(a, '^-[aA](.*,)?(never|exclude)(,|$)')
                 )) > 0
                 THEN 'audit suppression rule added by auditctl'
-            WHEN program IN ('systemctl', 'service')
+            WHEN tool IN ('systemctl', 'service')
                 AND list_has_any(process_args, ['stop', 'disable', 'mask', 'kill'])
                 AND list_has_any(process_args, ['auditd', 'auditd.service'])
-                THEN 'auditd stopped by ' || program
+                THEN 'auditd stopped by ' || tool
             -- SIGKILL leaves no DAEMON_END. pkill takes a pattern (`pkill audit` kills
             -- auditd too); HUP, USR1, USR2 and 0 reload, rotate or probe: no stop
-            WHEN program IN ('pkill', 'killall')
+            WHEN tool IN ('pkill', 'killall')
                 AND len(list_filter(
                     process_args[2:],
                     lambda a: NOT starts_with(a, '-')
-                        AND (a IN ('auditd', 'auditd.service') OR (program = 'pkill' AND length(a) >= 3 AND contains('auditd', a)))
+                        AND (a IN ('auditd', 'auditd.service') OR (tool = 'pkill' AND length(a) >= 3 AND contains('auditd', a)))
                 )) > 0
                 AND NOT len(list_filter(
                     process_args,
@@ -111,16 +111,33 @@ commands AS (
                         OR (a IN ('-s', '--signal') AND regexp_matches(upper(coalesce(process_args[i + 1], '')), '^(SIG)?(HUP|USR1|USR2|0|1|10|12)$'))
                         OR regexp_matches(upper(a), '^--SIGNAL=(SIG)?(HUP|USR1|USR2|0|1|10|12)$')
                 )) > 0
-                THEN 'auditd killed by ' || program
+                THEN 'auditd killed by ' || tool
         END AS sign
-    FROM process_execs
-    WHERE time >= $since
-      AND time < $until
-      -- cheap on every exec: auditctl, or a command naming auditd
-      AND contains(process_cmd_line, 'audit')
-      -- not `program IN (...)`: DuckDB expands IN to one comparison per name, each
-      -- recomputing the derived `program`
-      AND list_contains(['auditctl', 'systemctl', 'service', 'pkill', 'killall'], program)
+    FROM (
+        SELECT
+            *,
+            program_among(
+                program, process_file_name, ['auditctl', 'systemctl', 'service', 'pkill', 'killall']
+            ) AS tool
+        FROM (
+            -- cheap on every exec: auditctl, or a command naming auditd...
+            SELECT *
+            FROM process_execs
+            WHERE time >= $since
+              AND time < $until
+              AND contains(process_cmd_line, 'audit')
+            -- (a row both select is kept once)
+            UNION
+            -- ...or auditctl run with argv[0] renamed: only the file run names it (a
+            -- filter on one column: see process_execs)
+            SELECT *
+            FROM process_execs
+            WHERE time >= $since
+              AND time < $until
+              AND process_file_name = 'auditctl'
+        )
+    )
+    WHERE tool IS NOT NULL
 ),
 kernel_messages AS (
     SELECT

@@ -82,11 +82,28 @@ WITH accesses AS (
       -- a login user the policy allows, tested in the scan as above
       AND (actor_user_name IS NULL OR NOT list_contains(getvariable('policy_socket_users'), actor_user_name))
       AND (
-          -- not `program IN (...)`: DuckDB expands IN to one comparison per name,
-          -- each recomputing the derived `program`
-          list_contains(['docker', 'docker-compose', 'nerdctl'], program)
+          program_among(program, process_file_name, ['docker', 'docker-compose', 'nerdctl']) IS NOT NULL
           OR contains(array_to_string(process_args, ' '), 'docker.sock')
       )
+    -- (UNION: an exec both select is kept once; every other row is an event of its own)
+    UNION
+    -- a client run with argv[0] renamed: only the file run names it (a filter on one
+    -- column: see process_execs)
+    SELECT
+        event_uid,
+        time,
+        device_hostname,
+        auid,
+        actor_user_name,
+        process_pid,
+        process_file_path,
+        process_cmd_line,
+        status_id
+    FROM process_execs
+    WHERE time >= $since
+      AND time < $until
+      AND list_contains(['docker', 'docker-compose', 'nerdctl'], process_file_name)
+      AND (actor_user_name IS NULL OR NOT list_contains(getvariable('policy_socket_users'), actor_user_name))
 ),
 named AS (
     SELECT
