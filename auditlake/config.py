@@ -8,7 +8,9 @@ log in; `trusted_networks = []`: every network is trusted). In `[docker]` an emp
 
 Daemons are not users. A process whose `auid` is unset (4294967295: started by init,
 never by a login) and whose executable is in `allowed_socket_processes` is the Docker
-engine itself: its socket traffic and its writes to watched paths are not findings.
+engine itself: its socket traffic and its writes to watched paths are not findings,
+unless its security label (auditd's `subj`: AppArmor's docker-default, SELinux's
+container_t, ...) says it runs in a container, where any executable path can be had.
 Every other process with an unset `auid` is still flagged: a root service that is
 not the engine yet talks to the Docker API or rewrites Docker's files is how a
 compromised agent looks; allow it by adding its executable to the list.

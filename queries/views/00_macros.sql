@@ -17,6 +17,25 @@ CREATE OR REPLACE MACRO program_among(program, file_name, names) AS
         WHEN list_contains(names, program) THEN program
     END;
 
+-- Whether an auditd `subj` (the process's security label) is one that container
+-- engines give the processes of a container: AppArmor's docker-default, containerd's
+-- and nerdctl's profiles, podman's containers-default-N (written `PROFILE (enforce)`,
+-- sometimes after a stray `=`), SELinux's container types. The engine itself runs
+-- unconfined or as container_runtime_t. A privileged container runs unconfined under
+-- AppArmor: it is not told apart (privileged_container flags its start).
+CREATE OR REPLACE MACRO container_label(subj) AS
+    -- substring tests first: DuckDB runs them in the scan, the regex after it
+    (
+        contains(subj, 'default')
+        OR contains(subj, 'container')
+        OR contains(subj, 'spc_t')
+        OR contains(subj, 'svirt_lxc')
+    )
+    AND regexp_matches(
+        subj,
+        '^=?(docker-default|cri-containerd\.apparmor\.d|nerdctl-default|containers-default-[0-9.]+) \(|:(container_t|container_init_t|container_kvm_t|spc_t|svirt_lxc_net_t):'
+    );
+
 -- A host path as the detections compare it: /var/run is a symlink to /run, and a
 -- trailing slash names the same directory.
 CREATE OR REPLACE MACRO host_path(p) AS

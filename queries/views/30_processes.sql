@@ -81,3 +81,13 @@ WHERE class_uid = 4001
   AND (dst_endpoint_path IS NOT NULL OR dst_endpoint_ip IS NOT NULL)
   -- bind/listen is the server side (dockerd creating its socket), not a client
   AND coalesce(audit_syscall, 'connect') IN ('connect', 'sendto', 'sendmsg');
+
+-- auditd events of processes that run in a container, told by their security label
+-- (macro container_label). Inside a container any executable path can be had, so a
+-- process there that is named like the engine (/usr/bin/dockerd) is not the engine.
+CREATE OR REPLACE VIEW container_events AS
+SELECT DISTINCT event_uid
+FROM auditd_records
+-- parts are sorted by record type: DuckDB skips the others' row groups by their min/max
+WHERE type = 'SYSCALL'
+  AND container_label(subj);

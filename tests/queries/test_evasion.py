@@ -9,6 +9,7 @@ The cases come from an evasion review; those marked xfail are known gaps, still 
 from __future__ import annotations
 
 import json
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,9 @@ from auditlake.queries.rules import load_detections
 
 from auditlake.config import load_policy
 from auditlake.pipeline import ingest_logs
+
+sys.path.insert(0, str(Path(__file__).parent))
+from detection_lakes import event, make_lake
 
 POLICY = """\
 [login]
@@ -122,6 +126,11 @@ class AuditLog:
 
     def record(self, type_: str, body: str, t: float = T0 + 0.01) -> AuditLog:
         self._add(t, [(type_, body)])
+        return self
+
+    def event(self, records: list[tuple[str, str]], t: float = T0 + 0.01) -> AuditLog:
+        """One event of several records, each given as (type, body)."""
+        self._add(t, records)
         return self
 
     def text(self) -> str:
@@ -295,11 +304,7 @@ def test_argv0_named_like_a_tool_is_still_read_as_the_tool(tmp_path: Path) -> No
     """busybox-style programs dispatch on argv[0]: `exec -a pkill busybox auditd` kills
     auditd though the file run is busybox. The tool is the executable's name when it is
     one the detection knows, else argv[0]'s."""
-    audit = (
-        AuditLog()
-        .login(BOB, "bob")
-        .execve(["pkill", "auditd"], uid=BOB, exe="/bin/busybox")
-    )
+    audit = AuditLog().login(BOB, "bob").execve(["pkill", "auditd"], uid=BOB, exe="/bin/busybox")
     found = _findings(tmp_path, {"web-2/audit/audit.log": audit.text()}, "audit.tampering")
     assert [f["actor_user_name"] for f in found] == ["bob"]
 
@@ -406,6 +411,113 @@ def test_login_uid_rewritten_to_an_allowed_user(tmp_path: Path) -> None:
     )
     found = _findings(tmp_path, {"web-2/audit/audit.log": audit.text()}, "docker.socket_access")
     assert len(found) == 1
+
+
+# A process in a container runs under the container's security profile: AppArmor's
+# docker-default (Debian, Ubuntu), SELinux's container_t (RHEL, Fedora), and the like.
+CONTAINER_LABELS = [
+    "docker-default (enforce)",
+    "cri-containerd.apparmor.d (enforce)",
+    "system_u:system_r:container_t:s0:c123,c456",
+    "system_u:system_r:spc_t:s0",
+]
+ENGINE = "/usr/bin/dockerd"
+UNSET = 4294967295
+
+
+def _daemon_syscall(nr: int, items: int, pid: int, subj: str) -> str:
+    """A SYSCALL record of a process no login started (auid unset), named like the engine."""
+    ids = " ".join(
+        f"{k}=0" for k in ("uid", "gid", "euid", "suid", "fsuid", "egid", "sgid", "fsgid")
+    )
+    return (
+        f"arch=c000003e syscall={nr} success=yes exit=0 a0=3 a1=c000123a80 a2=17 a3=0 "
+        f"items={items} ppid=4410 pid={pid} auid={UNSET} {ids} tty=(none) ses={UNSET} "
+        f'comm="dockerd" exe="{ENGINE}" subj={subj} key="docker"'
+    )
+
+
+@pytest.mark.parametrize("subj", CONTAINER_LABELS)
+def test_container_process_named_like_the_engine_uses_the_socket(tmp_path: Path, subj: str) -> None:
+    """Impact: root in a container that has the socket mounted (a CI runner, a dashboard)
+    copies curl to /usr/bin/dockerd inside it and drives the Docker API: no finding, as
+    a process with no login uid whose executable is in allowed_socket_processes passes
+    for the engine. Was missed in: socket_access.sql outside_policy (the executable's
+    path only; inside a container any path can be had)."""
+    saddr = ("0100" + b"/run/docker.sock".hex().upper()).ljust(220, "0")
+    audit = AuditLog().event(
+        [("SYSCALL", _daemon_syscall(42, 1, 4421, subj)), ("SOCKADDR", f"saddr={saddr}")]
+    )
+    found = _findings(tmp_path, {"web-2/audit/audit.log": audit.text()}, "docker.socket_access")
+    assert [(f["actor_user_name"], f["message"]) for f in found] == [
+        (None, f"docker socket used by a process with no login user: {ENGINE}")
+    ]
+
+
+@pytest.mark.parametrize("subj", CONTAINER_LABELS)
+def test_container_process_named_like_the_engine_rewrites_docker_config(
+    tmp_path: Path, subj: str
+) -> None:
+    """Impact: a container with /etc/docker mounted rewrites daemon.json (say, to expose
+    the API on TCP) from a binary it calls /usr/bin/dockerd: no finding. Was missed in:
+    file_change.sql by_others, which trusts the executable's path as socket_access did."""
+    path = "/etc/docker/daemon.json"
+    audit = AuditLog().event(
+        [
+            ("SYSCALL", _daemon_syscall(257, 2, 4422, subj)),
+            ("PATH", f'item=1 name="{path}" inode=5501 dev=08:01 mode=0100644 nametype=NORMAL'),
+        ]
+    )
+    found = _findings(tmp_path, {"web-2/audit/audit.log": audit.text()}, "docker.file_change")
+    assert [f["file_path"] for f in found] == [path]
+
+
+def test_the_engine_itself_is_still_allowed(tmp_path: Path) -> None:
+    """The real engine, unconfined on the host, uses its socket and writes its files."""
+    saddr = ("0100" + b"/run/docker.sock".hex().upper()).ljust(220, "0")
+    path = "/etc/docker/daemon.json"
+    audit = (
+        AuditLog()
+        .event(
+            [
+                ("SYSCALL", _daemon_syscall(42, 1, 1102, "unconfined")),
+                ("SOCKADDR", f"saddr={saddr}"),
+            ]
+        )
+        .event(
+            [
+                (
+                    "SYSCALL",
+                    _daemon_syscall(257, 2, 1102, "system_u:system_r:container_runtime_t:s0"),
+                ),
+                ("PATH", f'item=1 name="{path}" inode=5501 dev=08:01 mode=0100644 nametype=NORMAL'),
+            ]
+        )
+    )
+    files = {"web-2/audit/audit.log": audit.text()}
+    assert _findings(tmp_path, files, "docker.socket_access") == []
+    assert _findings(tmp_path / "again", files, "docker.file_change") == []
+
+
+@pytest.mark.parametrize(
+    ("subj", "contained"),
+    [
+        *((label, True) for label in CONTAINER_LABELS),
+        ("=docker-default (enforce)", True),  # ANOM_ABEND writes `subj==...`
+        ("containers-default-0.50.1 (enforce)", True),  # podman
+        ("nerdctl-default (complain)", True),
+        ("unconfined", False),
+        ("/usr/sbin/cupsd (enforce)", False),  # a host program's own profile
+        ("system_u:system_r:container_runtime_t:s0", False),  # the engine
+        ("unconfined_u:unconfined_r:unconfined_t:s0-s0:c0.c1023", False),
+        ("docker-default-ish (enforce)", False),
+        (None, False),
+    ],
+)
+def test_container_label(tmp_path: Path, subj: str | None, contained: bool) -> None:
+    con = connect(make_lake(tmp_path, [event("2026-11-27T10:00:00Z", 3002, "syslog")]))
+    (result,) = con.execute("SELECT coalesce(container_label($s), false)", {"s": subj}).fetchone()
+    assert result is contained
 
 
 def test_groupmod_appends_a_member_to_docker(tmp_path: Path) -> None:

@@ -4,8 +4,9 @@
 -- A write, create, delete, rename, chmod/chown or xattr change of a path in [docker]
 -- watched_paths (the CIS Docker Benchmark 1.1 list plus current paths; a directory
 -- covers everything under it; /var/run is /run), or of any path in an event carrying
--- the CIS audit key `docker`, by anything but the engine's own processes. Reads and
--- execs are not changes. One finding per process while it keeps changing files.
+-- the CIS audit key `docker`, by anything but the engine's own processes (outside
+-- containers: see allowed_socket_processes). Reads and execs are not changes. One
+-- finding per process while it keeps changing files.
 -- """
 -- status = "stable"
 -- level = "high"
@@ -72,7 +73,8 @@ watched AS (
 by_others AS (
     SELECT *
     FROM watched AS w
-    -- the engine itself (no login user behind it) writes its state and sockets
+    -- the engine itself (no login user behind it) writes its state and sockets; in a
+    -- container, a process can have the engine's path and be anything
     WHERE NOT (
         w.auid IS NULL
         AND EXISTS (
@@ -80,6 +82,7 @@ by_others AS (
             FROM policy_docker_processes AS p
             WHERE w.process_file_path GLOB p.pattern
         )
+        AND w.event_uid NOT IN (SELECT event_uid FROM container_events)
     )
 ),
 runs AS (

@@ -6,8 +6,9 @@
 -- run against it (docker, curl --unix-socket, socat, nc -U, scripts naming the socket)
 -- by a login user (auid) outside [docker] allowed_socket_users. Processes with no login
 -- user (auid unset) are allowed only when their executable is in
--- allowed_socket_processes (the engine's own dockerd/containerd). One finding per user
--- and host while the use continues (gaps under an hour).
+-- allowed_socket_processes (the engine's own dockerd/containerd) and their security
+-- label does not put them in a container. One finding per user and host while the use
+-- continues (gaps under an hour).
 -- """
 -- status = "stable"
 -- level = "high"
@@ -119,7 +120,8 @@ outside_policy AS (
     FROM named
     -- login users the policy allows
     WHERE coalesce(actor_name, '') NOT IN (SELECT user_name FROM policy_socket_users)
-      -- the engine's own processes (no login user behind them) serve the socket
+      -- the engine's own processes (no login user behind them) serve the socket; in a
+      -- container, a process can have the engine's path and be anything
       AND NOT (
           auid IS NULL
           AND EXISTS (
@@ -127,6 +129,7 @@ outside_policy AS (
               FROM policy_docker_processes AS p
               WHERE named.process_file_path GLOB p.pattern
           )
+          AND event_uid NOT IN (SELECT event_uid FROM container_events)
       )
 ),
 sessions AS (
