@@ -74,7 +74,8 @@ SELECT
     process_cmd_line,
     login_uid(actor_user_uid, process_auid) AS auid,
     actor_user_name,
-    process_uid
+    process_uid,
+    audit_key
 FROM events
 WHERE class_uid = 4001
   AND source_type = 'auditd'

@@ -367,15 +367,12 @@ def test_auditd_killed_with_sigkill(tmp_path: Path) -> None:
 # -- high: Docker socket and docker group ---------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open: socket_access compares the connect path with the socket paths only (the watch key and inode are not used)",
-)
 def test_socket_reached_through_a_symlink(tmp_path: Path) -> None:
     """Impact: `ln -s` made earlier (by a script, so no argv names docker.sock), then
     `curl --unix-socket /tmp/x`: full Docker API, no finding, though auditd's watch on the
     socket tagged the connect with the CIS key `docker` (and the socket's inode).
-    Misses: socket_access.sql compares dst_endpoint_path with the two socket paths only."""
+    Was missed in: socket_access.sql, which compared dst_endpoint_path with the two
+    socket paths only."""
     audit = (
         AuditLog()
         .login(BOB, "bob")

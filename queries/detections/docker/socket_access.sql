@@ -53,7 +53,30 @@ WITH accesses AS (
       -- a login user the policy allows (outside_policy below decides; this test runs in
       -- the scan, so that the allowed users' many connections are not read at all)
       AND (actor_user_name IS NULL OR NOT list_contains(getvariable('policy_socket_users'), actor_user_name))
-    UNION ALL
+    -- (UNION here and below: an event two of these select is kept once)
+    UNION
+    -- the socket reached by another name (a symlink, a bind mount, /proc/N/root/...):
+    -- the CIS rules' watch on it tags the connect with their key `docker` (a filter of
+    -- its own, on one column: see process_execs)
+    SELECT
+        event_uid,
+        time,
+        device_hostname,
+        auid,
+        actor_user_name,
+        process_pid,
+        process_file_path,
+        process_cmd_line,
+        status_id
+    FROM socket_connects
+    WHERE time >= $since
+      AND time < $until
+      AND contains(audit_key, 'docker')
+      AND (actor_user_name IS NULL OR NOT list_contains(getvariable('policy_socket_users'), actor_user_name))
+      -- auditd joins the keys of several matching rules with commas
+      AND list_contains(string_split(audit_key, ','), 'docker')
+      AND dst_endpoint_path IS NOT NULL
+    UNION
     SELECT
         event_uid,
         time,
@@ -86,7 +109,6 @@ WITH accesses AS (
           program_among(program, process_file_name, ['docker', 'docker-compose', 'nerdctl']) IS NOT NULL
           OR contains(array_to_string(process_args, ' '), 'docker.sock')
       )
-    -- (UNION: an exec both select is kept once; every other row is an event of its own)
     UNION
     -- a client run with argv[0] renamed: only the file run names it (a filter on one
     -- column: see process_execs)
