@@ -1,11 +1,16 @@
 -- Scalar macros the views share. DuckDB inlines a macro where it is called, so a
 -- predicate on its result is planned as if the expression were written out.
 
+-- A login uid as auditd writes it, NULL when unset: 4294967295, or -1 as some kernels
+-- and user-space tools print it.
+CREATE OR REPLACE MACRO set_login_uid(auid) AS
+    CASE WHEN auid NOT IN (4294967295, -1) THEN auid END;
+
 -- The login uid behind an auditd event: the uid auditd resolved, else the process's
 -- auid. auditd writes 4294967295 ((uid_t)-1, "unset") for processes that no login
 -- started (daemons, boot services); that is NULL here.
 CREATE OR REPLACE MACRO login_uid(resolved_uid, process_auid) AS
-    nullif(coalesce(resolved_uid, process_auid), 4294967295);
+    set_login_uid(coalesce(resolved_uid, process_auid));
 
 -- Which of the tools `names` an exec ran, or NULL: the executable's name (auditd's exe,
 -- the file the kernel ran), else argv[0]'s base name. argv[0] is the caller's choice

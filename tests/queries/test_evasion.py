@@ -517,6 +517,33 @@ def test_container_label(tmp_path: Path, subj: str | None, contained: bool) -> N
     assert result is contained
 
 
+def test_login_uid_rewrite_is_tampering_with_auditing(tmp_path: Path) -> None:
+    """Impact: root (bob via `sudo -s`) writes alice's uid to /proc/self/loginuid; from
+    then on the audit trail names alice for what bob does (the xfail above), and nothing
+    said it happened. Was missed in: tampering.sql, which read no LOGIN record. A login
+    sets an unset login uid (old-auid=4294967295): that is no finding."""
+    audit = (
+        AuditLog()
+        .login(BOB, "bob")
+        .record(
+            "LOGIN",
+            f"pid=1767 uid=0 subj=unconfined old-auid={UNSET} auid={BOB} tty=(none) "
+            f"old-ses={UNSET} ses=9 res=1",
+            t=T0 - 300,
+        )
+        .record(
+            "LOGIN",
+            f"pid=2251 uid=0 subj=unconfined old-auid={BOB} auid={ALICE} tty=pts0 "
+            "old-ses=9 ses=10 res=1",
+            t=T0 - 10,
+        )
+    )
+    found = _findings(tmp_path, {"web-2/audit/audit.log": audit.text()}, "audit.tampering")
+    assert [(f["actor_user_name"], f["actor_user_uid"], f["message"]) for f in found] == [
+        ("bob", BOB, f"login uid rewritten ({BOB} to {ALICE})")
+    ]
+
+
 def test_groupmod_appends_a_member_to_docker(tmp_path: Path) -> None:
     """Impact: `groupmod -aU eve docker` (shadow >= 4.13) makes eve root-equivalent; its
     records name the group only and its /etc/group write is exempt as an account tool's:

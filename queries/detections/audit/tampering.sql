@@ -5,7 +5,9 @@
 -- audit_enabled=0; auditctl -D, -d, -W, -e 0), a suppression rule added (auditctl -a
 -- never,... or exclude,...), the audit daemon stopped, disabled or killed (DAEMON_END,
 -- DAEMON_ABORT, SERVICE_STOP unit=auditd; systemctl/service stop, disable or mask of
--- auditd; pkill/killall auditd, which SIGKILL leaves unrecorded), or audit events lost
+-- auditd; pkill/killall auditd, which SIGKILL leaves unrecorded), a process's login
+-- uid changed once set (a LOGIN record with old-auid set: root writing
+-- /proc/self/loginuid to act under another user's name), or audit events lost
 -- (kernel "audit: backlog limit exceeded", "audit_backlog=N > audit_backlog_limit",
 -- "audit_lost=N"). Everything on one host within ten minutes of the previous sign is one
 -- finding: `auditctl -D` alone writes a CONFIG_CHANGE per rule it removes.
@@ -49,13 +51,26 @@ WITH audit_records AS (
         event_uid,
         time,
         device_hostname,
-        nullif(auid, 4294967295) AS auid,
+        -- who acted: for a login uid rewritten, the one it was
+        CASE
+            WHEN type = 'LOGIN' THEN set_login_uid(try_cast(fields['old-auid'] AS BIGINT))
+            ELSE set_login_uid(auid)
+        END AS auid,
         CASE
             WHEN type = 'CONFIG_CHANGE' AND op = 'remove_rule' THEN 'audit rule removed'
             WHEN type = 'CONFIG_CHANGE' AND fields['audit_enabled'] = '0' THEN 'auditing disabled'
             WHEN type IN ('DAEMON_END', 'DAEMON_ABORT') THEN 'audit daemon stopped'
             WHEN type = 'SERVICE_STOP'
                 AND fields['unit'] IN ('auditd', 'auditd.service') THEN 'auditd service stopped'
+            -- a login sets the login uid of a process that has none (old-auid unset);
+            -- changing a set one (root writing /proc/self/loginuid, which is not
+            -- immutable by default) makes the audit trail name someone else from then on
+            WHEN type = 'LOGIN'
+                AND coalesce(res, '1') IN ('1', 'success', 'yes')
+                AND set_login_uid(try_cast(fields['old-auid'] AS BIGINT)) IS NOT NULL
+                AND try_cast(fields['old-auid'] AS BIGINT) IS DISTINCT FROM auid
+                THEN 'login uid rewritten ('
+                    || fields['old-auid'] || ' to ' || coalesce(set_login_uid(auid)::VARCHAR, 'unset') || ')'
         END AS sign
     FROM auditd_records
     WHERE time >= $since
@@ -63,7 +78,7 @@ WITH audit_records AS (
       -- IN, not list_contains(): parts are sorted by record type, and DuckDB skips the
       -- row groups that hold none of these types by their min/max, so `fields` (a map,
       -- slow to read) is read for these few records only
-      AND type IN ('CONFIG_CHANGE', 'DAEMON_END', 'DAEMON_ABORT', 'SERVICE_STOP')
+      AND type IN ('CONFIG_CHANGE', 'DAEMON_END', 'DAEMON_ABORT', 'SERVICE_STOP', 'LOGIN')
 ),
 commands AS (
     SELECT
