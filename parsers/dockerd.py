@@ -363,6 +363,19 @@ def _container_config(row: Row, form: dict[str, Any]) -> None:
     security_opt = _field(host, "SecurityOpt")
     if isinstance(security_opt, list) and security_opt:
         row.setdefault("unmapped", {})["security_opt"] = ",".join(map(str, security_opt))
+    devices = _host_devices(host)
+    if devices:
+        # a JSON list: a path may hold a comma
+        row.setdefault("unmapped", {})["devices"] = json.dumps(devices)
+
+
+def _host_devices(host: dict[str, Any]) -> list[str]:
+    """Host device paths passed into the container (`--device /dev/sda1:/dev/x`)."""
+    devices = _field(host, "Devices")
+    if not isinstance(devices, list):
+        return []
+    paths = (_field(d, "PathOnHost") for d in devices if isinstance(d, dict))
+    return [_clean(path) for path in paths if isinstance(path, str) and path]
 
 
 def _host_mounts(host: dict[str, Any]) -> list[str]:

@@ -41,6 +41,15 @@ CREATE OR REPLACE MACRO container_label(subj) AS
         '^=?(docker-default|cri-containerd\.apparmor\.d|nerdctl-default|containers-default-[0-9.]+) \(|:(container_t|container_init_t|container_kvm_t|spc_t|svirt_lxc_net_t):'
     );
 
+-- Whether a device node gives whoever holds it the host's disks or memory: a whole
+-- disk or partition (SCSI/SATA, virtio, Xen, NVMe, MMC, IDE), device-mapper, md RAID
+-- and loop devices, their /dev/disk/ links, and /dev/mem, /dev/kmem, /dev/port.
+CREATE OR REPLACE MACRO host_disk_or_memory(device) AS
+    regexp_matches(
+        device,
+        '^/dev/((sd|vd|xvd|hd)[a-z]+[0-9]*|nvme[0-9]+(n[0-9]+(p[0-9]+)?)?|mmcblk[0-9]+(p[0-9]+)?|dm-[0-9]+|md[0-9]+|loop[0-9]+|mapper/.+|disk/.+|mem|kmem|port)$'
+    );
+
 -- A host path as the detections compare it: /var/run is a symlink to /run, and a
 -- trailing slash names the same directory.
 CREATE OR REPLACE MACRO host_path(p) AS

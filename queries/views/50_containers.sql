@@ -183,7 +183,16 @@ parsed AS (
                 lambda m: starts_with(m, '/') OR m = '.' OR m = '..' OR starts_with(m, './') OR starts_with(m, '../')
             ),
             lambda m: CASE WHEN starts_with(m, '/') THEN host_path(clean_path(m)) ELSE m END
-        ) AS container_mounts
+        ) AS container_mounts,
+        -- `--device /dev/sda1[:/dev/xvda[:rwm]]`: the host's device node (a CDI name,
+        -- `vendor.com/gpu=all`, as written)
+        list_transform(
+            list_filter(pairs, lambda p: p.name = '--device'),
+            lambda p: CASE
+                WHEN starts_with(p.value, '/') THEN clean_path(split_part(p.value, ':', 1))
+                ELSE p.value
+            END
+        ) AS container_devices
     FROM options
 )
 SELECT
@@ -212,7 +221,8 @@ SELECT
             END
         ),
         lambda m: m IS NOT NULL
-    ) AS container_mounts
+    ) AS container_mounts,
+    p.container_devices
 FROM docker_cli AS c
 JOIN parsed AS p
     ON p.args IS NOT DISTINCT FROM c.args;
@@ -232,7 +242,8 @@ SELECT
     container_privileged,
     container_cap_add,
     container_host_namespaces,
-    container_mounts
+    container_mounts,
+    container_devices
 FROM docker_cli_runs
 UNION ALL
 SELECT
@@ -251,7 +262,9 @@ SELECT
     list_transform(coalesce(container_cap_add, []), lambda c: regexp_replace(upper(c), '^CAP_', ''))
         AS container_cap_add,
     coalesce(container_host_namespaces, []) AS container_host_namespaces,
-    list_transform(coalesce(container_mounts, []), lambda m: host_path(m)) AS container_mounts
+    list_transform(coalesce(container_mounts, []), lambda m: host_path(m)) AS container_mounts,
+    -- the parser keeps HostConfig.Devices' host paths as a JSON list
+    coalesce(from_json(unmapped['devices'], '["VARCHAR"]'), []) AS container_devices
 FROM events
 WHERE source_type = 'dockerd'
   AND (
@@ -259,12 +272,15 @@ WHERE source_type = 'dockerd'
       OR len(container_mounts) > 0
       OR len(container_cap_add) > 0
       OR len(container_host_namespaces) > 0
+      -- a create body (HostConfig gives a list of mounts, empty or not) may pass devices
+      OR (container_mounts IS NOT NULL AND unmapped['devices'] IS NOT NULL)
   );
 
 -- One row per container launch: a docker CLI command and the daemon's record of the
 -- create it sent (the closest CLI command on that host in the minute before) are
 -- merged; daemon records with no CLI command (API clients, compose) stand alone.
--- Privileges, capabilities, namespaces and mounts are the union of both records.
+-- Privileges, capabilities, namespaces, mounts and devices are the union of both
+-- records.
 CREATE OR REPLACE VIEW container_launches AS
 WITH cli AS (
     SELECT * FROM container_starts WHERE seen_by = 'cli'
@@ -325,6 +341,8 @@ cli_merged AS (
             AS container_host_namespaces,
         list_distinct(list_concat(c.container_mounts, flatten(coalesce(list(d.container_mounts) FILTER (WHERE d.event_uid IS NOT NULL), []))))
             AS container_mounts,
+        list_distinct(list_concat(c.container_devices, flatten(coalesce(list(d.container_devices) FILTER (WHERE d.event_uid IS NOT NULL), []))))
+            AS container_devices,
         list_concat([c.event_uid], coalesce(list(d.event_uid ORDER BY d.event_uid) FILTER (WHERE d.event_uid IS NOT NULL), []))
             AS event_uids
     FROM cli AS c
@@ -345,7 +363,8 @@ cli_merged AS (
         c.container_privileged,
         c.container_cap_add,
         c.container_host_namespaces,
-        c.container_mounts
+        c.container_mounts,
+        c.container_devices
 )
 SELECT * FROM cli_merged
 UNION ALL
@@ -364,6 +383,7 @@ SELECT
     d.container_cap_add,
     d.container_host_namespaces,
     d.container_mounts,
+    d.container_devices,
     [d.event_uid] AS event_uids
 FROM daemon AS d
 -- reported with the CLI command that asked for it

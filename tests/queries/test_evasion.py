@@ -592,20 +592,51 @@ def test_group_change_names_the_login_user_not_gpasswds_root(tmp_path: Path) -> 
 # -- low: outside what the detections cover today ---------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open: devices (--device) are kept by neither the CLI view nor the dockerd parser",
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["docker", "run", "--device", "/dev/sda1", "alpine"],
+        ["docker", "run", "--device=/dev/nvme0n1p2:/dev/xvda:rwm", "alpine"],
+        ["docker", "run", "-d", "--device", "/dev/mapper/vg0-root", "alpine"],
+        ["docker", "run", "--device", "/dev/../dev/mem", "alpine"],
+    ],
+    ids=["sda1", "nvme-with-target", "device-mapper", "mem-dot-dot"],
 )
-def test_raw_host_disk_passed_to_a_container(tmp_path: Path) -> None:
+def test_raw_host_disk_passed_to_a_container(tmp_path: Path, argv: list[str]) -> None:
     """Impact: `--device /dev/sda1` gives read/write of the host's filesystem (debugfs -w)
-    with no --privileged, capability or mount: no finding. Misses: docker_cli_runs and
-    parsers/dockerd.py keep no devices; neither container detection looks at them."""
+    with no --privileged, capability or mount: no finding. Was missed in: docker_cli_runs
+    and parsers/dockerd.py, which kept no devices; no container detection looked at them."""
+    (finding,) = _findings(tmp_path, _bob_runs(argv), "docker.privileged_container")
+    assert finding["actor_user_name"] == "bob"
+    assert "--device=/dev/" in finding["message"]
+
+
+def test_raw_host_disk_passed_through_the_api(tmp_path: Path) -> None:
+    form = {
+        "Image": "alpine",
+        "HostConfig": {
+            "Devices": [
+                {"PathOnHost": "/dev/sda", "PathInContainer": "/dev/sda", "CgroupPermissions": "rwm"}
+            ]
+        },
+    }
     found = _findings(
-        tmp_path,
-        _bob_runs(["docker", "run", "--device", "/dev/sda1", "alpine"]),
-        "docker.privileged_container",
+        tmp_path, {"web-2/docker.log": _dockerd_create(form)}, "docker.privileged_container"
     )
-    assert [f["actor_user_name"] for f in found] == ["bob"]
+    assert [f["message"] for f in found] == [
+        "container pwn (alpine) started with --device=/dev/sda"
+    ]
+
+
+def test_devices_that_give_no_host_access_are_no_finding(tmp_path: Path) -> None:
+    # FUSE, sound, a GPU by its CDI name, an optical drive: no host disk, no host memory
+    audit = AuditLog().login(BOB, "bob")
+    for i, device in enumerate(["/dev/fuse", "/dev/snd", "nvidia.com/gpu=all", "/dev/sr0"]):
+        audit.execve(["docker", "run", "--device", device, "alpine"], t=T0 + i, uid=BOB)
+    found = _findings(
+        tmp_path, {"web-2/audit/audit.log": audit.text()}, "docker.privileged_container"
+    )
+    assert found == []
 
 
 @pytest.mark.parametrize("source", ["10.0.0.5.evil.example", "gw.corp.example"])

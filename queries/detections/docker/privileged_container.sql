@@ -2,8 +2,10 @@
 -- title = "Container started privileged or with host-level powers"
 -- description = """
 -- A container created with --privileged, with capabilities that break isolation
--- (ALL, SYS_ADMIN, SYS_MODULE, SYS_PTRACE, SYS_RAWIO, DAC_READ_SEARCH) or sharing a host
--- namespace (--pid/--net/--ipc/--uts/--userns=host). Seen from the docker CLI's argv
+-- (ALL, SYS_ADMIN, SYS_MODULE, SYS_PTRACE, SYS_RAWIO, DAC_READ_SEARCH), sharing a host
+-- namespace (--pid/--net/--ipc/--uts/--userns=host), or given a host disk or memory
+-- device (--device /dev/sda1, /dev/nvme0n1, /dev/mapper/..., /dev/mem: the host's
+-- filesystem read and written below its permissions). Seen from the docker CLI's argv
 -- (auditd EXECVE) and from the daemon (API debug `form data`, docker events); the CLI
 -- and the daemon's record of one start are one finding.
 -- """
@@ -36,7 +38,8 @@ WITH launches AS (
         list_filter(
             container_cap_add,
             lambda c: c IN ('ALL', 'SYS_ADMIN', 'SYS_MODULE', 'SYS_PTRACE', 'SYS_RAWIO', 'DAC_READ_SEARCH')
-        ) AS risky_caps
+        ) AS risky_caps,
+        list_filter(container_devices, lambda d: host_disk_or_memory(d)) AS risky_devices
     FROM container_launches
     WHERE start_time >= $since
       AND start_time < $until
@@ -60,7 +63,8 @@ SELECT
             list_concat(
                 CASE WHEN l.container_privileged THEN ['--privileged'] ELSE [] END,
                 list_transform(l.risky_caps, lambda c: '--cap-add=' || c),
-                list_transform(l.container_host_namespaces, lambda ns: '--' || ns || '=host')
+                list_transform(l.container_host_namespaces, lambda ns: '--' || ns || '=host'),
+                list_transform(l.risky_devices, lambda d: '--device=' || d)
             ),
             ' '
         ) AS message,
@@ -72,3 +76,4 @@ LEFT JOIN audit_user_names AS n
 WHERE l.container_privileged
    OR len(l.risky_caps) > 0
    OR len(l.container_host_namespaces) > 0
+   OR len(l.risky_devices) > 0
