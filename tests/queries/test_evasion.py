@@ -616,7 +616,11 @@ def test_raw_host_disk_passed_through_the_api(tmp_path: Path) -> None:
         "Image": "alpine",
         "HostConfig": {
             "Devices": [
-                {"PathOnHost": "/dev/sda", "PathInContainer": "/dev/sda", "CgroupPermissions": "rwm"}
+                {
+                    "PathOnHost": "/dev/sda",
+                    "PathInContainer": "/dev/sda",
+                    "CgroupPermissions": "rwm",
+                }
             ]
         },
     }
