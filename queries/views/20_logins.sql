@@ -4,6 +4,42 @@
 -- 5 seconds) exists. Equally complete records are separate attempts and are all kept
 -- (a brute force is many identical lines).
 
+-- The groups of an IPv6 address (RFC 5952 text) before and after its `::`, if any.
+CREATE OR REPLACE MACRO ipv6_head_groups(ip) AS
+    CASE WHEN starts_with(ip, '::') THEN []::VARCHAR[] ELSE string_split(split_part(ip, '::', 1), ':') END;
+CREATE OR REPLACE MACRO ipv6_tail_groups(ip) AS
+    CASE
+        WHEN contains(ip, '::') AND NOT suffix(ip, '::') THEN string_split(split_part(ip, '::', 2), ':')
+        ELSE []::VARCHAR[]
+    END;
+
+-- Where password guesses are counted from: an IPv4 address, or the /64 network of an
+-- IPv6 one (RFC 5952 text, as the parsers write addresses). A client holds a whole /64
+-- (SLAAC, privacy addresses, a cloud VM's block) and can send each guess from another
+-- address of it. The network is written with its trailing zero groups compressed:
+-- 2001:db8:0:0::5 is in 2001:db8::/64.
+CREATE OR REPLACE MACRO login_source(ip) AS
+    CASE
+        WHEN contains(ip, ':') THEN
+            regexp_replace(
+                array_to_string(
+                    list_concat(
+                        ipv6_head_groups(ip),
+                        -- the zero groups that `::` stands for
+                        list_transform(
+                            range(8 - len(ipv6_head_groups(ip)) - len(ipv6_tail_groups(ip))),
+                            lambda z: '0'
+                        ),
+                        ipv6_tail_groups(ip)
+                    )[1:4],
+                    ':'
+                ),
+                '(^|:)0(:0)*$',
+                ''
+            ) || '::/64'
+        ELSE ip
+    END;
+
 -- The records of login attempts with outcome `wanted` (1 success, 2 failure), copies
 -- included, with what telling copies apart needs.
 CREATE OR REPLACE MACRO login_attempt_records(wanted) AS TABLE
@@ -35,10 +71,11 @@ SELECT
         AS completeness,
     -- integers, so that joins, windows and sorts over millions of attempts stay cheap:
     -- microseconds (time arithmetic on TIMESTAMPTZ goes through ICU's calendar), the
-    -- 10-second bucket, and a hash of where the attempt came from
+    -- 10-second bucket, and a hash of where the attempt came from (the host and the
+    -- login_source of the address)
     epoch_us(time) AS time_us,
     epoch_us(time) // 10000000 AS bucket,
-    hash(device_hostname, src_endpoint_ip) AS place
+    hash(device_hostname, login_source(src_endpoint_ip)) AS place
 FROM events
 WHERE class_uid = 3002
   AND status_id = wanted
@@ -52,17 +89,18 @@ WHERE class_uid = 3002
   -- pam_loginuid's LOGIN record only says a login uid was set (cron sets one too)
   AND coalesce(audit_type, '') <> 'LOGIN';
 
--- Whether an attempt record is from one of `places` (hashes of host and address, the
+-- Whether an attempt record is from one of `places` (hashes of host and source, the
 -- `place` of login_attempt_records); every record is when `places` is NULL.
 CREATE OR REPLACE MACRO from_places(places, src_endpoint_ip, place) AS
     places IS NULL OR (src_endpoint_ip IS NOT NULL AND place IN (SELECT unnest(places)));
 
 -- Each login attempt with outcome `wanted` once, in the columns the detections read: a
 -- record is dropped when a more complete record of the same attempt exists. `places`
--- (hashes of host and address, the `place` of login_attempt_records) keeps the
+-- (hashes of host and source, the `place` of login_attempt_records) keeps the
 -- attempts from those places only, for a detection that has found the few places it
--- needs: a record with an address can only be a copy of one from the same place, so
--- the records of other places are dropped right after the scan. Records without an
+-- needs: a record with an address can only be a copy of one from the same address,
+-- so of the same place, and the records of other places are dropped right after the
+-- scan. Records without an
 -- address are kept only when `places` is NULL.
 CREATE OR REPLACE MACRO unique_login_attempts(wanted, places := NULL) AS TABLE
 WITH attempts AS (

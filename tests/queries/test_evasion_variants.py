@@ -148,3 +148,59 @@ def test_emptying_the_docker_group_is_not_an_addition(tmp_path: Path) -> None:
     found = _findings(tmp_path, {"web-2/audit/audit.log": audit.text()}, "docker.group_change")
     assert [f["user_name"] for f in found if f["user_name"] is not None] != [""]
     assert not any("added to" in f["message"] for f in found)
+
+
+# -- password guessing ------------------------------------------------------------------
+
+
+def _failures(addresses: list[str], user: str = "root") -> str:
+    """sshd's auth.log lines of failed passwords from `addresses`, one a second."""
+    return "".join(
+        f"Nov 27 02:{10 + i // 60:02d}:{i % 60:02d} web-2 sshd[{4000 + i}]: Failed password "
+        f"for {user} from {address} port {50000 + i} ssh2\n"
+        for i, address in enumerate(addresses)
+    )
+
+
+def test_guessing_from_addresses_rotated_within_one_ipv6_network(tmp_path: Path) -> None:
+    """A client holds a whole /64 (SLAAC, privacy addresses, a cloud VM's block) and can
+    send each guess from another address of it: counted per address, no burst reaches
+    the threshold. The burst is counted against the /64, and named by it."""
+    addresses = [f"2001:db8:1:2::{i + 1:x}" for i in range(12)]
+    found = _findings(tmp_path, {"web-2/auth.log": _failures(addresses)}, "login.brute_force")
+    assert [(f["src_endpoint_ip"], f["message"]) for f in found] == [
+        ("2001:db8:1:2::/64", "12 failed logins from 2001:db8:1:2::/64 (no success followed)")
+    ]
+
+
+def test_success_from_another_address_of_the_network_ends_the_burst(tmp_path: Path) -> None:
+    addresses = [f"2001:db8:1:2:aaaa::{i + 1:x}" for i in range(12)]
+    success = (
+        "Nov 27 02:10:30 web-2 sshd[4100]: Accepted password for root from "
+        "2001:db8:1:2:bbbb::1 port 51000 ssh2\n"
+    )
+    found = _findings(
+        tmp_path, {"web-2/auth.log": _failures(addresses) + success}, "login.brute_force"
+    )
+    assert [(f["src_endpoint_ip"], f["actor_user_name"]) for f in found] == [
+        ("2001:db8:1:2::/64", "root")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("addresses", "source"),
+    [
+        (["2001:db8:1:2::7"] * 12, "2001:db8:1:2::7"),  # one address: named as before
+        (["203.0.113.9"] * 12, "203.0.113.9"),
+        ([f"2001:db8::{i + 1:x}" for i in range(12)], "2001:db8::/64"),  # zeros compressed
+    ],
+    ids=["one-ipv6-address", "ipv4", "network-with-zero-groups"],
+)
+def test_burst_source_names(tmp_path: Path, addresses: list[str], source: str) -> None:
+    found = _findings(tmp_path, {"web-2/auth.log": _failures(addresses)}, "login.brute_force")
+    assert [f["src_endpoint_ip"] for f in found] == [source]
+
+
+def test_neighbouring_ipv6_networks_are_separate_sources(tmp_path: Path) -> None:
+    addresses = [f"2001:db8:1:{2 + i % 2}::1" for i in range(12)]  # 6 from each /64
+    assert _findings(tmp_path, {"web-2/auth.log": _failures(addresses)}, "login.brute_force") == []

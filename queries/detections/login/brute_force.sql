@@ -1,10 +1,13 @@
 -- id = "login.brute_force"
 -- title = "Password guessing from one source"
 -- description = """
--- At least [login] brute_force_failures failed logins from one source address on one
--- host within brute_force_window. One finding per burst (failures chained with gaps
--- shorter than the window), raised on the success that follows it within the window
--- (then the account it broke into is named), or on the burst alone.
+-- At least [login] brute_force_failures failed logins from one source on one host
+-- within brute_force_window. A source is an IPv4 address, or an IPv6 address's /64
+-- network (a client can send each guess from another address of its /64): a burst from
+-- several addresses of one is named by the network (2001:db8:1:2::/64). One finding
+-- per burst (failures chained with gaps shorter than the window), raised on the
+-- success from that source that follows it within the window (then the account it
+-- broke into is named), or on the burst alone.
 -- """
 -- status = "stable"
 -- level = "high"
@@ -39,7 +42,7 @@ WITH settings AS (
     FROM policy_settings
 ),
 hot_places AS (
-    -- Where a burst can be: the places (host and address) with a failure that has
+    -- Where a burst can be: the places (host and source) with a failure that has
     -- `threshold - 1` more from there within the window before it. Counted over every
     -- failed attempt record, copies included, from three cheap columns: dropping
     -- records only removes failures, so every burst of the attempts counted once lies
@@ -55,7 +58,7 @@ hot_places AS (
         FROM (
             -- the window sorts integers: the place's hash and the time, computed once
             SELECT
-                hash(device_hostname, src_endpoint_ip) AS place,
+                hash(device_hostname, login_source(src_endpoint_ip)) AS place,
                 epoch_us(time) AS time_us
             FROM events
             WHERE class_uid = 3002
@@ -76,23 +79,24 @@ failures AS (
         epoch_us(time) AS time_us,
         device_hostname,
         src_endpoint_ip,
+        login_source(src_endpoint_ip) AS source_name,
         user_name
     FROM unique_login_attempts(2, (SELECT places FROM hot_places))
     WHERE time >= $since
       AND time < $until
 ),
 sources AS (
-    -- each source (host and address) numbered, so that the windows, joins and groups
-    -- below sort and hash one integer rather than two strings; numbered by name, not
-    -- by `place` (a hash), so that two sources never share a number
+    -- each source (host and address or network) numbered, so that the windows, joins
+    -- and groups below sort and hash one integer rather than two strings; numbered by
+    -- name, not by `place` (a hash), so that two sources never share a number
     SELECT
         device_hostname,
-        src_endpoint_ip,
+        source_name,
         row_number() OVER () AS source
     FROM (
         SELECT DISTINCT
             device_hostname,
-            src_endpoint_ip
+            source_name
         FROM failures
     )
 ),
@@ -102,6 +106,7 @@ chained AS (
         f.time_us,
         f.time,
         f.event_uid,
+        f.src_endpoint_ip,
         f.user_name,
         -- a failure more than the window after the previous one from its source starts a
         -- burst. Ordered by time alone: failures at the same instant fall in one burst
@@ -112,7 +117,7 @@ chained AS (
         coalesce(lag(f.time_us, s.threshold - 1) OVER per_source >= f.time_us - s.window_us, false)
             AS reaches_threshold
     FROM failures AS f
-    JOIN sources AS o USING (device_hostname, src_endpoint_ip)
+    JOIN sources AS o USING (device_hostname, source_name)
     CROSS JOIN settings AS s
     WINDOW per_source AS (PARTITION BY o.source ORDER BY f.time_us)
 ),
@@ -149,7 +154,10 @@ bursts AS (
         -- in no order: a finding's evidence is stored sorted
         list(event_uid) AS failure_uids,
         -- the account tried, when every failure tried the same one
-        CASE WHEN count(DISTINCT user_name) = 1 THEN min(user_name) END AS tried_user
+        CASE WHEN count(DISTINCT user_name) = 1 THEN min(user_name) END AS tried_user,
+        -- the address, when every failure came from the same one
+        CASE WHEN min(src_endpoint_ip) = max(src_endpoint_ip) THEN min(src_endpoint_ip) END
+            AS only_address
     FROM numbered
     GROUP BY source, burst
     HAVING bool_or(reaches_threshold)
@@ -157,7 +165,7 @@ bursts AS (
 followed AS (
     SELECT
         o.device_hostname,
-        o.src_endpoint_ip,
+        coalesce(b.only_address, o.source_name) AS src_endpoint_ip,
         b.*,
         s.event_uid AS success_uid,
         s.time AS success_time,
@@ -167,7 +175,7 @@ followed AS (
     -- each login once (the shared table that the one-login detections read)
     LEFT JOIN successful_logins AS s
         ON s.device_hostname = o.device_hostname
-        AND s.src_endpoint_ip = o.src_endpoint_ip
+        AND login_source(s.src_endpoint_ip) = o.source_name
         AND s.time >= b.first_time
         AND s.time <= b.last_time + (SELECT window_length FROM settings)
     -- only the first success after the burst is "the" success
