@@ -1,9 +1,18 @@
 """Generate the auditd lookup tables in parsers/data/ from authoritative sources.
 
-Run on a Debian/Ubuntu machine (no network needed):
+Run on a Debian/Ubuntu machine:
 
     apt-get install -y linux-libc-dev libaudit1   # usually already installed
     .venv/bin/python scripts/gen_syscall_tables.py [--include /usr/include] [--out parsers/data]
+
+The kernel's tables only grow, so take the newest headers Debian has rather than the
+machine's: the tables in parsers/data come from trixie's linux-libc-dev 6.12, which
+names the calls since 6.1 (fchmodat2, 452, what glibc's fchmodat now calls):
+
+    apt-get download linux-libc-dev/trixie    # with trixie in a sources list
+    dpkg-deb -x linux-libc-dev_*.deb headers
+    .venv/bin/python scripts/gen_syscall_tables.py --include headers/usr/include \
+        --headers "Debian linux-libc-dev 6.12.117-1 (trixie)"
 
 Sources, each named inside the file it produces:
 - syscalls_x86_64.json, syscalls_i386.json: the kernel UAPI headers
@@ -150,11 +159,14 @@ def main() -> None:
     ap.add_argument("--include", type=Path, default=Path("/usr/include"))
     ap.add_argument("--multiarch", default="x86_64-linux-gnu")
     ap.add_argument("--out", type=Path, default=ROOT / "parsers" / "data")
+    ap.add_argument(
+        "--headers", default="Debian linux-libc-dev", help="the headers' package, for the record"
+    )
     args = ap.parse_args()
     inc: Path = args.include
     asm = inc / args.multiarch / "asm"
     args.out.mkdir(parents=True, exist_ok=True)
-    deb = "Debian linux-libc-dev UAPI headers"
+    deb = f"{args.headers} UAPI headers"
     sources = {
         "x86_64": (f"{deb}: asm/unistd_64.h", syscalls_from_flat_header(asm / "unistd_64.h")),
         "i386": (f"{deb}: asm/unistd_32.h", syscalls_from_flat_header(asm / "unistd_32.h")),

@@ -81,13 +81,10 @@ def test_i386_chown32_and_truncate64_are_file_changes() -> None:
     assert (truncate["audit_syscall"], truncate["activity_id"]) == ("truncate64", 3)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open: the generated syscall tables lack 452 (RAW logs); ENRICHED names it",
-)
 def test_fchmodat2_is_named_and_is_a_chmod() -> None:
-    # Impact: fchmodat2 (Linux 6.6, what glibc's fchmodat now calls) has no name, so the
-    # chmod is activity 99 and file_changes skips it (its `chmod` list names fchmodat2).
+    # Impact: fchmodat2 (Linux 6.6, what glibc's fchmodat now calls) had no name in RAW
+    # logs (the tables came from 6.1 headers), so the chmod was activity 99 and
+    # file_changes skipped it (its `chmod` list names fchmodat2).
     row = file_event('"daemon.json"', syscall=452)
     assert (row["audit_syscall"], row["activity_id"]) == ("fchmodat2", 6)
 

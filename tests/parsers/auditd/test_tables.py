@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -65,6 +66,8 @@ def test_each_table_names_its_source() -> None:
 
 
 def test_script_regenerates_the_shipped_tables(tmp_path: Path) -> None:
+    """The machine's headers may be older than those the tables were made from (the
+    script's docstring): what they name, the tables name alike, and they add nothing."""
     if not Path("/usr/include/x86_64-linux-gnu/asm/unistd_64.h").exists():
         pytest.skip("linux-libc-dev headers are absent")
     result = subprocess.run(
@@ -76,5 +79,13 @@ def test_script_regenerates_the_shipped_tables(tmp_path: Path) -> None:
     if result.returncode != 0 and "libaudit" in result.stderr:
         pytest.skip("libaudit.so.1 is absent")
     assert result.returncode == 0, result.stderr
-    for made in sorted(tmp_path.glob("*.json")):
-        assert made.read_text() == (DATA / made.name).read_text(), made.name
+    made = {p.name: json.loads(p.read_text()) for p in tmp_path.glob("*.json")}
+    assert sorted(made) == sorted(p.name for p in DATA.glob("*.json"))
+    for name, table in made.items():
+        shipped = json.loads((DATA / name).read_text())
+        if "syscalls" in table:
+            assert table["syscalls"].items() <= shipped["syscalls"].items(), name
+        else:
+            assert {k: v for k, v in table.items() if k != "source"} == {
+                k: v for k, v in shipped.items() if k != "source"
+            }, name
