@@ -75,6 +75,13 @@ NET_SYSCALLS = {
     "bind": (99, "Other", "dst"), "sendto": (6, "Traffic", "dst"), "sendmsg": (6, "Traffic", "dst"),
     "recvfrom": (6, "Traffic", "src"), "recvmsg": (6, "Traffic", "src"),
 }  # fmt: skip
+# i386's socketcall(2) multiplexes the socket calls: a0 says which (linux/net.h SYS_*).
+SOCKETCALL_CALLS = {
+    1: "socket", 2: "bind", 3: "connect", 4: "listen", 5: "accept", 6: "getsockname",
+    7: "getpeername", 8: "socketpair", 9: "send", 10: "recv", 11: "sendto", 12: "recvfrom",
+    13: "shutdown", 14: "setsockopt", 15: "getsockopt", 16: "sendmsg", 17: "recvmsg",
+    18: "accept4", 19: "recvmmsg", 20: "sendmmsg",
+}  # fmt: skip
 FILE_ACTIVITY = {
     "creat": 1, "mkdir": 1, "mkdirat": 1, "mknod": 1, "mknodat": 1, "link": 1, "linkat": 1,
     "symlink": 1, "symlinkat": 1, "unlink": 4, "unlinkat": 4, "rmdir": 4, "rename": 5,
@@ -185,7 +192,7 @@ def _event_row(
         "device_hostname": base["device_hostname"],
         "audit_event_id": base["audit_event_id"],
         "audit_type": primary["type"],
-        "audit_syscall": syscall.get("syscall_name") if syscall else None,
+        "audit_syscall": _syscall_name(syscall) if syscall else None,
         "audit_key": _keys(proc.get("key") or primary.get("key")),
         "process_pid": proc.get("pid"),
         "process_parent_process_pid": proc.get("ppid"),
@@ -223,6 +230,17 @@ def _event_row(
     unmapped.update(notes)
     out["unmapped"] = unmapped
     return out
+
+
+def _syscall_name(syscall: Row) -> str | None:
+    """The call a SYSCALL record made: for i386's socketcall, the socket call in a0."""
+    name: str | None = syscall.get("syscall_name")
+    if name == "socketcall":
+        try:
+            return SOCKETCALL_CALLS.get(int(syscall.get("a0") or "", 16), name)
+        except ValueError:
+            return name
+    return name
 
 
 def _keys(key: str | None) -> str | None:

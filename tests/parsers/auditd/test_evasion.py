@@ -89,11 +89,10 @@ def test_fchmodat2_is_named_and_is_a_chmod() -> None:
     assert (row["audit_syscall"], row["activity_id"]) == ("fchmodat2", 6)
 
 
-@pytest.mark.xfail(strict=True, reason="open: socketcall's a0 (the call) is not read")
 def test_i386_socketcall_connect_is_network_activity() -> None:
     # Impact: a 32-bit client connecting through socketcall(SYS_CONNECT) (syscall 102,
-    # a0=3) to /run/docker.sock is a Base Event without dst_endpoint_path: docker.
-    # socket_access misses it.
+    # a0=3) to /run/docker.sock was a Base Event without dst_endpoint_path: docker.
+    # socket_access missed it. The event's call is the socket call a0 names.
     lines = (
         "type=SYSCALL msg=audit(1.000:9): arch=40000003 syscall=102 success=yes exit=0 a0=3"
         " a1=ffd0 a2=0 a3=0 items=0 ppid=1 pid=2 auid=1000 uid=1000 gid=1000 euid=1000"
@@ -104,3 +103,19 @@ def test_i386_socketcall_connect_is_network_activity() -> None:
     )
     (row,) = run_parser(lines.encode()).events
     assert (row["class_uid"], row.get("dst_endpoint_path")) == (4001, "/run/docker.sock")
+    assert row["audit_syscall"] == "connect"
+
+
+@pytest.mark.parametrize(
+    ("a0", "call"), [("B", "sendto"), ("63", "socketcall"), ("zz", "socketcall")]
+)
+def test_socketcall_is_named_by_its_call(a0: str, call: str) -> None:
+    # a call that linux/net.h does not number, or no number at all: socketcall it stays
+    line = (
+        f"type=SYSCALL msg=audit(1.000:9): arch=40000003 syscall=102 success=yes exit=0 a0={a0}"
+        " a1=ffd0 a2=0 a3=0 items=0 ppid=1 pid=2 auid=1000 uid=1000 gid=1000 euid=1000"
+        ' suid=1000 fsuid=1000 egid=1000 sgid=1000 fsgid=1000 tty=pts0 ses=1 comm="x"'
+        ' exe="/x" key=(null)\n'
+    )
+    (row,) = run_parser(line.encode()).events
+    assert row["audit_syscall"] == call
