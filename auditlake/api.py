@@ -15,8 +15,6 @@ from __future__ import annotations
 import os
 import tempfile
 from datetime import date, datetime
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -24,6 +22,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from auditlake import explain as explaining
 from auditlake import process_tree, sessions
@@ -31,6 +30,7 @@ from auditlake.display import LogFrame, SafeText, to_frame
 from auditlake.errors import AuditlakeError
 from auditlake.explain import UNSET_ID
 from auditlake.lake import Lake
+from auditlake.queries import hunt
 from auditlake.queries.connection import arrow_table, connect
 from auditlake.queries.detect import SHARED_VIEWS
 from auditlake.raw import RawLines, Span, read_lines
@@ -39,12 +39,6 @@ from auditlake.timeline import Timeline, timeline_of
 
 TimeLike = str | datetime | date | pd.Timestamp | None
 SEVERITIES = ("low", "medium", "high", "critical")
-
-
-@cache
-def hunt(name: str) -> str:
-    """The SQL text of `queries/hunts/<name>.sql`."""
-    return (resources.files("auditlake.queries") / "hunts" / f"{name}.sql").read_text()
 
 
 def to_utc(value: TimeLike, name: str) -> datetime | None:
@@ -228,20 +222,28 @@ class AuditLake:
 
         A session overlaps [since, until); an open session has no end_time. `commands`
         lists what auditd saw run under the session's audit id (`ses`) and the sudo /
-        su lines of its user on its host while it was open.
+        su lines of its user on its host while it was open; a command is listed in one
+        session, the last to start of those open when it ran.
         """
-        stitched = sessions.sessions_table(
-            self._arrow(
-                hunt("session_events"),
-                {"host": host, "until": to_utc(until, "until"), "user": user},
-            )
+        events = self._arrow(
+            hunt("session_events"), {"host": host, "until": to_utc(until, "until"), "user": user}
         )
-        table = sessions.select(stitched, user, to_utc(since, "since"))
-        self.con.register("stitched_sessions", table)
         try:
-            commands = self._arrow(hunt("session_commands"), {}).to_pylist()
-        finally:
-            self.con.unregister("stitched_sessions")
+            stitched = sessions.sessions_table(events, self.con)
+        except duckdb.Error as exc:
+            raise AuditlakeError(f"query failed: {exc}") from None
+        table = sessions.select(stitched, user, to_utc(since, "since"))
+        commands: list[dict[str, Any]] = []
+        if table.num_rows:
+            bounds = {
+                "hosts": pc.unique(table["device_hostname"]).to_pylist(),
+                "start": pc.min(table["start_time"]).as_py(),
+            }
+            self.con.register("stitched_sessions", table)
+            try:
+                commands = self._arrow(hunt("session_commands"), bounds).to_pylist()
+            finally:
+                self.con.unregister("stitched_sessions")
         frame = to_frame(table)
         by_session: dict[str, list[str]] = {}
         uids: dict[str, list[str]] = {}

@@ -15,32 +15,45 @@ needs a network or local logon (sshd, login on a tty) and no batch one. cron's
 sessions (the kernel's LOGIN record names no program, only the shared `ses` says it
 is cron's) and `systemd --user`'s (its own audit session, PAM service systemd-user)
 are dropped.
+
+`stitch` links the events in one pass (Python: a union of sessions as keys meet);
+what each session is, its user, source, start and end, is then summed up in SQL
+(hunts/session_summaries.sql) over all of them at once.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from auditlake.parsers.rows import gc_paused
+from auditlake.queries import hunt
+from auditlake.queries.connection import arrow_table
 
 LOGON, LOGOFF = 1, 2  # OCSF Authentication activity_id
 # Programs whose pid is the login process itself; logind's pid is shared by every
 # session it tracks, so it links nothing (its session id does).
 _LOGIN_PROGRAMS = frozenset({"sshd", "sshd-session", "login"})
-LOGIN_TYPES = frozenset({"network", "local"})
 LOGIND = "systemd-logind"
-LOGIND_SLACK = timedelta(seconds=10)
+LOGIND_SLACK_US = 10_000_000  # 10 s
+
+Key = tuple[str, str | None, Any]  # (kind, host, the pid or the session id)
 
 
 @dataclass(slots=True)
 class _Session:
-    """The events gathered for one session so far."""
+    """A session as stitching sees it: its rows (by index), and for logind's match the
+    host and time of its first row and the users its rows name."""
 
-    rows: list[dict[str, Any]] = field(default_factory=list)
+    host: str | None
+    start_us: int
+    rows: list[int]
+    users: set[str | None]
     ended: bool = False
     merged_into: _Session | None = None
 
@@ -50,48 +63,64 @@ class _Session:
             node = node.merged_into
         return node
 
+    def absorb(self, other: _Session) -> None:
+        """Take over the rows of `other`, which becomes part of this session."""
+        self.rows.extend(other.rows)
+        self.users |= other.users
+        self.ended = self.ended or other.ended
+        other.rows = []
+        other.merged_into = self
 
-def _is_logind(row: dict[str, Any]) -> bool:
-    return (row["app_name"] or "").lower() == LOGIND
 
-
-def _keys(row: dict[str, Any]) -> list[tuple[str, str | None, str]]:
+def _keys(host: str | None, source_type: str, program: str, pid: Any, ses: Any) -> list[Key]:
     """The link keys of one event: its login process and its session id, per host."""
-    host = row["device_hostname"]
     keys = []
-    program = (row["app_name"] or "").lower()
-    if row["process_pid"] is not None and (
-        row["source_type"] == "auditd" or program in _LOGIN_PROGRAMS
-    ):
-        keys.append(("pid", host, str(row["process_pid"])))
-    if row["session_uid"] is not None:
-        space = "logind" if program == LOGIND else "ses"
-        keys.append((space, host, str(row["session_uid"])))
+    if pid is not None and (source_type == "auditd" or program in _LOGIN_PROGRAMS):
+        keys.append(("pid", host, pid))
+    if ses is not None:
+        keys.append(("logind" if program == LOGIND else "ses", host, ses))
     return keys
 
 
-def _logind_match(sessions: list[_Session], row: dict[str, Any]) -> _Session | None:
-    """The open session of the row's user and host that began within LOGIND_SLACK of it."""
+def _logind_match(
+    sessions: list[_Session], host: str | None, time_us: int, user: Any
+) -> _Session | None:
+    """The open session of `user` on `host` that began within LOGIND_SLACK of the time."""
     for session in reversed(sessions):
-        first = session.rows[0] if session.rows else None
-        if first is None or session.merged_into is not None:
+        if session.merged_into is not None:
             continue
-        if first["device_hostname"] != row["device_hostname"]:
+        if session.host != host:
             break  # rows come sorted by host, then time
-        if row["time"] - first["time"] > LOGIND_SLACK:
+        if time_us - session.start_us > LOGIND_SLACK_US:
             break
-        users = {r["user_name"] for r in session.rows}
-        if not session.ended and row["user_name"] in users:
+        if not session.ended and user in session.users:
             return session
     return None
 
 
-def stitch(events: pa.Table) -> list[list[dict[str, Any]]]:
-    """Group session events (sorted by host and time) into sessions, in order of start."""
-    owner: dict[tuple[str, str | None, str], _Session] = {}
+def stitch(events: pa.Table) -> pa.Array[Any]:
+    """Number the session of each event (rows sorted by host and time); int64 per row."""
+    with gc_paused():  # sessions, their lists and keys are acyclic
+        return _stitch(events)
+
+
+def _stitch(events: pa.Table) -> pa.Array[Any]:
+    owner: dict[Key, _Session] = {}
     sessions: list[_Session] = []
-    for row in events.to_pylist():
-        keys = _keys(row)
+    columns = zip(
+        events["device_hostname"].to_pylist(),
+        events["source_type"].to_pylist(),
+        events["app_name"].to_pylist(),
+        events["activity_id"].to_pylist(),
+        events["user_name"].to_pylist(),
+        events["session_uid"].to_pylist(),
+        events["process_pid"].to_pylist(),
+        pc.cast(events["time"], pa.timestamp("us", "UTC")).cast(pa.int64()).to_pylist(),
+        strict=True,
+    )
+    for i, (host, source_type, app, activity, user, ses, pid, time_us) in enumerate(columns):
+        program = (app or "").lower()
+        keys = _keys(host, source_type, program, pid, ses)
         found: list[_Session] = []
         for key in keys:
             session = owner.get(key)
@@ -99,69 +128,31 @@ def stitch(events: pa.Table) -> list[list[dict[str, Any]]]:
                 continue
             session = session.root()
             # a new logon on the key of an ended session is a new session (pid reuse)
-            if session.ended and row["activity_id"] == LOGON:
+            if session.ended and activity == LOGON:
                 continue
             if session not in found:
                 found.append(session)
-        if not found and row["activity_id"] == LOGON and _is_logind(row):
-            match = _logind_match(sessions, row)
+        if not found and activity == LOGON and program == LOGIND:
+            match = _logind_match(sessions, host, time_us, user)
             found = [match] if match is not None else []
         if found:
             target = found[0]
             for other in found[1:]:
-                target.rows.extend(other.rows)
-                target.ended = target.ended or other.ended
-                other.rows = []
-                other.merged_into = target
+                target.absorb(other)
+            target.rows.append(i)
+            target.users.add(user)
         else:
-            target = _Session()
+            target = _Session(host, time_us, [i], {user})
             sessions.append(target)
-        target.rows.append(row)
-        if row["activity_id"] == LOGOFF:
+        if activity == LOGOFF:
             target.ended = True
         for key in keys:
             owner[key] = target
-    return [s.rows for s in sessions if s.merged_into is None and _is_login(s.rows)]
-
-
-def _is_login(rows: list[dict[str, Any]]) -> bool:
-    """A login has a network or local logon (sshd, login) and no batch one (cron)."""
-    types = {r["logon_type"] for r in rows}
-    return bool(types & LOGIN_TYPES) and "batch" not in types
-
-
-def _first(rows: list[dict[str, Any]], column: str) -> Any:
-    """The first non-null value of `column` in time order."""
-    return next((r[column] for r in rows if r[column] is not None), None)
-
-
-def summarize(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """One row per session: who, from where, how, when; None without any logon event."""
-    rows.sort(key=lambda r: (r["time"], r["event_uid"]))
-    logons = [r for r in rows if r["activity_id"] == LOGON]
-    if not logons:
-        return None  # only the end of a session whose start is not in the lake
-    logoffs = [r for r in rows if r["activity_id"] == LOGOFF]
-    users = Counter(r["user_name"] for r in logons if r["user_name"] is not None)
-    host = rows[0]["device_hostname"]
-    start: datetime = logons[0]["time"]
-    ses = _first([r for r in rows if r["source_type"] == "auditd"], "session_uid")
-    ses = ses if ses is not None else _first([r for r in rows if not _is_logind(r)], "session_uid")
-    pid = _first([r for r in logons if not _is_logind(r)], "process_pid")
-    return {
-        "session_id": f"{host}:{ses if ses is not None else 'pid' + str(pid)}:{start:%Y%m%dT%H%M%S}",
-        "device_hostname": host,
-        "user_name": users.most_common(1)[0][0] if users else None,
-        "src_endpoint_ip": _first(logons, "src_endpoint_ip") or _first(rows, "src_endpoint_ip"),
-        "auth_protocol": _first(logons, "auth_protocol") or _first(rows, "auth_protocol"),
-        "logon_type": _first(logons, "logon_type"),
-        "start_time": start,
-        "end_time": logoffs[-1]["time"] if logoffs else None,
-        "audit_session": ses,
-        "login_pid": pid,
-        "sources": sorted({r["source_type"] for r in rows}),
-        "event_uids": [r["event_uid"] for r in rows],
-    }
+    numbers = [0] * events.num_rows
+    for number, session in enumerate(sessions):
+        for i in session.rows:
+            numbers[i] = number
+    return pa.array(numbers, pa.int64())
 
 
 # Any: the stubs cannot type a list of fields of several types
@@ -182,11 +173,18 @@ _SESSION_FIELDS: list[Any] = [
 SESSION_SCHEMA = pa.schema(_SESSION_FIELDS)
 
 
-def sessions_table(events: pa.Table) -> pa.Table:
-    """Stitch `events` (from hunts/session_events.sql) into a table of SESSION_SCHEMA."""
-    rows = [s for s in (summarize(g) for g in stitch(events)) if s is not None]
-    rows.sort(key=lambda s: (s["start_time"], s["device_hostname"] or "", s["session_id"]))
-    return pa.Table.from_pylist(rows, schema=SESSION_SCHEMA)
+def sessions_table(events: pa.Table, con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """Stitch `events` (hunts/session_events.sql) into SESSION_SCHEMA, summed up on `con`.
+
+    One row per login session, by start time; the relation `session_rows` is lent to
+    `con` meanwhile.
+    """
+    con.register("session_rows", events.append_column("session_no", stitch(events)))
+    try:
+        summaries = arrow_table(con, hunt("session_summaries"))
+    finally:
+        con.unregister("session_rows")
+    return summaries.cast(SESSION_SCHEMA)
 
 
 def select(table: pa.Table, user: str | None, since: datetime | None) -> pa.Table:

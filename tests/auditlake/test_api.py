@@ -370,3 +370,37 @@ def test_evidence_lists_the_events_of_a_finding_explained(lake: AuditLake) -> No
     ]
     with pytest.raises(AuditlakeError, match="no event or finding has uid 'f-nope'"):
         lake.evidence("f-nope")
+
+
+def test_a_command_is_in_the_last_session_of_its_user_to_start_that_is_open(
+    tmp_path: Path,
+) -> None:
+    """Session A's end is not in the lake (its logs rotated away): A stays open. B starts
+    later and ends. A sudo line is listed once, in the last session of its user on its
+    host to start that was open when it ran: A before B, B during B, A again after B.
+    Listing it in every open session would put all of a user's later commands in every
+    session whose end was lost."""
+    from tests.queries.detection_lakes import event, make_lake
+
+    def login(time: str, pid: int, activity: int = 1) -> dict[str, object]:
+        return event(time, 3002, "syslog", app_name="sshd", activity_id=activity,
+                     status_id=1, user_name="bob", logon_type="network", process_pid=pid)  # fmt: skip
+
+    def sudo(time: str, cmd: str) -> dict[str, object]:
+        return event(time, 3002, "syslog", app_name="sudo", activity_id=1, status_id=1,
+                     actor_user_name="bob", user_name="root", logon_type="elevate",
+                     process_cmd_line=cmd)  # fmt: skip
+
+    rows = [
+        login("2026-11-27T01:00:00", 100),
+        sudo("2026-11-27T01:30:00", "id"),
+        login("2026-11-27T02:00:00", 200),
+        sudo("2026-11-27T02:30:00", "whoami"),
+        login("2026-11-27T03:00:00", 200, activity=2),
+        sudo("2026-11-27T03:30:00", "uptime"),
+    ]
+    found = auditlake.open(make_lake(tmp_path / "lake", rows)).sessions(user="bob")
+    assert [(str(s.start_time.time()), s.commands) for s in found.itertuples()] == [
+        ("01:00:00", ["id", "uptime"]),
+        ("02:00:00", ["whoami"]),
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 
 from auditlake.sessions import sessions_table
@@ -33,7 +34,7 @@ def stitched(*rows: dict[str, Any]) -> list[dict[str, Any]]:
     table = pa.Table.from_pylist(sorted(rows, key=lambda r: r["time"]))
     return [
         {k: s[k] for k in ("user_name", "src_endpoint_ip", "audit_session", "event_uids")}
-        for s in sessions_table(table).to_pylist()
+        for s in sessions_table(table, duckdb.connect()).to_pylist()
     ]
 
 
