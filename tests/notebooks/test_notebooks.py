@@ -136,8 +136,9 @@ def test_investigating_a_hostile_user_renders_no_markup_from_the_logs(
     assert "\x1b" not in html + text
 
 
-def test_triage_goes_on_when_the_logs_behind_a_finding_are_gone(
-    tmp_path_factory: pytest.TempPathFactory, python3_kernel: Path, tmp_path: Path
+@pytest.mark.parametrize("name", ["triage.ipynb", "investigate_user.ipynb"])
+def test_notebook_goes_on_when_the_logs_it_reads_back_are_gone(
+    name: str, tmp_path_factory: pytest.TempPathFactory, python3_kernel: Path, tmp_path: Path
 ) -> None:
     import shutil
 
@@ -147,8 +148,9 @@ def test_triage_goes_on_when_the_logs_behind_a_finding_are_gone(
     lake = auditlake.open_samples(into)
     lake.close()
     shutil.rmtree(into / "logs")  # retention deleted the files that were ingested
-    path = ROOT / "notebooks" / "triage.ipynb"
-    book = run_notebook(path, {"LAKE": str(lake.root)}, python3_kernel, tmp_path)
+    path = ROOT / "notebooks" / name
+    params = {"LAKE": str(lake.root), **SUBJECTS[name]}
+    book = run_notebook(path, params, python3_kernel, tmp_path)
     outputs = [o for c in book.cells if c.cell_type == "code" for o in c.outputs]
     assert [o for o in outputs if o.output_type == "error"] == []
     text = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
