@@ -104,6 +104,7 @@ class AuditLake:
         self.con = self._connect()
 
     def _connect(self) -> duckdb.DuckDBPyConnection:
+        self._parts = Lake(self.root).read_manifest().parts  # what the connection reads
         con = connect(self.root, self._threads)
         con.execute("SET TimeZone = 'UTC'")
         # computed once per connection, as `detect` does: named_events (hence explain,
@@ -136,9 +137,12 @@ class AuditLake:
     def _arrow(self, query: str, params: dict[str, Any]) -> pa.Table:
         try:
             return arrow_table(self.con, query, params)
-        except duckdb.IOException:
+        except duckdb.IOException as exc:
             # a writer replaced parts this snapshot lists (`auditlake compact`, a rewrite):
-            # the manifest names their successors, so read it again, once
+            # the manifest names their successors, so read it again, once. Any other
+            # failure to read or write (a full disk for DuckDB's spill files) is said as is
+            if Lake(self.root).read_manifest().parts == self._parts:
+                raise AuditlakeError(f"query failed: {exc}") from None
             self.refresh()
         except duckdb.Error as exc:
             raise AuditlakeError(f"query failed: {exc}") from None

@@ -404,3 +404,23 @@ def test_a_command_is_in_the_last_session_of_its_user_to_start_that_is_open(
         ("01:00:00", ["id", "uptime"]),
         ("02:00:00", ["whoami"]),
     ]
+
+
+def test_a_read_error_of_an_unchanged_lake_is_said_as_is(
+    lake: AuditLake, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only parts replaced since the lake was opened make the handle read the manifest
+    again and retry; a full disk under DuckDB's spill files is reported, not retried on
+    a fresh connection (which lacks what the failed call had lent the old one)."""
+    import duckdb
+
+    import auditlake.api as api
+
+    def full_disk(*args: object, **kwargs: object) -> None:
+        raise duckdb.IOException('Could not write file ".tmp/duckdb_temp_1.tmp": No space left')
+
+    con = lake.con
+    monkeypatch.setattr(api, "arrow_table", full_disk)
+    with pytest.raises(AuditlakeError, match="No space left"):
+        lake.findings()
+    assert lake.con is con
