@@ -41,6 +41,31 @@ T0 = 1795745882.0  # 2026-11-27T02:18:02Z
 BOB, ALICE = 1003, 1001
 
 
+def syscall(
+    nr: int,
+    items: int,
+    auid: int,
+    uid: int,
+    pid: int,
+    exe: str,
+    key: str,
+    *,
+    subj: str = "unconfined",
+    tty: str = "pts/0",
+    ses: int = 9,
+) -> str:
+    """The body of a SYSCALL record (x86_64, success; a2=0x241 opens for writing)."""
+    comm = exe.rsplit("/", 1)[-1][:15]
+    ids = " ".join(
+        f"{k}={uid}" for k in ("uid", "gid", "euid", "suid", "fsuid", "egid", "sgid", "fsgid")
+    )
+    return (
+        f"arch=c000003e syscall={nr} success=yes exit=0 a0=5 a1=7ffd3a1c2b60 a2=241 a3=1b6 "
+        f"items={items} ppid=2185 pid={pid} auid={auid} {ids} tty={tty} ses={ses} "
+        f'comm="{comm}" exe="{exe}" subj={subj} key="{key}"'
+    )
+
+
 class AuditLog:
     """RAW auditd lines (as the kernel and auditd write them), one event per call."""
 
@@ -68,19 +93,6 @@ class AuditLog:
         )
         return self
 
-    def _syscall(
-        self, nr: int, items: int, auid: int, uid: int, pid: int, exe: str, key: str
-    ) -> str:
-        comm = exe.rsplit("/", 1)[-1][:15]
-        ids = " ".join(
-            f"{k}={uid}" for k in ("uid", "gid", "euid", "suid", "fsuid", "egid", "sgid", "fsgid")
-        )
-        return (
-            f"arch=c000003e syscall={nr} success=yes exit=0 a0=5 a1=7ffd3a1c2b60 a2=241 a3=1b6 "
-            f"items={items} ppid=2185 pid={pid} auid={auid} {ids} tty=pts/0 ses=9 "
-            f'comm="{comm}" exe="{exe}" subj=unconfined key="{key}"'
-        )
-
     def execve(
         self,
         argv: list[str],
@@ -96,7 +108,7 @@ class AuditLog:
         self._add(
             t,
             [
-                ("SYSCALL", self._syscall(59, 1, auid, uid, pid, exe, "exec")),
+                ("SYSCALL", syscall(59, 1, auid, uid, pid, exe, "exec")),
                 ("EXECVE", f"argc={len(argv)} {args}"),
                 ("CWD", 'cwd="/home/bob"'),
                 (
@@ -116,7 +128,7 @@ class AuditLog:
         self._add(
             t,
             [
-                ("SYSCALL", self._syscall(42, 1, auid, 1003, pid, "/usr/bin/curl", "docker")),
+                ("SYSCALL", syscall(42, 1, auid, 1003, pid, "/usr/bin/curl", "docker")),
                 ("SOCKADDR", f"saddr={saddr}"),
                 ("CWD", 'cwd="/home/bob"'),
                 ("PATH", f'item=0 name="{path}" inode=1127 dev=08:01 mode=0140660 nametype=NORMAL'),
@@ -424,14 +436,7 @@ UNSET = 4294967295
 
 def _daemon_syscall(nr: int, items: int, pid: int, subj: str) -> str:
     """A SYSCALL record of a process no login started (auid unset), named like the engine."""
-    ids = " ".join(
-        f"{k}=0" for k in ("uid", "gid", "euid", "suid", "fsuid", "egid", "sgid", "fsgid")
-    )
-    return (
-        f"arch=c000003e syscall={nr} success=yes exit=0 a0=3 a1=c000123a80 a2=17 a3=0 "
-        f"items={items} ppid=4410 pid={pid} auid={UNSET} {ids} tty=(none) ses={UNSET} "
-        f'comm="dockerd" exe="{ENGINE}" subj={subj} key="docker"'
-    )
+    return syscall(nr, items, UNSET, 0, pid, ENGINE, "docker", subj=subj, tty="(none)", ses=UNSET)
 
 
 @pytest.mark.parametrize("subj", CONTAINER_LABELS)

@@ -33,7 +33,7 @@
 -- logs = "tests/alice_docker_ps"
 -- policy = "tests/policy.toml"
 -- count = 0
-WITH accesses AS (
+WITH connects AS NOT MATERIALIZED (
     SELECT
         event_uid,
         time,
@@ -43,21 +43,17 @@ WITH accesses AS (
         process_pid,
         process_file_path,
         process_cmd_line,
-        status_id
+        status_id,
+        dst_endpoint_path,
+        audit_key
     FROM socket_connects
     WHERE time >= $since
       AND time < $until
-      -- /var/run is a symlink to /run. list_contains(), not IN: DuckDB pushes it into the
-      -- Parquet scan, so the other columns are read for these connections only
-      AND list_contains(['/var/run/docker.sock', '/run/docker.sock'], dst_endpoint_path)
       -- a login user the policy allows (outside_policy below decides; this test runs in
       -- the scan, so that the allowed users' many connections are not read at all)
       AND (actor_user_name IS NULL OR NOT list_contains(getvariable('policy_socket_users'), actor_user_name))
-    -- (UNION here and below: an event two of these select is kept once)
-    UNION
-    -- the socket reached by another name (a symlink, a bind mount, /proc/N/root/...):
-    -- the CIS rules' watch on it tags the connect with their key `docker` (a filter of
-    -- its own, on one column: see process_execs)
+),
+execs AS NOT MATERIALIZED (
     SELECT
         event_uid,
         time,
@@ -67,66 +63,58 @@ WITH accesses AS (
         process_pid,
         process_file_path,
         process_cmd_line,
-        status_id
-    FROM socket_connects
+        status_id,
+        program,
+        process_file_name,
+        process_args
+    FROM process_execs
     WHERE time >= $since
       AND time < $until
-      AND contains(audit_key, 'docker')
+      -- a login user the policy allows, tested in the scan as above
       AND (actor_user_name IS NULL OR NOT list_contains(getvariable('policy_socket_users'), actor_user_name))
+),
+accesses AS (
+    -- each selection a filter on one column, which DuckDB applies in the scan (see
+    -- process_execs); UNION: an event two of them select is kept once
+    SELECT * EXCLUDE (dst_endpoint_path, audit_key)
+    FROM connects
+    -- /var/run is a symlink to /run. list_contains(), not IN: DuckDB pushes it into the
+    -- Parquet scan, so the other columns are read for these connections only
+    WHERE list_contains(['/var/run/docker.sock', '/run/docker.sock'], dst_endpoint_path)
+    UNION
+    -- the socket reached by another name (a symlink, a bind mount, /proc/N/root/...):
+    -- the CIS rules' watch on it tags the connect with their key `docker`
+    SELECT * EXCLUDE (dst_endpoint_path, audit_key)
+    FROM connects
+    WHERE contains(audit_key, 'docker')
       -- auditd joins the keys of several matching rules with commas
       AND list_contains(string_split(audit_key, ','), 'docker')
       AND dst_endpoint_path IS NOT NULL
     UNION
-    SELECT
-        event_uid,
-        time,
-        device_hostname,
-        auid,
-        actor_user_name,
-        process_pid,
-        process_file_path,
-        process_cmd_line,
-        status_id
-    FROM process_execs
-    WHERE time >= $since
-      AND time < $until
-      -- cheap on every exec: a command naming the socket, or a client's name ending a
-      -- word of the command line (it starts with argv[0], argv joined with spaces).
-      -- `contains(..., 'docker')` alone would keep every `runc --root /var/run/docker/...`
-      -- the engine runs
-      AND (
-          contains(process_cmd_line, 'docker.sock')
-          OR contains(process_cmd_line, 'docker ')
-          OR suffix(process_cmd_line, 'docker')
-          OR contains(process_cmd_line, 'docker-compose ')
-          OR suffix(process_cmd_line, 'docker-compose')
-          OR contains(process_cmd_line, 'nerdctl ')
-          OR suffix(process_cmd_line, 'nerdctl')
-      )
-      -- a login user the policy allows, tested in the scan as above
-      AND (actor_user_name IS NULL OR NOT list_contains(getvariable('policy_socket_users'), actor_user_name))
+    SELECT * EXCLUDE (program, process_file_name, process_args)
+    FROM execs
+    -- cheap on every exec: a command naming the socket, or a client's name ending a
+    -- word of the command line (it starts with argv[0], argv joined with spaces).
+    -- `contains(..., 'docker')` alone would keep every `runc --root /var/run/docker/...`
+    -- the engine runs
+    WHERE (
+        contains(process_cmd_line, 'docker.sock')
+        OR contains(process_cmd_line, 'docker ')
+        OR suffix(process_cmd_line, 'docker')
+        OR contains(process_cmd_line, 'docker-compose ')
+        OR suffix(process_cmd_line, 'docker-compose')
+        OR contains(process_cmd_line, 'nerdctl ')
+        OR suffix(process_cmd_line, 'nerdctl')
+    )
       AND (
           program_among(program, process_file_name, ['docker', 'docker-compose', 'nerdctl']) IS NOT NULL
           OR contains(array_to_string(process_args, ' '), 'docker.sock')
       )
     UNION
-    -- a client run with argv[0] renamed: only the file run names it (a filter on one
-    -- column: see process_execs)
-    SELECT
-        event_uid,
-        time,
-        device_hostname,
-        auid,
-        actor_user_name,
-        process_pid,
-        process_file_path,
-        process_cmd_line,
-        status_id
-    FROM process_execs
-    WHERE time >= $since
-      AND time < $until
-      AND list_contains(['docker', 'docker-compose', 'nerdctl'], process_file_name)
-      AND (actor_user_name IS NULL OR NOT list_contains(getvariable('policy_socket_users'), actor_user_name))
+    -- a client run with argv[0] renamed: only the file run names it
+    SELECT * EXCLUDE (program, process_file_name, process_args)
+    FROM execs
+    WHERE list_contains(['docker', 'docker-compose', 'nerdctl'], process_file_name)
 ),
 named AS (
     SELECT
