@@ -48,3 +48,24 @@ SELECT
     first(user_name ORDER BY records DESC, user_name) AS user_name
 FROM counted
 GROUP BY device_hostname, auid;
+
+-- Login uids changed once set: a LOGIN record whose old-auid is set. A login sets the
+-- login uid of a process that has none; changing a set one (root writing
+-- /proc/self/loginuid, which is not immutable by default) makes the audit trail name
+-- someone else for what that process and its children do from then on. The kernel
+-- gives the process a new audit session id (`ses`) at the same time: the events of
+-- that session on that host are the writer's (`old_auid`).
+CREATE OR REPLACE VIEW login_uid_rewrites AS
+SELECT
+    event_uid,
+    time,
+    device_hostname,
+    ses::VARCHAR AS session_uid,
+    set_login_uid(try_cast(fields['old-auid'] AS BIGINT)) AS old_auid,
+    set_login_uid(auid) AS new_auid
+FROM auditd_records
+-- parts are sorted by record type: DuckDB skips the others' row groups by their min/max
+WHERE type = 'LOGIN'
+  AND coalesce(res, '1') IN ('1', 'success', 'yes')
+  AND set_login_uid(try_cast(fields['old-auid'] AS BIGINT)) IS NOT NULL
+  AND try_cast(fields['old-auid'] AS BIGINT) IS DISTINCT FROM auid;

@@ -75,7 +75,8 @@ SELECT
     login_uid(actor_user_uid, process_auid) AS auid,
     actor_user_name,
     process_uid,
-    audit_key
+    audit_key,
+    session_uid
 FROM events
 WHERE class_uid = 4001
   AND source_type = 'auditd'

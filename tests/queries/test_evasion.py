@@ -101,6 +101,7 @@ class AuditLog:
         uid: int = 0,
         pid: int = 2258,
         exe: str | None = None,
+        ses: int = 9,
     ) -> AuditLog:
         """An execve; `exe` is the file run when argv[0] does not name it (`exec -a`)."""
         exe = exe or (argv[0] if argv[0].startswith("/") else f"/usr/bin/{argv[0]}")
@@ -108,7 +109,7 @@ class AuditLog:
         self._add(
             t,
             [
-                ("SYSCALL", syscall(59, 1, auid, uid, pid, exe, "exec")),
+                ("SYSCALL", syscall(59, 1, auid, uid, pid, exe, "exec", ses=ses)),
                 ("EXECVE", f"argc={len(argv)} {args}"),
                 ("CWD", 'cwd="/home/bob"'),
                 (
@@ -121,14 +122,14 @@ class AuditLog:
         return self
 
     def connect(
-        self, path: str, t: float = T0 + 0.01, auid: int = BOB, pid: int = 2258
+        self, path: str, t: float = T0 + 0.01, auid: int = BOB, pid: int = 2258, ses: int = 9
     ) -> AuditLog:
         """connect(2) to a unix socket; `docker` is the CIS key of the socket's watch."""
         saddr = ("0100" + path.encode().hex().upper()).ljust(220, "0")
         self._add(
             t,
             [
-                ("SYSCALL", syscall(42, 1, auid, 1003, pid, "/usr/bin/curl", "docker")),
+                ("SYSCALL", syscall(42, 1, auid, 1003, pid, "/usr/bin/curl", "docker", ses=ses)),
                 ("SOCKADDR", f"saddr={saddr}"),
                 ("CWD", 'cwd="/home/bob"'),
                 ("PATH", f'item=0 name="{path}" inode=1127 dev=08:01 mode=0140660 nametype=NORMAL'),
@@ -395,15 +396,12 @@ def test_socket_reached_through_a_symlink(tmp_path: Path) -> None:
     assert [f["actor_user_name"] for f in found] == ["bob"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open: the actor is the auid; a LOGIN record that rewrites it outside a login program is not read",
-)
 def test_login_uid_rewritten_to_an_allowed_user(tmp_path: Path) -> None:
     """Impact: root (bob via `sudo -s`) writes alice's uid to /proc/self/loginuid (not
-    immutable by default); his socket use then passes as alice's: no finding. The kernel's
+    immutable by default); his socket use then passed as alice's: no finding. The kernel's
     LOGIN record (old-auid=1003 auid=1001, not from a login program) is in the lake.
-    Misses: socket_access.sql trusts auid / audit_user_names as the actor."""
+    Was missed in: socket_access.sql, which trusted auid / audit_user_names as the actor;
+    the events of the session the rewrite opened (ses=10) are now bob's."""
     audit = (
         AuditLog()
         .login(ALICE, "alice")
@@ -415,11 +413,30 @@ def test_login_uid_rewritten_to_an_allowed_user(tmp_path: Path) -> None:
             "old-ses=9 ses=10 res=1",
             t=T0 - 10,
         )
-        .execve(["curl", "--unix-socket", "/run/docker.sock", "http://l/info"], auid=ALICE)
-        .connect("/run/docker.sock", auid=ALICE)
+        .execve(["curl", "--unix-socket", "/run/docker.sock", "http://l/info"], auid=ALICE, ses=10)
+        .connect("/run/docker.sock", auid=ALICE, ses=10)
     )
     found = _findings(tmp_path, {"web-2/audit/audit.log": audit.text()}, "docker.socket_access")
-    assert len(found) == 1
+    assert [(f["actor_user_name"], f["actor_user_uid"]) for f in found] == [("bob", BOB)]
+
+
+def test_alice_in_her_own_session_is_still_allowed(tmp_path: Path) -> None:
+    """A rewrite elsewhere on the host names the writer in its own session only."""
+    audit = (
+        AuditLog()
+        .login(ALICE, "alice")
+        .login(BOB, "bob")
+        .record(
+            "LOGIN",
+            f"pid=2251 uid=0 subj=unconfined old-auid={BOB} auid={ALICE} tty=pts0 "
+            "old-ses=9 ses=10 res=1",
+            t=T0 - 10,
+        )
+        .execve(["docker", "ps"], auid=ALICE, uid=ALICE, ses=7, pid=3100)
+        .connect("/run/docker.sock", auid=ALICE, ses=7, pid=3100)
+    )
+    found = _findings(tmp_path, {"web-2/audit/audit.log": audit.text()}, "docker.socket_access")
+    assert found == []
 
 
 # A process in a container runs under the container's security profile: AppArmor's

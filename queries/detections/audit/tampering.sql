@@ -51,26 +51,13 @@ WITH audit_records AS (
         event_uid,
         time,
         device_hostname,
-        -- who acted: for a login uid rewritten, the one it was
-        CASE
-            WHEN type = 'LOGIN' THEN set_login_uid(try_cast(fields['old-auid'] AS BIGINT))
-            ELSE set_login_uid(auid)
-        END AS auid,
+        set_login_uid(auid) AS auid,
         CASE
             WHEN type = 'CONFIG_CHANGE' AND op = 'remove_rule' THEN 'audit rule removed'
             WHEN type = 'CONFIG_CHANGE' AND fields['audit_enabled'] = '0' THEN 'auditing disabled'
             WHEN type IN ('DAEMON_END', 'DAEMON_ABORT') THEN 'audit daemon stopped'
             WHEN type = 'SERVICE_STOP'
                 AND fields['unit'] IN ('auditd', 'auditd.service') THEN 'auditd service stopped'
-            -- a login sets the login uid of a process that has none (old-auid unset);
-            -- changing a set one (root writing /proc/self/loginuid, which is not
-            -- immutable by default) makes the audit trail name someone else from then on
-            WHEN type = 'LOGIN'
-                AND coalesce(res, '1') IN ('1', 'success', 'yes')
-                AND set_login_uid(try_cast(fields['old-auid'] AS BIGINT)) IS NOT NULL
-                AND try_cast(fields['old-auid'] AS BIGINT) IS DISTINCT FROM auid
-                THEN 'login uid rewritten ('
-                    || fields['old-auid'] || ' to ' || coalesce(set_login_uid(auid)::VARCHAR, 'unset') || ')'
         END AS sign
     FROM auditd_records
     WHERE time >= $since
@@ -78,7 +65,20 @@ WITH audit_records AS (
       -- IN, not list_contains(): parts are sorted by record type, and DuckDB skips the
       -- row groups that hold none of these types by their min/max, so `fields` (a map,
       -- slow to read) is read for these few records only
-      AND type IN ('CONFIG_CHANGE', 'DAEMON_END', 'DAEMON_ABORT', 'SERVICE_STOP', 'LOGIN')
+      AND type IN ('CONFIG_CHANGE', 'DAEMON_END', 'DAEMON_ABORT', 'SERVICE_STOP')
+),
+rewrites AS (
+    -- who acted is the login uid that was rewritten
+    SELECT
+        event_uid,
+        time,
+        device_hostname,
+        old_auid AS auid,
+        'login uid rewritten (' || old_auid || ' to ' || coalesce(new_auid::VARCHAR, 'unset') || ')'
+            AS sign
+    FROM login_uid_rewrites
+    WHERE time >= $since
+      AND time < $until
 ),
 commands AS (
     SELECT
@@ -179,6 +179,9 @@ signs AS (
     SELECT event_uid, time, device_hostname, auid, NULL AS actor_user_name, NULL AS process_pid, NULL AS process_cmd_line, sign
     FROM audit_records
     WHERE sign IS NOT NULL
+    UNION ALL
+    SELECT event_uid, time, device_hostname, auid, NULL, NULL, NULL, sign
+    FROM rewrites
     UNION ALL
     SELECT event_uid, time, device_hostname, auid, actor_user_name, process_pid, process_cmd_line, sign
     FROM commands

@@ -7,8 +7,9 @@
 -- by a login user (auid) outside [docker] allowed_socket_users. Processes with no login
 -- user (auid unset) are allowed only when their executable is in
 -- allowed_socket_processes (the engine's own dockerd/containerd) and their security
--- label does not put them in a container. One finding per user and host while the use
--- continues (gaps under an hour).
+-- label does not put them in a container. In a session whose login uid was rewritten
+-- (root writing /proc/self/loginuid), the one who wrote it is the actor. One finding
+-- per user and host while the use continues (gaps under an hour).
 -- """
 -- status = "stable"
 -- level = "high"
@@ -33,7 +34,18 @@
 -- logs = "tests/alice_docker_ps"
 -- policy = "tests/policy.toml"
 -- count = 0
-WITH connects AS NOT MATERIALIZED (
+WITH rewritten AS (
+    -- sessions whose login uid was rewritten, and the one it was rewritten from (the
+    -- last rewrite, if several)
+    SELECT
+        device_hostname,
+        session_uid,
+        arg_max(old_auid, time) AS old_auid,
+        max(time) AS since
+    FROM login_uid_rewrites
+    GROUP BY device_hostname, session_uid
+),
+all_connects AS NOT MATERIALIZED (
     SELECT
         event_uid,
         time,
@@ -44,16 +56,14 @@ WITH connects AS NOT MATERIALIZED (
         process_file_path,
         process_cmd_line,
         status_id,
+        session_uid,
         dst_endpoint_path,
         audit_key
     FROM socket_connects
     WHERE time >= $since
       AND time < $until
-      -- a login user the policy allows (outside_policy below decides; this test runs in
-      -- the scan, so that the allowed users' many connections are not read at all)
-      AND (actor_user_name IS NULL OR NOT list_contains(getvariable('policy_socket_users'), actor_user_name))
 ),
-execs AS NOT MATERIALIZED (
+all_execs AS NOT MATERIALIZED (
     SELECT
         event_uid,
         time,
@@ -64,14 +74,44 @@ execs AS NOT MATERIALIZED (
         process_file_path,
         process_cmd_line,
         status_id,
+        session_uid,
         program,
         process_file_name,
         process_args
     FROM process_execs
     WHERE time >= $since
       AND time < $until
-      -- a login user the policy allows, tested in the scan as above
-      AND (actor_user_name IS NULL OR NOT list_contains(getvariable('policy_socket_users'), actor_user_name))
+),
+connects AS NOT MATERIALIZED (
+    -- not those of a login user the policy allows (outside_policy below decides; this
+    -- test runs in the scan, so that the allowed users' many connections are not read
+    -- at all)...
+    SELECT *
+    FROM all_connects
+    WHERE actor_user_name IS NULL
+       OR NOT list_contains(getvariable('policy_socket_users'), actor_user_name)
+    UNION ALL
+    -- ...unless the login uid was rewritten to that user (see named)
+    SELECT c.*
+    FROM all_connects AS c
+    SEMI JOIN rewritten AS r
+        ON r.device_hostname = c.device_hostname
+        AND r.session_uid = c.session_uid
+    WHERE list_contains(getvariable('policy_socket_users'), c.actor_user_name)
+),
+execs AS NOT MATERIALIZED (
+    -- as connects
+    SELECT *
+    FROM all_execs
+    WHERE actor_user_name IS NULL
+       OR NOT list_contains(getvariable('policy_socket_users'), actor_user_name)
+    UNION ALL
+    SELECT e.*
+    FROM all_execs AS e
+    SEMI JOIN rewritten AS r
+        ON r.device_hostname = e.device_hostname
+        AND r.session_uid = e.session_uid
+    WHERE list_contains(getvariable('policy_socket_users'), e.actor_user_name)
 ),
 accesses AS (
     -- each selection a filter on one column, which DuckDB applies in the scan (see
@@ -117,13 +157,18 @@ accesses AS (
     WHERE list_contains(['docker', 'docker-compose', 'nerdctl'], process_file_name)
 ),
 named AS (
+    -- in a session whose login uid was rewritten, the writer acted, whoever it names
     SELECT
-        a.*,
-        coalesce(a.actor_user_name, n.user_name) AS actor_name
+        a.* EXCLUDE (session_uid) REPLACE (coalesce(w.old_auid, a.auid) AS auid),
+        coalesce(CASE WHEN w.old_auid IS NULL THEN a.actor_user_name END, n.user_name) AS actor_name
     FROM accesses AS a
+    LEFT JOIN rewritten AS w
+        ON w.device_hostname = a.device_hostname
+        AND w.session_uid = a.session_uid
+        AND a.time >= w.since
     LEFT JOIN audit_user_names AS n
         ON n.device_hostname = a.device_hostname
-        AND n.auid = a.auid
+        AND n.auid = coalesce(w.old_auid, a.auid)
 ),
 outside_policy AS (
     SELECT *
