@@ -12,6 +12,12 @@ CREATE OR REPLACE MACRO set_login_uid(auid) AS
 CREATE OR REPLACE MACRO login_uid(resolved_uid, process_auid) AS
     set_login_uid(coalesce(resolved_uid, process_auid));
 
+-- Whether a command line (argv joined with spaces) has a word that ends in `name`: the
+-- tool's name as argv[0] (`docker ps`, `/usr/bin/docker ps`) or as an argument
+-- (`sudo docker ps`), read without splitting the line.
+CREATE OR REPLACE MACRO names_program(cmd, name) AS
+    contains(cmd, name || ' ') OR suffix(cmd, name);
+
 -- Which of the tools `names` an exec ran, or NULL: the executable's name (auditd's exe,
 -- the file the kernel ran), else argv[0]'s base name. argv[0] is the caller's choice
 -- (`exec -a x docker run ...` hides docker from it), yet busybox-style programs act on

@@ -93,3 +93,12 @@ FROM auditd_records
 -- parts are sorted by record type: DuckDB skips the others' row groups by their min/max
 WHERE type = 'SYSCALL'
   AND container_label(subj);
+
+-- Whether a command line names the Docker socket or a client of it (docker,
+-- docker-compose, nerdctl): cheap on every exec. `contains(..., 'docker')` alone would
+-- keep every `runc --root /var/run/docker/...` the engine runs.
+CREATE OR REPLACE MACRO names_docker_client(cmd) AS
+    contains(cmd, 'docker.sock')
+    OR names_program(cmd, 'docker')
+    OR names_program(cmd, 'docker-compose')
+    OR names_program(cmd, 'nerdctl');

@@ -133,19 +133,8 @@ accesses AS (
     UNION
     SELECT * EXCLUDE (program, process_file_name, process_args)
     FROM execs
-    -- cheap on every exec: a command naming the socket, or a client's name ending a
-    -- word of the command line (it starts with argv[0], argv joined with spaces).
-    -- `contains(..., 'docker')` alone would keep every `runc --root /var/run/docker/...`
-    -- the engine runs
-    WHERE (
-        contains(process_cmd_line, 'docker.sock')
-        OR contains(process_cmd_line, 'docker ')
-        OR suffix(process_cmd_line, 'docker')
-        OR contains(process_cmd_line, 'docker-compose ')
-        OR suffix(process_cmd_line, 'docker-compose')
-        OR contains(process_cmd_line, 'nerdctl ')
-        OR suffix(process_cmd_line, 'nerdctl')
-    )
+    -- a command naming the socket or a client (cheap on every exec, in the scan)
+    WHERE names_docker_client(process_cmd_line)
       AND (
           program_among(program, process_file_name, ['docker', 'docker-compose', 'nerdctl']) IS NOT NULL
           OR contains(array_to_string(process_args, ' '), 'docker.sock')
@@ -155,6 +144,9 @@ accesses AS (
     SELECT * EXCLUDE (program, process_file_name, process_args)
     FROM execs
     WHERE list_contains(['docker', 'docker-compose', 'nerdctl'], process_file_name)
+      -- those the command line names are above: two filters on one column each, both
+      -- run in the scan, which then reads the other columns of no exec in most lakes
+      AND NOT names_docker_client(process_cmd_line)
 ),
 named AS (
     -- in a session whose login uid was rewritten, the writer acted, whoever it names
