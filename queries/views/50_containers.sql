@@ -2,6 +2,12 @@
 -- added capabilities, host namespaces, host paths mounted. From the docker CLI's argv
 -- (auditd EXECVE) and from the daemon (API debug log `form data`, `docker events`).
 
+-- Whether a command line names a container client (docker, podman, nerdctl): its
+-- argv[0] is the first word, so the client's name ends a word of it. `contains(...,
+-- 'docker')` alone would keep every `runc --root /var/run/docker/...` the engine runs.
+CREATE OR REPLACE MACRO names_container_client(cmd) AS
+    names_program(cmd, 'docker') OR names_program(cmd, 'podman') OR names_program(cmd, 'nerdctl');
+
 -- A docker CLI option that takes the next word as its value: `--name x`, `-v a:b`.
 -- Boolean flags (`--rm`, `-it`) and `--opt=value` forms do not.
 CREATE OR REPLACE MACRO docker_option_takes_value(o) AS
@@ -49,24 +55,17 @@ WITH docker_cli AS (
         process_uid,
         process_cwd
     FROM (
-        -- cheap on every exec: the command line starts with argv[0] (argv joined with
-        -- spaces), so the client's name ends a word of it. `contains(..., 'docker')`
-        -- alone would keep every `runc --root /var/run/docker/...` the engine runs...
+        -- cheap on every exec: the command line names a client...
         SELECT *
         FROM process_execs
-        WHERE contains(process_cmd_line, 'docker ')
-           OR suffix(process_cmd_line, 'docker')
-           OR contains(process_cmd_line, 'podman ')
-           OR suffix(process_cmd_line, 'podman')
-           OR contains(process_cmd_line, 'nerdctl ')
-           OR suffix(process_cmd_line, 'nerdctl')
-        -- (a row both select is kept once)
-        UNION
+        WHERE names_container_client(process_cmd_line)
+        UNION ALL
         -- ...or, argv[0] renamed, the file run names it (a filter on one column: see
-        -- process_execs)
+        -- process_execs; the other leaves out what the first selects, both in the scan)
         SELECT *
         FROM process_execs
         WHERE list_contains(['docker', 'podman', 'nerdctl'], process_file_name)
+          AND NOT names_container_client(process_cmd_line)
     )
     -- `run` or `create` is a word of argv after the first, so the command line has it
     -- after a space: this keeps `docker ps` and the like out

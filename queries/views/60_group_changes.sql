@@ -3,6 +3,15 @@
 -- USER_MGMT/GRP_MGMT) and from their command lines (auditd EXECVE of usermod, gpasswd,
 -- adduser, deluser, useradd, groupmod). `change` is add, remove or set (usermod -G without -a
 -- replaces the list: the user ends up in each group named).
+-- Whether a command line names an account tool that changes group members.
+CREATE OR REPLACE MACRO names_account_tool(cmd) AS
+    contains(cmd, 'usermod')
+    OR contains(cmd, 'gpasswd')
+    OR contains(cmd, 'adduser')
+    OR contains(cmd, 'deluser')
+    OR contains(cmd, 'useradd')
+    OR contains(cmd, 'groupmod');
+
 CREATE OR REPLACE VIEW group_changes AS
 WITH tool_execs AS (
     SELECT
@@ -12,42 +21,34 @@ WITH tool_execs AS (
         process_cmd_line,
         auid,
         actor_user_name,
-        program_among(
-            program, process_file_name, ['usermod', 'gpasswd', 'adduser', 'deluser', 'useradd', 'groupmod']
-        ) AS program,
+        program_among(program, process_file_name, ['usermod', 'gpasswd', 'adduser', 'deluser', 'useradd', 'groupmod']) AS program,
         process_args AS args,
         len(process_args) AS n
     FROM (
         SELECT *
         FROM process_execs
         -- cheap on every exec: the command line names the tool...
-        WHERE (
-            contains(process_cmd_line, 'usermod')
-            OR contains(process_cmd_line, 'gpasswd')
-            OR contains(process_cmd_line, 'adduser')
-            OR contains(process_cmd_line, 'deluser')
-            OR contains(process_cmd_line, 'useradd')
-            OR contains(process_cmd_line, 'groupmod')
-        )
-          -- not `program IN (...)`: DuckDB expands IN to one comparison per name, each
-          -- recomputing the derived `program`
-          AND list_contains(['usermod', 'gpasswd', 'adduser', 'deluser', 'useradd', 'groupmod'], program)
-        -- (a row both select is kept once)
-        UNION
-        -- ...or, argv[0] renamed, the file run does (a filter of its own: see
-        -- process_execs). Not list_contains(): DuckDB makes a list of five or more
-        -- names a join, read after the scan
+        WHERE names_account_tool(process_cmd_line)
+        UNION ALL
+        -- ...or, argv[0] renamed, only the file run does (a filter of its own: see
+        -- process_execs; the other leaves out what the first selects, both in the scan).
+        -- Not list_contains(): DuckDB makes a list of five or more names a join, read
+        -- after the scan
         SELECT *
         FROM process_execs
-        WHERE suffix(process_file_path, '/usermod')
-           OR suffix(process_file_path, '/gpasswd')
-           OR suffix(process_file_path, '/adduser')
-           OR suffix(process_file_path, '/deluser')
-           OR suffix(process_file_path, '/useradd')
-           OR suffix(process_file_path, '/groupmod')
+        WHERE (
+            suffix(process_file_path, '/usermod')
+            OR suffix(process_file_path, '/gpasswd')
+            OR suffix(process_file_path, '/adduser')
+            OR suffix(process_file_path, '/deluser')
+            OR suffix(process_file_path, '/useradd')
+            OR suffix(process_file_path, '/groupmod')
+        )
+          AND NOT names_account_tool(process_cmd_line)
     )
     -- a failed exec changed nothing
     WHERE coalesce(status_id, 1) <> 2
+      AND program_among(program, process_file_name, ['usermod', 'gpasswd', 'adduser', 'deluser', 'useradd', 'groupmod']) IS NOT NULL
 ),
 parsed AS (
     -- the columns of tool_execs, with the users, groups and change its argv names

@@ -141,15 +141,16 @@ commands AS (
             WHERE time >= $since
               AND time < $until
               AND contains(process_cmd_line, 'audit')
-            -- (a row both select is kept once)
-            UNION
+            UNION ALL
             -- ...or auditctl run with argv[0] renamed: only the file run names it (a
-            -- filter on one column: see process_execs)
+            -- filter on one column: see process_execs; the other leaves out what the
+            -- first selects, both in the scan)
             SELECT *
             FROM process_execs
             WHERE time >= $since
               AND time < $until
               AND process_file_name = 'auditctl'
+              AND NOT contains(process_cmd_line, 'audit')
         )
     )
     WHERE tool IS NOT NULL
