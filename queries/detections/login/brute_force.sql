@@ -78,8 +78,9 @@ failures AS (
         time,
         epoch_us(time) AS time_us,
         device_hostname,
-        src_endpoint_ip,
         login_source(src_endpoint_ip) AS source_name,
+        -- the address, where the source is a network (an IPv4 source is its address)
+        CASE WHEN contains(src_endpoint_ip, ':') THEN src_endpoint_ip END AS ipv6_address,
         user_name
     FROM unique_login_attempts(2, (SELECT places FROM hot_places))
     WHERE time >= $since
@@ -106,7 +107,7 @@ chained AS (
         f.time_us,
         f.time,
         f.event_uid,
-        f.src_endpoint_ip,
+        f.ipv6_address,
         f.user_name,
         -- a failure more than the window after the previous one from its source starts a
         -- burst. Ordered by time alone: failures at the same instant fall in one burst
@@ -155,8 +156,8 @@ bursts AS (
         list(event_uid) AS failure_uids,
         -- the account tried, when every failure tried the same one
         CASE WHEN count(DISTINCT user_name) = 1 THEN min(user_name) END AS tried_user,
-        -- the address, when every failure came from the same one
-        CASE WHEN min(src_endpoint_ip) = max(src_endpoint_ip) THEN min(src_endpoint_ip) END
+        -- the address of an IPv6 source, when every failure came from the same one
+        CASE WHEN min(ipv6_address) = max(ipv6_address) THEN min(ipv6_address) END
             AS only_address
     FROM numbered
     GROUP BY source, burst
