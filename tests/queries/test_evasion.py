@@ -469,7 +469,11 @@ def test_container_process_named_like_the_engine_uses_the_socket(tmp_path: Path,
     )
     found = _findings(tmp_path, {"web-2/audit/audit.log": audit.text()}, "docker.socket_access")
     assert [(f["actor_user_name"], f["message"]) for f in found] == [
-        (None, f"docker socket used by a process with no login user: {ENGINE}")
+        (
+            None,
+            f"docker socket used by a process with no login user: {ENGINE}"
+            " (in a container, named like the engine)",
+        )
     ]
 
 
@@ -489,6 +493,7 @@ def test_container_process_named_like_the_engine_rewrites_docker_config(
     )
     found = _findings(tmp_path, {"web-2/audit/audit.log": audit.text()}, "docker.file_change")
     assert [f["file_path"] for f in found] == [path]
+    assert found[0]["message"].endswith(f"by {ENGINE} (in a container, named like the engine)")
 
 
 def test_the_engine_itself_is_still_allowed(tmp_path: Path) -> None:

@@ -72,18 +72,25 @@ watched AS (
 ),
 by_others AS (
     SELECT *
-    FROM watched AS w
-    -- the engine itself (no login user behind it) writes its state and sockets; in a
-    -- container, a process can have the engine's path and be anything
-    WHERE NOT (
-        w.auid IS NULL
-        AND EXISTS (
-            SELECT 1
-            FROM policy_docker_processes AS p
-            WHERE w.process_file_path GLOB p.pattern
+    FROM (
+        SELECT
+            *,
+            -- in a container, a process can have the engine's path and be anything
+            engine_path AND event_uid IN (SELECT event_uid FROM container_events) AS engine_lookalike
+        FROM (
+            SELECT
+                *,
+                -- the engine itself (no login user behind it) writes its state and sockets
+                w.auid IS NULL
+                    AND EXISTS (
+                        SELECT 1
+                        FROM policy_docker_processes AS p
+                        WHERE w.process_file_path GLOB p.pattern
+                    ) AS engine_path
+            FROM watched AS w
         )
-        AND w.event_uid NOT IN (SELECT event_uid FROM container_events)
     )
+    WHERE NOT engine_path OR engine_lookalike
 ),
 runs AS (
     SELECT
@@ -120,7 +127,9 @@ SELECT
     arg_min(r.file_path, r.time) AS file_path,
     string_agg(DISTINCT r.change, ', ' ORDER BY r.change) || ' of ' || arg_min(r.file_path, r.time)
         || CASE WHEN count(DISTINCT r.file_path) > 1 THEN ' (+' || (count(DISTINCT r.file_path) - 1) || ' more paths)' ELSE '' END
-        || ' by ' || coalesce(arg_min(r.process_file_path, r.time), '?') AS message,
+        || ' by ' || coalesce(arg_min(r.process_file_path, r.time), '?')
+        || CASE WHEN bool_or(r.engine_lookalike) THEN ' (in a container, named like the engine)' ELSE '' END
+            AS message,
     list(DISTINCT r.event_uid ORDER BY r.event_uid) AS event_uids
 FROM runs AS r
 LEFT JOIN audit_user_names AS n

@@ -162,22 +162,30 @@ named AS (
         ON n.device_hostname = a.device_hostname
         AND n.auid = coalesce(w.old_auid, a.auid)
 ),
-outside_policy AS (
-    SELECT *
+engine_named AS (
+    SELECT
+        *,
+        -- the engine's own processes (no login user behind them) serve the socket
+        auid IS NULL
+            AND EXISTS (
+                SELECT 1
+                FROM policy_docker_processes AS p
+                WHERE named.process_file_path GLOB p.pattern
+            ) AS engine_path
     FROM named
     -- login users the policy allows
     WHERE coalesce(actor_name, '') NOT IN (SELECT user_name FROM policy_socket_users)
-      -- the engine's own processes (no login user behind them) serve the socket; in a
-      -- container, a process can have the engine's path and be anything
-      AND NOT (
-          auid IS NULL
-          AND EXISTS (
-              SELECT 1
-              FROM policy_docker_processes AS p
-              WHERE named.process_file_path GLOB p.pattern
-          )
-          AND event_uid NOT IN (SELECT event_uid FROM container_events)
-      )
+),
+outside_policy AS (
+    SELECT *
+    FROM (
+        SELECT
+            *,
+            -- in a container, a process can have the engine's path and be anything
+            engine_path AND event_uid IN (SELECT event_uid FROM container_events) AS engine_lookalike
+        FROM engine_named
+    )
+    WHERE NOT engine_path OR engine_lookalike
 ),
 sessions AS (
     SELECT
@@ -213,6 +221,7 @@ SELECT
     '/run/docker.sock' AS file_path,
     'docker socket used by ' || coalesce(any_value(actor_name), 'uid ' || any_value(auid), 'a process with no login user')
         || ': ' || coalesce(arg_min(process_cmd_line, time), arg_min(process_file_path, time), '?')
+        || CASE WHEN bool_or(engine_lookalike) THEN ' (in a container, named like the engine)' ELSE '' END
         || CASE WHEN count(*) > 1 THEN ' (+' || (count(*) - 1) || ' more)' ELSE '' END AS message,
     list(event_uid ORDER BY time, event_uid) AS event_uids
 FROM sessions
