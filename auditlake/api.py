@@ -104,8 +104,9 @@ class AuditLake:
         self.con = self._connect()
 
     def _connect(self) -> duckdb.DuckDBPyConnection:
-        self._parts = Lake(self.root).read_manifest().parts  # what the connection reads
-        con = connect(self.root, self._threads)
+        manifest = Lake(self.root).read_manifest()
+        self._parts = manifest.parts  # what the connection reads
+        con = connect(self.root, self._threads, manifest)
         con.execute("SET TimeZone = 'UTC'")
         # computed once per connection, as `detect` does: named_events (hence explain,
         # evidence, events) joins it on every call (0.17 s a call at 20M events)

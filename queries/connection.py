@@ -11,7 +11,7 @@ import duckdb
 import pyarrow as pa
 
 from auditlake.errors import QueryError
-from auditlake.lake import TABLES, Lake
+from auditlake.lake import TABLES, Lake, Manifest
 from auditlake.schema import GAPS, SCHEMAS
 
 VIEWS_DIR = Path(__file__).parent / "views"
@@ -27,15 +27,19 @@ QUALIFY row_number() OVER (PARTITION BY finding_uid ORDER BY detected_at DESC) =
 
 
 def connect(
-    lake_root: str | os.PathLike[str], threads: int | None = None
+    lake_root: str | os.PathLike[str],
+    threads: int | None = None,
+    manifest: Manifest | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """Open an in-memory DuckDB with the views `events`, `auditd_records`, `rejects`, `findings`, `gaps`.
 
-    The views read the parts listed in the manifest at the moment of the call, so a
-    concurrent ingest never shows a half-written state. Extensions are never loaded.
+    The views read the parts listed in the manifest at the moment of the call (or in
+    `manifest`, one the caller read), so a concurrent ingest never shows a half-written
+    state. Extensions are never loaded.
     """
     lake = Lake(lake_root)
-    manifest = lake.read_manifest()
+    if manifest is None:
+        manifest = lake.read_manifest()
     con = duckdb.connect(
         config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
     )
