@@ -2,7 +2,9 @@
 -- tools' own records (syslog `usermod[..]: add 'bob' to group 'docker'`, auditd
 -- USER_MGMT/GRP_MGMT) and from their command lines (auditd EXECVE of usermod, gpasswd,
 -- adduser, deluser, useradd, groupmod). `change` is add, remove or set (usermod -G without -a
--- replaces the list: the user ends up in each group named).
+-- replaces the list: the user ends up in each group named). A group that usermod or
+-- useradd is given by number is named as the host's logs name its id (group_ids_named),
+-- or stays a number.
 -- Whether a command line names an account tool that changes group members.
 CREATE OR REPLACE MACRO names_account_tool(cmd) AS
     contains(cmd, 'usermod')
@@ -11,6 +13,54 @@ CREATE OR REPLACE MACRO names_account_tool(cmd) AS
     OR contains(cmd, 'deluser')
     OR contains(cmd, 'useradd')
     OR contains(cmd, 'groupmod');
+
+-- The name of each group id in `wanted` (a list of {device_hostname, gid}) on its host,
+-- as the logs name it: groupadd's syslog line and ADD_GROUP record (`new group:
+-- name=docker, GID=999`), and ENRICHED audit records, which write the name beside each
+-- id (PATH ogid/OGID, SYSCALL gid/GID and egid/EGID). The latest name seen wins (a gid
+-- deleted and given to another group). Only the records of the ids wanted are read.
+CREATE OR REPLACE MACRO group_ids_named(wanted) AS TABLE
+WITH wanted_ids AS (
+    SELECT
+        w.device_hostname,
+        w.gid
+    FROM (SELECT unnest(wanted) AS w)
+),
+seen AS (
+    SELECT
+        device_hostname,
+        time,
+        TRY_CAST(coalesce(unmapped['gid'], unmapped['id']) AS BIGINT) AS gid,
+        group_name
+    FROM events
+    WHERE class_uid = 3001
+      AND group_name IS NOT NULL
+      AND (activity_name = 'Create Group' OR audit_type = 'ADD_GROUP')
+    UNION ALL
+    SELECT
+        r.device_hostname,
+        r.time,
+        unnest([r.ogid, r.gid, r.egid]) AS gid,
+        unnest([r.enriched['OGID'], r.enriched['GID'], r.enriched['EGID']]) AS group_name
+    FROM auditd_records AS r
+    WHERE r.type IN ('PATH', 'SYSCALL')
+      AND (r.ogid IN (SELECT gid FROM wanted_ids)
+           OR r.gid IN (SELECT gid FROM wanted_ids)
+           OR r.egid IN (SELECT gid FROM wanted_ids))
+)
+SELECT
+    s.device_hostname,
+    s.gid,
+    arg_max(s.group_name, s.time) AS group_name
+FROM seen AS s
+SEMI JOIN wanted_ids AS w
+    ON w.device_hostname = s.device_hostname
+    AND w.gid = s.gid
+-- an interpretation that failed is the number again, or unknown
+WHERE s.group_name IS NOT NULL
+  AND s.group_name <> s.gid::VARCHAR
+  AND s.group_name NOT IN ('unknown', '?')
+GROUP BY ALL;
 
 CREATE OR REPLACE VIEW group_changes AS
 WITH tool_execs AS (
@@ -54,6 +104,8 @@ parsed AS (
     -- the columns of tool_execs, with the users, groups and change its argv names
     SELECT
         * EXCLUDE (program, args, n),
+        -- usermod and useradd take a group by name or by number (getgrgid first)
+        program IN ('usermod', 'useradd') AS groups_by_id,
         CASE
             WHEN program IN ('usermod', 'useradd') THEN [args[n]]
             WHEN program = 'gpasswd' AND args[n - 2] IN ('-a', '--add', '-d', '--delete') THEN [args[n - 1]]
@@ -83,19 +135,40 @@ parsed AS (
         END AS change
     FROM tool_execs
 ),
+named_groups AS (
+    SELECT
+        *,
+        unnest(groups) AS group_name
+    FROM parsed
+    WHERE users IS NOT NULL
+      AND groups IS NOT NULL
+),
+numbered_groups AS (
+    -- the groups a command names by number (`usermod -aG 999 bob`), on its host
+    SELECT DISTINCT
+        device_hostname,
+        TRY_CAST(group_name AS BIGINT) AS gid
+    FROM named_groups
+    WHERE groups_by_id
+      AND TRY_CAST(group_name AS BIGINT) IS NOT NULL
+),
 from_commands AS (
     SELECT
-        event_uid,
-        time,
-        device_hostname,
+        c.event_uid,
+        c.time,
+        c.device_hostname,
         'command' AS seen_by,
-        process_cmd_line,
-        auid,
-        actor_user_name,
-        unnest(users) AS user_name,
-        group_name,
-        change
-    FROM (SELECT *, unnest(groups) AS group_name FROM parsed WHERE users IS NOT NULL AND groups IS NOT NULL)
+        c.process_cmd_line,
+        c.auid,
+        c.actor_user_name,
+        unnest(c.users) AS user_name,
+        coalesce(n.group_name, c.group_name) AS group_name,
+        c.change
+    FROM named_groups AS c
+    LEFT JOIN group_ids_named((SELECT list(n) FROM numbered_groups AS n)) AS n
+        ON c.groups_by_id
+        AND n.device_hostname = c.device_hostname
+        AND n.gid = TRY_CAST(c.group_name AS BIGINT)
 ),
 from_records AS (
     SELECT

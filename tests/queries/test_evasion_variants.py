@@ -150,6 +150,56 @@ def test_emptying_the_docker_group_is_not_an_addition(tmp_path: Path) -> None:
     assert not any("added to" in f["message"] for f in found)
 
 
+def _socket_path(host: str, gid: int, group: str) -> dict[str, str]:
+    """An ENRICHED PATH record of the Docker socket: auditd names its group beside the id."""
+    body = (
+        f'item=0 name="/run/docker.sock" inode=1127 dev=00:19 mode=0140660 ouid=0 ogid={gid} '
+        f'rdev=00:00 nametype=NORMAL\x1dOUID="root" OGID="{group}"'
+    )
+    return {f"{host}/audit/socket.log": AuditLog().record("PATH", body, t=T0 - 100).text()}
+
+
+ADD_GROUP = (
+    'pid=311 uid=0 auid=0 ses=1 subj=unconfined msg=\'op=add-group id=999 grp="docker" '
+    'exe="/usr/sbin/groupadd" hostname=? addr=? terminal=? res=success\''
+)
+
+
+@pytest.mark.parametrize(
+    ("group_logs", "expected"),
+    [
+        (_socket_path("web-2", 999, "docker"), [("bob", "eve")]),
+        (
+            {
+                "web-2/auth.log": "Nov 27 01:00:00 web-2 groupadd[311]: new group: name=docker, GID=999\n"
+            },
+            [("bob", "eve")],
+        ),
+        (
+            {
+                "web-2/audit/groupadd.log": AuditLog()
+                .record("ADD_GROUP", ADD_GROUP, T0 - 100)
+                .text()
+            },
+            [("bob", "eve")],
+        ),
+        # 999 is another group here: no docker change
+        (_socket_path("web-2", 999, "devs"), []),
+        # docker's gid on another host says nothing of this one
+        (_socket_path("web-3", 999, "docker"), []),
+    ],
+    ids=["enriched-record", "groupadd-line", "add-group-record", "another-group", "another-host"],
+)
+def test_docker_group_named_by_its_number(
+    tmp_path: Path, group_logs: dict[str, str], expected: list[tuple[str, str]]
+) -> None:
+    """`usermod -aG 999 eve` adds eve to docker where 999 is docker's gid, as the host's logs tell."""
+    audit = AuditLog().login(BOB, "bob").execve(["usermod", "-aG", "999", "eve"])
+    files = {"web-2/audit/audit.log": audit.text(), **group_logs}
+    found = _findings(tmp_path, files, "docker.group_change")
+    assert [(f["actor_user_name"], f["user_name"]) for f in found] == expected
+
+
 # -- password guessing ------------------------------------------------------------------
 
 

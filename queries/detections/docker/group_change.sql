@@ -5,8 +5,9 @@
 -- user added to (or removed from) `docker` who is not in [docker]
 -- allowed_group_members, from usermod/gpasswd/adduser/groupmod records in syslog or
 -- auditd and from their command lines (`-G`, `-g` (the primary group), `gpasswd -a/-M`,
--- `groupmod -U`; one change seen several ways is one finding); and /etc/group or
--- /etc/gshadow edited by anything but the account tools. The actor is the login user.
+-- `groupmod -U`; a group given by number, `-G 999`, is named as the host's logs name
+-- its id; one change seen several ways is one finding); and /etc/group or /etc/gshadow
+-- edited by anything but the account tools. The actor is the login user.
 -- """
 -- status = "stable"
 -- level = "high"
