@@ -54,13 +54,14 @@ GROUP BY device_hostname, auid;
 -- /proc/self/loginuid, which is not immutable by default) makes the audit trail name
 -- someone else for what that process and its children do from then on. The kernel
 -- gives the process a new audit session id (`ses`) at the same time: the events of
--- that session on that host are the writer's (`old_auid`).
+-- that session on that host are the writer's (login_uid_writers).
 CREATE OR REPLACE VIEW login_uid_rewrites AS
 SELECT
     event_uid,
     time,
     device_hostname,
     ses::VARCHAR AS session_uid,
+    try_cast(fields['old-ses'] AS BIGINT)::VARCHAR AS old_session_uid,
     set_login_uid(try_cast(fields['old-auid'] AS BIGINT)) AS old_auid,
     set_login_uid(auid) AS new_auid
 FROM auditd_records
@@ -69,3 +70,54 @@ WHERE type = 'LOGIN'
   AND coalesce(res, '1') IN ('1', 'success', 'yes')
   AND set_login_uid(try_cast(fields['old-auid'] AS BIGINT)) IS NOT NULL
   AND try_cast(fields['old-auid'] AS BIGINT) IS DISTINCT FROM auid;
+
+-- Each login uid rewrite with who wrote it (`writer_auid`): `old_auid`, unless the
+-- session it was written from (`old-ses`) was itself opened by a rewrite: then, down the
+-- chain, the login uid of the first rewrite's session (bob writes carol's uid, then from
+-- that session alice's: both are bob's doing). A session id counts as opened by a
+-- rewrite only from that rewrite on (ids start again at boot). Apart from
+-- login_uid_rewrites, so that a join on the rewritten sessions alone is planned on their
+-- few rows rather than on a recursive query's guess.
+CREATE OR REPLACE VIEW login_uid_writers AS
+WITH RECURSIVE rewrites AS MATERIALIZED (
+    SELECT * FROM login_uid_rewrites
+),
+links AS (
+    -- each rewrite's link down the chain: the latest rewrite, at or before it, that
+    -- opened the session it was written from
+    SELECT
+        r.event_uid,
+        arg_max(p.event_uid, p.time) AS opened_by
+    FROM rewrites AS r
+    JOIN rewrites AS p
+        ON p.device_hostname = r.device_hostname
+        AND p.session_uid = r.old_session_uid
+        AND p.time <= r.time
+        AND p.event_uid <> r.event_uid
+    GROUP BY r.event_uid
+),
+chain(event_uid, link, writer_auid, depth) AS (
+    SELECT
+        event_uid,
+        event_uid,
+        old_auid,
+        0
+    FROM rewrites
+    UNION ALL
+    -- followed at most 32 rewrites down: a chain that long is a loop in forged logs
+    SELECT
+        c.event_uid,
+        p.event_uid,
+        p.old_auid,
+        c.depth + 1
+    FROM chain AS c
+    JOIN links AS l ON l.event_uid = c.link
+    JOIN rewrites AS p ON p.event_uid = l.opened_by
+    WHERE c.depth < 32
+)
+SELECT
+    r.*,
+    arg_max(c.writer_auid, c.depth) AS writer_auid
+FROM rewrites AS r
+JOIN chain AS c USING (event_uid)
+GROUP BY ALL;

@@ -7,13 +7,14 @@ what the detection should report; xfail marks a known gap, still open.
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_evasion import BOB, T0, AuditLog, _bob_runs, _dockerd_create, _findings
+from test_evasion import ALICE, BOB, T0, AuditLog, _bob_runs, _dockerd_create, _findings
 
 
 class HexAuditLog(AuditLog):
@@ -39,6 +40,76 @@ def _bob_runs_hex(argv: list[str]) -> dict[str, str]:
 
 def _actors(found: list[dict[str, Any]]) -> list[str]:
     return [f["actor_user_name"] for f in found]
+
+
+# -- login uids rewritten ------------------------------------------------------------------
+
+CAROL = 1005
+
+
+def _at(t: float) -> datetime:
+    return datetime.fromtimestamp(t, UTC)
+
+
+def _rewrites_bob_to_carol_to_alice() -> AuditLog:
+    """bob (ses 9) writes carol's uid to /proc/self/loginuid (ses 10), and 15 minutes later
+    alice's (ses 11): far enough apart to be two tampering findings."""
+    return (
+        AuditLog()
+        .login(ALICE, "alice")
+        .login(CAROL, "carol")
+        .login(BOB, "bob")
+        .record(
+            "LOGIN",
+            f"pid=2251 uid=0 subj=unconfined old-auid={BOB} auid={CAROL} tty=pts0 "
+            "old-ses=9 ses=10 res=1",
+            t=T0 - 910,
+        )
+        .record(
+            "LOGIN",
+            f"pid=2252 uid=0 subj=unconfined old-auid={CAROL} auid={ALICE} tty=pts0 "
+            "old-ses=10 ses=11 res=1",
+            t=T0 - 10,
+        )
+    )
+
+
+def test_chain_of_login_uid_rewrites_names_the_first_writer(tmp_path: Path) -> None:
+    """Rewritten twice, bob's socket use in ses 11 was carol's (the last writer), not bob's."""
+    audit = (
+        _rewrites_bob_to_carol_to_alice()
+        .execve(["curl", "--unix-socket", "/run/docker.sock", "http://l/info"], auid=ALICE, ses=11)
+        .connect("/run/docker.sock", auid=ALICE, ses=11)
+    )
+    found = _findings(tmp_path, {"web-2/audit/audit.log": audit.text()}, "docker.socket_access")
+    assert [(f["actor_user_name"], f["actor_user_uid"]) for f in found] == [("bob", BOB)]
+
+
+def test_each_rewrite_of_a_chain_is_the_first_writer_s_tampering(tmp_path: Path) -> None:
+    """The second rewrite is done in the session the first opened: by bob, not carol."""
+    audit = _rewrites_bob_to_carol_to_alice()
+    found = _findings(tmp_path, {"web-2/audit/audit.log": audit.text()}, "audit.tampering")
+    assert sorted((f["start_time"], f["actor_user_name"], f["message"]) for f in found) == [
+        (_at(T0 - 910), "bob", f"login uid rewritten ({BOB} to {CAROL})"),
+        (_at(T0 - 10), "bob", f"login uid rewritten ({CAROL} to {ALICE})"),
+    ]
+
+
+def test_rewrite_before_its_session_was_opened_is_no_link(tmp_path: Path) -> None:
+    """Session ids start again at each boot: carol's rewrite from a ses 10 that came before
+    the one bob's rewrite opened is carol's."""
+    audit = _rewrites_bob_to_carol_to_alice().record(
+        "LOGIN",
+        f"pid=2252 uid=0 subj=unconfined old-auid={CAROL} auid={ALICE} tty=pts0 "
+        "old-ses=10 ses=12 res=1",
+        t=T0 - 2000,
+    )
+    found = _findings(tmp_path, {"web-2/audit/audit.log": audit.text()}, "audit.tampering")
+    assert sorted((f["start_time"], f["actor_user_name"]) for f in found) == [
+        (_at(T0 - 2000), "carol"),
+        (_at(T0 - 910), "bob"),
+        (_at(T0 - 10), "bob"),
+    ]
 
 
 # -- docker CLI argv ----------------------------------------------------------------------

@@ -68,15 +68,15 @@ WITH audit_records AS (
       AND type IN ('CONFIG_CHANGE', 'DAEMON_END', 'DAEMON_ABORT', 'SERVICE_STOP')
 ),
 rewrites AS (
-    -- who acted is the login uid that was rewritten
+    -- who acted is the login uid that was rewritten, or the first of a chain of rewrites
     SELECT
         event_uid,
         time,
         device_hostname,
-        old_auid AS auid,
+        writer_auid AS auid,
         'login uid rewritten (' || old_auid || ' to ' || coalesce(new_auid::VARCHAR, 'unset') || ')'
             AS sign
-    FROM login_uid_rewrites
+    FROM login_uid_writers
     WHERE time >= $since
       AND time < $until
 ),

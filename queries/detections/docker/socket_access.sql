@@ -8,8 +8,9 @@
 -- user (auid unset) are allowed only when their executable is in
 -- allowed_socket_processes (the engine's own dockerd/containerd) and their security
 -- label does not put them in a container. In a session whose login uid was rewritten
--- (root writing /proc/self/loginuid), the one who wrote it is the actor. One finding
--- per user and host while the use continues (gaps under an hour).
+-- (root writing /proc/self/loginuid), the one who wrote it is the actor (the first
+-- writer, of a chain of rewrites). One finding per user and host while the use
+-- continues (gaps under an hour).
 -- """
 -- status = "stable"
 -- level = "high"
@@ -35,14 +36,20 @@
 -- policy = "tests/policy.toml"
 -- count = 0
 WITH rewritten AS (
-    -- sessions whose login uid was rewritten, and the one it was rewritten from (the
-    -- last rewrite, if several)
+    -- sessions whose login uid was rewritten (their few rows, for the semi joins below)
+    SELECT DISTINCT
+        device_hostname,
+        session_uid
+    FROM login_uid_rewrites
+),
+writers AS (
+    -- who wrote a rewritten session's login uid (the last rewrite, if several), and when
     SELECT
         device_hostname,
         session_uid,
-        arg_max(old_auid, time) AS old_auid,
-        max(time) AS since
-    FROM login_uid_rewrites
+        max(time) AS since,
+        arg_max(writer_auid, time) AS writer_auid
+    FROM login_uid_writers
     GROUP BY device_hostname, session_uid
 ),
 all_connects AS NOT MATERIALIZED (
@@ -151,16 +158,16 @@ accesses AS (
 named AS (
     -- in a session whose login uid was rewritten, the writer acted, whoever it names
     SELECT
-        a.* EXCLUDE (session_uid) REPLACE (coalesce(w.old_auid, a.auid) AS auid),
-        coalesce(CASE WHEN w.old_auid IS NULL THEN a.actor_user_name END, n.user_name) AS actor_name
+        a.* EXCLUDE (session_uid) REPLACE (coalesce(w.writer_auid, a.auid) AS auid),
+        coalesce(CASE WHEN w.writer_auid IS NULL THEN a.actor_user_name END, n.user_name) AS actor_name
     FROM accesses AS a
-    LEFT JOIN rewritten AS w
+    LEFT JOIN writers AS w
         ON w.device_hostname = a.device_hostname
         AND w.session_uid = a.session_uid
         AND a.time >= w.since
     LEFT JOIN audit_user_names AS n
         ON n.device_hostname = a.device_hostname
-        AND n.auid = coalesce(w.old_auid, a.auid)
+        AND n.auid = coalesce(w.writer_auid, a.auid)
 ),
 engine_named AS (
     SELECT
