@@ -35,6 +35,9 @@ class FileState:
     stat: list[int] = field(default_factory=list)  # dev, ino, size, mtime_ns at last read
     final: bool = False  # the last read closed the file (rotated, compressed, idle)
     paths: list[str] = field(default_factory=list)  # every name it was read under
+    # The zone of its timestamps written without one, fixed at its first read (a later
+    # run's --tz does not move the times of its new lines); "" in states of older runs.
+    tz: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

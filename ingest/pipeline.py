@@ -28,7 +28,14 @@ from auditlake.ingest import checkpoints
 from auditlake.ingest.checkpoints import UNKNOWN_FORMAT, FileState, Gap
 from auditlake.ingest.discover import Skipped, check_roots, compile_template, discover
 from auditlake.ingest.no_pandas import skip_pandas_check
-from auditlake.ingest.plan import SAME_CONTENT, Plan, find_content_host, plan_files
+from auditlake.ingest.plan import (
+    SAME_CONTENT,
+    ZONELESS_FORMATS,
+    Plan,
+    find_content_host,
+    plan_files,
+    zone_name,
+)
 from auditlake.ingest.readers import Limits, read_around, stream_size
 from auditlake.ingest.worker import Counts, WorkerResult, advance, read_plans
 from auditlake.parsers import registry
@@ -170,10 +177,12 @@ def plan_run(options: IngestOptions, lake: Lake, content_hosts: bool = False) ->
     states = checkpoints.load(lake.read_manifest())[0] if lake.exists() else {}
     plans = plan_files(found, states, options.limits, options.format)
     for plan in plans:
-        plan.tz = options.tz
+        # a file read before keeps the zone of its first read
+        plan.tz = zone(plan.prior.tz) if plan.prior and plan.prior.tz else options.tz
     for plan in plans if content_hosts else ():
         plan.content_host = find_content_host(plan)
-    return IngestReport(plans, skipped, warnings=_host_warnings(plans))
+    warnings = _host_warnings(plans) + _zone_warnings(plans, options.tz)
+    return IngestReport(plans, skipped, warnings=warnings)
 
 
 def _host_warnings(plans: list[Plan]) -> list[str]:
@@ -193,6 +202,22 @@ def _host_warnings(plans: list[Plan]) -> list[str]:
         f"warning: {len(named)} auditd file(s) carry no node= in their lines, so their host "
         f"comes from the directory (e.g. {named[0].host} for {named[0].path}); if that is "
         "wrong, pass --host or --host-from, and set name_format = hostname in auditd.conf"
+    ]
+
+
+def _zone_warnings(plans: list[Plan], tz: tzinfo) -> list[str]:
+    """Warn (once) when files read before keep another zone than this run's --tz."""
+    kept = [
+        p
+        for p in plans
+        if p.action == "read" and p.format in ZONELESS_FORMATS and zone_name(p.tz) != zone_name(tz)
+    ]
+    if not kept:
+        return []
+    return [
+        f"warning: {len(kept)} file(s) read before keep the zone of their first read for "
+        f"timestamps written without one (e.g. {zone_name(kept[0].tz)} for {kept[0].path}), "
+        f"not --tz {zone_name(tz)}: a file's times stay in one zone"
     ]
 
 

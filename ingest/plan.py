@@ -28,6 +28,9 @@ REWRITTEN = (
     "the last run and before the truncation were not seen"
 )
 SAME_CONTENT = "same content as"  # a copy of a file read under another name
+# Formats whose timestamps may carry no zone (RFC3164, `journalctl -o short`, the
+# dockerd TTY form): --tz decides what they mean.
+ZONELESS_FORMATS = frozenset({"syslog", "journald-text", "dockerd"})
 IDLE_SECONDS = 10.0  # a file not written for this long is closed (final)
 # logrotate names: audit.log.1, audit.log.2.gz, auth.log-20261128(.gz)
 _ROTATED = re.compile(r"(?:\.\d+|-\d{8}(?:\d{2})?)(?:\.(?:gz|bz2|xz|zst))?$")
@@ -92,6 +95,11 @@ def plan_files(
         if old is not None and old.file_id not in claimed:  # no copy of it continues
             plan.gaps.append(Gap(old.file_id, old.path, old.offset, 0, REWRITTEN))
     return plans
+
+
+def zone_name(tz: tzinfo) -> str:
+    """Return the IANA name of a zone (`UTC` for datetime.UTC), as a file state keeps it."""
+    return getattr(tz, "key", None) or str(tz)
 
 
 def _last_paths(plan: Plan, index: Index) -> set[str]:

@@ -10,13 +10,9 @@ from typing import Any
 
 from auditlake.ingest.checkpoints import UNKNOWN_FORMAT
 from auditlake.ingest.pipeline import IngestReport
-from auditlake.ingest.plan import IDLE_SECONDS
+from auditlake.ingest.plan import IDLE_SECONDS, ZONELESS_FORMATS
 
 from auditlake.render import escape_terminal
-
-# Formats whose timestamps may carry no zone (RFC3164, `journalctl -o short`, the
-# dockerd TTY form): --tz decides what they mean.
-ZONELESS_FORMATS = frozenset({"syslog", "journald-text", "dockerd"})
 
 
 def human_bytes(n: float) -> str:

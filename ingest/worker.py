@@ -15,7 +15,7 @@ from typing import NoReturn
 import numpy as np
 from auditlake.ingest.checkpoints import FileState, Gap
 from auditlake.ingest.identity import HEAD, TAIL, digest
-from auditlake.ingest.plan import Plan
+from auditlake.ingest.plan import Plan, zone_name
 from auditlake.ingest.readers import (
     Block,
     ByteStream,
@@ -268,6 +268,7 @@ def advance(plan: Plan, offset: int, window: bytes, window_end: int, limits: Lim
         stat=plan.stat,
         final=plan.final,
         paths=paths,
+        tz=zone_name(plan.tz),
     )
 
 

@@ -407,6 +407,43 @@ def test_rfc3164_time_is_read_in_the_zone_given_by_tz(tmp_path: Path) -> None:
     assert times.stdout == "t\n2026-11-27T02:10:00\n"  # 03:10 CET is 02:10 UTC
 
 
+def _times(lake: str) -> list[str]:
+    result = run(
+        "query",
+        "--lake",
+        lake,
+        "SELECT strftime(time, '%Y-%m-%dT%H:%M:%S') AS t FROM events ORDER BY t",
+        "--format",
+        "csv",
+    )
+    return result.stdout.splitlines()[1:]
+
+
+def test_file_keeps_the_zone_of_its_first_read(tmp_path: Path) -> None:
+    """A later run with another --tz (or none) reads a grown file's new lines in the zone of
+    its first read, says so, and reads new files in its own zone."""
+    log = tmp_path / "web-2" / "auth.log"
+    log.parent.mkdir()
+    log.write_bytes(RFC3164)
+    _idle(log)
+    lake = str(tmp_path / "lake")
+    assert run("ingest", str(log.parent), "--lake", lake, "--tz", "Europe/Berlin").exit_code == 0
+    with log.open("ab") as f:
+        f.write(RFC3164.replace(b"03:10:00", b"04:10:00"))
+    _idle(log)
+    other = tmp_path / "web-2" / "secure"
+    other.write_bytes(RFC3164.replace(b"03:10:00", b"05:10:00"))
+    _idle(other)
+    result = run("ingest", str(log.parent), "--lake", lake)
+    assert result.exit_code == 0, result.output
+    assert (
+        "warning: 1 file(s) read before keep the zone of their first read for timestamps "
+        f"written without one (e.g. Europe/Berlin for {log}), not --tz UTC"
+    ) in result.stderr
+    # CET is UTC+1: auth.log's lines in Berlin time, the new file in UTC
+    assert _times(lake) == ["2026-11-27T02:10:00", "2026-11-27T03:10:00", "2026-11-27T05:10:00"]
+
+
 def test_dry_run_shows_the_zone_of_zone_less_formats(tmp_path: Path) -> None:
     log = tmp_path / "web-2" / "auth.log"
     log.parent.mkdir()
