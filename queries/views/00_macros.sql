@@ -99,3 +99,23 @@ CREATE OR REPLACE MACRO option_value(args, alone, attached) AS
         ),
         lambda v: v IS NOT NULL
     )[-1];
+
+-- The operands of a command line parsed as getopt_long does (options may come after
+-- them, as GNU getopt permutes): the words after the program that are neither options
+-- nor the value of the option before them (a word matching `takes_value`), and every
+-- word after `--`.
+CREATE OR REPLACE MACRO operands(args, takes_value) AS
+    list_filter(
+        list_transform(
+            args,
+            lambda a, i: CASE
+                WHEN i = 1 THEN NULL
+                -- after `--` (list_position is NULL when there is none)
+                WHEN coalesce(list_position(args, '--') < i, false) THEN a
+                WHEN i > 2 AND regexp_full_match(args[i - 1], takes_value) THEN NULL
+                WHEN starts_with(a, '-') AND a <> '-' THEN NULL
+                ELSE a
+            END
+        ),
+        lambda a: a IS NOT NULL
+    );

@@ -62,6 +62,19 @@ WHERE s.group_name IS NOT NULL
   AND s.group_name NOT IN ('unknown', '?')
 GROUP BY ALL;
 
+-- The options of an account tool that take the next word as their value (`-c x`,
+-- `--home x`, a short cluster ending in such a letter: `-aG docker`), per the shadow
+-- and adduser manuals; `--opt=value` and `-Gdocker` hold their value.
+CREATE OR REPLACE MACRO account_option_takes_value(program) AS
+    CASE program
+        WHEN 'usermod' THEN '-[abhLmoprUr]*[cdefgGlpPRsuvVwWZ]|--(comment|home|expiredate|inactive|gid|groups|login|password|prefix|root|shell|uid|add-subuids|del-subuids|add-subgids|del-subgids|selinux-user|selinux-range)'
+        WHEN 'useradd' THEN '-[DhlmMNorUF]*[bcdefgGkKpPRsuZ]|--(base-dir|comment|home-dir|expiredate|inactive|gid|groups|skel|key|password|prefix|root|shell|uid|selinux-user|selinux-range)'
+        WHEN 'gpasswd' THEN '-[rRh]*[adMAQ]|--(add|delete|members|administrators|root)'
+        WHEN 'groupmod' THEN '-[aoh]*[gnpPRU]|--(gid|new-name|password|prefix|root|users)'
+        -- adduser and deluser (Debian) take long options only
+        ELSE '--(home|shell|uid|firstuid|lastuid|gid|firstgid|lastgid|ingroup|gecos|comment|conf|backup-to|add-extra-groups-from)'
+    END;
+
 CREATE OR REPLACE VIEW group_changes AS
 WITH tool_execs AS (
     SELECT
@@ -100,18 +113,32 @@ WITH tool_execs AS (
     WHERE coalesce(status_id, 1) <> 2
       AND program_among(program, process_file_name, ['usermod', 'gpasswd', 'adduser', 'deluser', 'useradd', 'groupmod']) IS NOT NULL
 ),
+tool_words AS (
+    SELECT
+        *,
+        -- the operands: the login, the group (adduser: both), as each tool's getopt reads
+        -- its argv, options anywhere (`usermod eve -aG docker`, `gpasswd docker -a eve`)
+        operands(args, account_option_takes_value(program)) AS words,
+        -- gpasswd's one change: -a user, -d user, -M user,... (also -aeve, --add=eve)
+        option_value(args, '^(-[rR]*a|--add)$', '^(-[rR]*a|--add=)(.+)$') AS gpasswd_add,
+        option_value(args, '^(-[rR]*d|--delete)$', '^(-[rR]*d|--delete=)(.+)$') AS gpasswd_delete,
+        option_value(args, '^(-[rR]*M|--members)$', '^(-[rR]*M|--members=)(.*)$') AS gpasswd_members
+    FROM tool_execs
+),
 parsed AS (
     -- the columns of tool_execs, with the users, groups and change its argv names
     SELECT
-        * EXCLUDE (program, args, n),
+        * EXCLUDE (program, args, n, words, gpasswd_add, gpasswd_delete, gpasswd_members),
         -- usermod and useradd take a group by name or by number (getgrgid first)
         program IN ('usermod', 'useradd') AS groups_by_id,
         CASE
-            WHEN program IN ('usermod', 'useradd') THEN [args[n]]
-            WHEN program = 'gpasswd' AND args[n - 2] IN ('-a', '--add', '-d', '--delete') THEN [args[n - 1]]
-            WHEN program = 'gpasswd' AND args[n - 2] IN ('-M', '--members') THEN string_split(args[n - 1], ',')
-            WHEN program IN ('adduser', 'deluser') AND len(list_filter(args[2:], lambda a: NOT starts_with(a, '-'))) = 2
-                THEN [list_filter(args[2:], lambda a: NOT starts_with(a, '-'))[1]]
+            -- each takes one operand (more, and it changes nothing)
+            WHEN program IN ('usermod', 'useradd') AND len(words) = 1 THEN words
+            WHEN program = 'gpasswd' AND gpasswd_add IS NOT NULL THEN [gpasswd_add]
+            WHEN program = 'gpasswd' AND gpasswd_delete IS NOT NULL THEN [gpasswd_delete]
+            WHEN program = 'gpasswd' AND gpasswd_members IS NOT NULL THEN string_split(gpasswd_members, ',')
+            -- adduser USER GROUP, deluser USER GROUP
+            WHEN program IN ('adduser', 'deluser') AND len(words) = 2 THEN [words[1]]
             -- groupmod -U eve,bob docker, -aU eve docker, --users=eve (shadow 4.13+)
             WHEN program = 'groupmod' THEN string_split(option_value(args, '^(-[a-zA-Z]*U|--users)$', '^(-[a-zA-Z]*U|--users=)(.+)$'), ',')
         END AS users,
@@ -123,17 +150,18 @@ parsed AS (
                 -- as much as the listed ones
                 list_filter([option_value(args, '^(-[a-zA-Z]*g|--gid)$', '^(-[a-zA-Z]*g|--gid=)(.+)$')], lambda g: g IS NOT NULL)
             )
-            WHEN program IN ('gpasswd', 'adduser', 'deluser', 'groupmod') THEN [args[n]]
+            WHEN program IN ('adduser', 'deluser') AND len(words) = 2 THEN [words[2]]
+            WHEN program IN ('gpasswd', 'groupmod') AND len(words) = 1 THEN words
         END AS groups,
         CASE
             WHEN program IN ('deluser') THEN 'remove'
-            WHEN program = 'gpasswd' AND args[n - 2] IN ('-d', '--delete') THEN 'remove'
-            WHEN program = 'gpasswd' AND args[n - 2] IN ('-M', '--members') THEN 'set'
+            WHEN program = 'gpasswd' AND gpasswd_delete IS NOT NULL THEN 'remove'
+            WHEN program = 'gpasswd' AND gpasswd_members IS NOT NULL THEN 'set'
             WHEN program = 'usermod' AND list_has_any(args, ['-r', '--remove']) THEN 'remove'
             WHEN program IN ('usermod', 'groupmod') AND NOT len(list_filter(args, lambda a: regexp_matches(a, '^(-[a-zA-Z]*a[a-zA-Z]*|--append)$'))) > 0 THEN 'set'
             ELSE 'add'
         END AS change
-    FROM tool_execs
+    FROM tool_words
 ),
 named_groups AS (
     SELECT

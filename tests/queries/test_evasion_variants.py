@@ -14,7 +14,16 @@ from typing import Any
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_evasion import ALICE, BOB, T0, AuditLog, _bob_runs, _dockerd_create, _findings
+from test_evasion import (
+    ALICE,
+    BOB,
+    T0,
+    AuditLog,
+    _bob_runs,
+    _dockerd_create,
+    _findings,
+    syscall,
+)
 
 
 class HexAuditLog(AuditLog):
@@ -211,6 +220,55 @@ def test_last_primary_group_option_wins(tmp_path: Path) -> None:
     audit = AuditLog().login(BOB, "bob").execve(["usermod", "-g", "users", "-g", "docker", "eve"])
     found = _findings(tmp_path, {"web-2/audit/audit.log": audit.text()}, "docker.group_change")
     assert [(f["actor_user_name"], f["user_name"]) for f in found] == [("bob", "eve")]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        # getopt permutes: options after the login, and the login before the options
+        ["usermod", "-aG", "docker", "eve", "-c", "alice"],
+        ["usermod", "eve", "-aG", "docker"],
+        ["useradd", "-l", "eve", "-G", "docker"],
+        # gpasswd's user attached to its option, or the group first
+        ["gpasswd", "-aeve", "docker"],
+        ["gpasswd", "--add=eve", "docker"],
+        ["gpasswd", "docker", "-a", "eve"],
+        # adduser's options with values (--gecos x) are no operands
+        ["adduser", "--gecos", "x", "eve", "docker"],
+        ["groupmod", "docker", "-aU", "eve"],
+        ["usermod", "-aG", "docker", "--", "eve"],
+    ],
+    ids=lambda argv: " ".join(argv),
+)
+def test_account_tool_argv_read_as_getopt_does(tmp_path: Path, argv: list[str]) -> None:
+    """The login was read by position (`args[n]`): `usermod -aG docker eve -c alice` changed
+    alice, an allowed member, and `gpasswd -aeve docker` no one."""
+    audit = AuditLog().login(BOB, "bob").execve(argv)
+    found = _findings(tmp_path, {"web-2/audit/audit.log": audit.text()}, "docker.group_change")
+    assert [(f["actor_user_name"], f["user_name"]) for f in found] == [("bob", "eve")]
+
+
+def test_group_file_written_by_a_copy_named_like_an_account_tool(tmp_path: Path) -> None:
+    """/tmp/gpasswd (a copy of python) writing /etc/group passed as the account tool."""
+    audit = (
+        AuditLog()
+        .login(BOB, "bob")
+        .execve(["/tmp/gpasswd", "-c", "open('/etc/group', 'a').write('docker:x:999:eve')"])
+        .event(
+            [
+                ("SYSCALL", syscall(257, 2, BOB, 0, 2258, "/tmp/gpasswd", "identity")),
+                ("CWD", 'cwd="/root"'),
+                ("PATH", 'item=0 name="/etc/" inode=2 dev=08:01 mode=040755 nametype=PARENT'),
+                (
+                    "PATH",
+                    'item=1 name="/etc/group" inode=5501 dev=08:01 mode=0100644 nametype=NORMAL',
+                ),
+            ],
+            t=T0 + 1,
+        )
+    )
+    found = _findings(tmp_path, {"web-2/audit/audit.log": audit.text()}, "docker.group_change")
+    assert [(f["actor_user_name"], f["file_path"]) for f in found] == [("bob", "/etc/group")]
 
 
 def test_emptying_the_docker_group_is_not_an_addition(tmp_path: Path) -> None:

@@ -119,10 +119,11 @@ group_file_edits AS (
       AND c.time < $until
       AND c.file_path IN ('/etc/group', '/etc/gshadow')
       -- the account tools rewrite these files for every change; their own records
-      -- (above) say which group and user changed
-      AND NOT regexp_matches(
+      -- (above) say which group and user changed. Only the installed ones: a copy of
+      -- python at /tmp/gpasswd is no account tool
+      AND NOT regexp_full_match(
           coalesce(c.process_file_path, ''),
-          '/(usermod|useradd|userdel|groupadd|groupdel|groupmod|gpasswd|chgpasswd|newusers|grpconv|grpunconv|systemd-sysusers)$'
+          '/(usr/)?(local/)?s?bin/(usermod|useradd|userdel|groupadd|groupdel|groupmod|gpasswd|chgpasswd|newusers|grpconv|grpunconv|systemd-sysusers)'
       )
 )
 SELECT * FROM membership_findings
