@@ -212,6 +212,63 @@ def test_signals_that_do_not_stop_auditd(tmp_path: Path, argv: list[str]) -> Non
     assert _findings(tmp_path, {"web-2/audit/audit.log": audit.text()}, "audit.tampering") == []
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["pkill", "-9", "^auditd"],
+        ["pkill", "-9", "-F", "/run/auditd.pid"],
+        ["killall", "-9", "-r", "^audit"],
+        ["systemctl", "kill", "-s", "KILL", "audit*"],
+        ["auditctl", "-e0"],
+    ],
+    ids=lambda argv: " ".join(argv),
+)
+def test_auditd_stopped_by_pattern_pid_file_or_glob(tmp_path: Path, argv: list[str]) -> None:
+    """pkill's regular expression, its pid file, killall -r and systemctl's unit globs
+    reach auditd as surely as its name; SIGKILL leaves no record of it."""
+    audit = AuditLog().login(BOB, "bob").execve(argv)
+    found = _findings(tmp_path, {"web-2/audit/audit.log": audit.text()}, "audit.tampering")
+    assert _actors(found) == ["bob"]
+
+
+@pytest.mark.parametrize(
+    "argv", [["pkill", "-9", "("], ["killall", "-r", "^ssh"]], ids=lambda argv: " ".join(argv)
+)
+def test_patterns_that_do_not_reach_auditd(tmp_path: Path, argv: list[str]) -> None:
+    """An invalid expression matches nothing (and does not fail the query); ^ssh is no auditd."""
+    audit = AuditLog().login(BOB, "bob").execve(argv)
+    assert _findings(tmp_path, {"web-2/audit/audit.log": audit.text()}, "audit.tampering") == []
+
+
+def test_auditd_killed_by_pid_is_told_by_systemd(tmp_path: Path) -> None:
+    """`kill -9 <auditd's pid>` names no auditd; systemd's line after it does."""
+    audit = AuditLog().login(BOB, "bob").execve(["kill", "-9", "4011"])
+    syslog = (
+        "Nov 27 02:18:02 web-2 systemd[1]: auditd.service: Main process exited, "
+        "code=killed, status=9/KILL\n"
+    )
+    files = {"web-2/audit/audit.log": audit.text(), "web-2/syslog": syslog}
+    found = _findings(tmp_path, files, "audit.tampering")
+    assert [f["message"] for f in found] == ["auditd killed (status=9/KILL)"]
+
+
+def test_exclude_rule_loaded_from_a_file(tmp_path: Path) -> None:
+    """`auditctl -R /tmp/x.rules` names no rule; the kernel's CONFIG_CHANGE of a rule on
+    the exclude list (5) does."""
+    audit = (
+        AuditLog()
+        .login(BOB, "bob")
+        .execve(["auditctl", "-R", "/tmp/x.rules"])
+        .record(
+            "CONFIG_CHANGE", f"auid={BOB} ses=9 subj=unconfined op=add_rule key=(null) list=5 res=1"
+        )
+    )
+    found = _findings(tmp_path, {"web-2/audit/audit.log": audit.text()}, "audit.tampering")
+    assert [(f["actor_user_name"], f["message"]) for f in found] == [
+        ("bob", "audit exclude rule added")
+    ]
+
+
 # -- docker group changes -----------------------------------------------------------------
 
 

@@ -3,10 +3,12 @@
 -- description = """
 -- Audit rules deleted or auditing switched off (CONFIG_CHANGE op=remove_rule or
 -- audit_enabled=0; auditctl -D, -d, -W, -e 0), a suppression rule added (auditctl -a
--- never,... or exclude,...), the audit daemon stopped, disabled or killed (DAEMON_END,
--- DAEMON_ABORT, SERVICE_STOP unit=auditd; systemctl/service stop, disable or mask of
--- auditd; pkill/killall auditd, which SIGKILL leaves unrecorded), a process's login
--- uid changed once set (a LOGIN record with old-auid set: root writing
+-- never,... or exclude,...; CONFIG_CHANGE of a rule on the exclude list), the audit
+-- daemon stopped, disabled or killed (DAEMON_END, DAEMON_ABORT, SERVICE_STOP
+-- unit=auditd; systemctl/service stop, disable, mask or kill of auditd, unit globs
+-- included; pkill/killall auditd by name, pattern or pid file, which SIGKILL leaves
+-- unrecorded; systemd's "auditd.service: Main process exited, code=killed"), a
+-- process's login uid changed once set (a LOGIN record with old-auid set: root writing
 -- /proc/self/loginuid to act under another user's name), or audit events lost
 -- (kernel "audit: backlog limit exceeded", "audit_backlog=N > audit_backlog_limit",
 -- "audit_lost=N"). Everything on one host within ten minutes of the previous sign is one
@@ -55,6 +57,10 @@ WITH audit_records AS (
         CASE
             WHEN type = 'CONFIG_CHANGE' AND op = 'remove_rule' THEN 'audit rule removed'
             WHEN type = 'CONFIG_CHANGE' AND fields['audit_enabled'] = '0' THEN 'auditing disabled'
+            -- a rule on the exclude list (5) drops records of a type, whoever loads it
+            -- (`auditctl -R file`, augenrules)
+            WHEN type = 'CONFIG_CHANGE' AND op = 'add_rule' AND fields['list'] = '5'
+                THEN 'audit exclude rule added'
             WHEN type IN ('DAEMON_END', 'DAEMON_ABORT') THEN 'audit daemon stopped'
             WHEN type = 'SERVICE_STOP'
                 AND fields['unit'] IN ('auditd', 'auditd.service') THEN 'auditd service stopped'
@@ -93,7 +99,7 @@ commands AS (
             WHEN tool = 'auditctl'
                 AND list_has_any(process_args, ['-D', '-d', '-W']) THEN 'audit rules deleted by auditctl'
             WHEN tool = 'auditctl'
-                AND len(list_filter(process_args, lambda a, i: a = '-e' AND process_args[i + 1] = '0')) > 0
+                AND len(list_filter(process_args, lambda a, i: (a = '-e' AND process_args[i + 1] = '0') OR a = '-e0')) > 0
                 THEN 'auditing disabled by auditctl'
             -- a rule that stops auditing: `-a never,exit ...` for someone (or everyone),
             -- `-a exclude,always -F msgtype=...` for a record type
@@ -108,18 +114,38 @@ commands AS (
                         OR regexp_matches(a, '^-[aA](.*,)?(never|exclude)(,|$)')
                 )) > 0
                 THEN 'audit suppression rule added by auditctl'
+            -- systemctl takes unit globs (`systemctl kill 'audit*'`)
             WHEN tool IN ('systemctl', 'service')
                 AND list_has_any(process_args, ['stop', 'disable', 'mask', 'kill'])
-                AND list_has_any(process_args, ['auditd', 'auditd.service'])
-                THEN 'auditd stopped by ' || tool
-            -- SIGKILL leaves no DAEMON_END. pkill takes a pattern (`pkill audit` kills
-            -- auditd too); HUP, USR1, USR2 and 0 reload, rotate or probe: no stop
-            WHEN tool IN ('pkill', 'killall')
                 AND len(list_filter(
                     process_args[2:],
-                    lambda a: NOT starts_with(a, '-')
-                        AND (a IN ('auditd', 'auditd.service') OR (tool = 'pkill' AND length(a) >= 3 AND contains('auditd', a)))
+                    lambda a: a IN ('auditd', 'auditd.service')
+                        OR (tool = 'systemctl' AND ('auditd.service' GLOB a OR 'auditd' GLOB a))
                 )) > 0
+                THEN 'auditd stopped by ' || tool
+            -- SIGKILL leaves no DAEMON_END. pkill takes a regular expression (`pkill audit`,
+            -- `pkill '^auditd'` kill auditd too) or a pid file (-F), killall a name or with
+            -- -r a regular expression (an invalid one matches nothing: try()); HUP, USR1,
+            -- USR2 and 0 reload, rotate or probe: no stop
+            WHEN tool IN ('pkill', 'killall')
+                AND (
+                    len(list_filter(
+                        process_args[2:],
+                        lambda a: NOT starts_with(a, '-')
+                            AND (
+                                a IN ('auditd', 'auditd.service')
+                                OR (
+                                    (tool = 'pkill' OR list_has_any(process_args, ['-r', '--regexp']))
+                                    AND length(a) >= 3
+                                    AND coalesce(try(regexp_matches('auditd', a)), false)
+                                )
+                            )
+                    )) > 0
+                    OR (
+                        tool = 'pkill'
+                        AND contains(option_value(process_args, '^(-F|--pidfile)$', '^(-F|--pidfile=)(.+)$'), 'audit')
+                    )
+                )
                 AND NOT len(list_filter(
                     process_args,
                     lambda a, i: regexp_matches(upper(a), '^-(SIG)?(HUP|USR1|USR2|0|1|10|12)$')
@@ -155,7 +181,7 @@ commands AS (
     )
     WHERE tool IS NOT NULL
 ),
-kernel_messages AS (
+system_messages AS (
     SELECT
         event_uid,
         time,
@@ -167,13 +193,17 @@ kernel_messages AS (
             WHEN regexp_matches(message, 'audit_lost=[1-9]') THEN 'audit events lost (' || regexp_extract(message, 'audit_lost=[0-9]+') || ')'
             WHEN contains(message, 'rate limit exceeded') THEN 'audit events lost (rate limit exceeded)'
             WHEN contains(message, 'hold queue overflow') THEN 'audit events lost (kauditd hold queue overflow)'
+            -- `kill -9` of auditd's pid: only systemd says so
+            WHEN app_name = 'systemd'
+                AND regexp_matches(message, '^auditd\.service: Main process exited, code=(killed|dumped)')
+                THEN 'auditd killed (' || regexp_extract(message, 'status=[^ ,]+') || ')'
         END AS sign
     FROM events
     WHERE time >= $since
       AND time < $until
       -- IN, not list_contains(): DuckDB skips the parts of other sources by their min/max
       AND source_type IN ('syslog', 'journald')
-      AND app_name = 'kernel'
+      AND app_name IN ('kernel', 'systemd')
       AND contains(message, 'audit')
 ),
 signs AS (
@@ -189,7 +219,7 @@ signs AS (
     WHERE sign IS NOT NULL
     UNION ALL
     SELECT event_uid, time, device_hostname, NULL, NULL, NULL, NULL, sign
-    FROM kernel_messages
+    FROM system_messages
     WHERE sign IS NOT NULL
 ),
 incidents AS (
