@@ -276,10 +276,11 @@ WHERE source_type = 'dockerd'
   );
 
 -- One row per container launch: a docker CLI command and the daemon's record of the
--- create it sent (the closest CLI command on that host in the minute before) are
--- merged; daemon records with no CLI command (API clients, compose) stand alone.
--- Privileges, capabilities, namespaces, mounts and devices are the union of both
--- records.
+-- create it sent (the closest CLI command on that host in the minute before, of the
+-- same image and name, that asked for every privilege, capability, namespace, mount
+-- and device the create holds) are merged; daemon records with no such command (API
+-- clients, compose, or a command that asked for less) stand alone, with no actor.
+-- The merged row holds what both records name.
 CREATE OR REPLACE VIEW container_launches AS
 WITH cli AS (
     SELECT * FROM container_starts WHERE seen_by = 'cli'
@@ -319,6 +320,14 @@ twins AS (
           OR d.container_image_name IS NULL
           OR image_ref(c.container_image_name) = image_ref(d.container_image_name)
       )
+      -- and nothing the command did not ask for: another user's API create of the same
+      -- image, privileged or with / mounted, is not alice's `docker run --rm alpine`
+      AND (c.container_privileged OR NOT coalesce(d.container_privileged, false))
+      AND list_has_all(coalesce(c.container_cap_add, []), coalesce(d.container_cap_add, []))
+      AND list_has_all(coalesce(c.container_host_namespaces, []), coalesce(d.container_host_namespaces, []))
+      AND list_has_all(coalesce(c.container_mounts, []), coalesce(d.container_mounts, []))
+      AND list_has_all(coalesce(c.container_devices, []), coalesce(d.container_devices, []))
+      AND (c.container_name IS NULL OR d.container_name IS NULL OR c.container_name = d.container_name)
     QUALIFY row_number() OVER (PARTITION BY d.event_uid ORDER BY abs(epoch(d.time) - epoch(c.time)), c.event_uid) = 1
 ),
 cli_merged AS (

@@ -207,7 +207,7 @@ def test_cli_run_and_daemon_create_merge_into_one_launch(tmp_path: Path) -> None
     con = _con(
         tmp_path,
         [
-            _docker(["docker", "run", "-v", "/:/host", "alpine"], event_uid="cli"),
+            _docker(["docker", "run", "--privileged", "-v", "/:/host", "alpine"], event_uid="cli"),
             event(
                 "2026-11-27T02:18:02.223",
                 6003,
@@ -223,6 +223,30 @@ def test_cli_run_and_daemon_create_merge_into_one_launch(tmp_path: Path) -> None
         "SELECT container_name, container_privileged, container_mounts, event_uids FROM container_launches"
     ).fetchall()
     assert got == [("pwn", True, ["/"], ["cli", "api"])]
+
+
+def test_daemon_create_asking_more_than_a_run_is_not_that_run(tmp_path: Path) -> None:
+    """Bob's API create of alpine, privileged with / mounted, a second after alice's
+    `docker run --rm alpine`: merged, it named alice as the one who asked for it."""
+    con = _con(
+        tmp_path,
+        [
+            _docker(["docker", "run", "--rm", "alpine", "echo", "hi"], event_uid="cli"),
+            event(
+                "2026-11-27T02:18:03",
+                6003,
+                "dockerd",
+                container_image_name="alpine",
+                container_privileged=True,
+                container_mounts=["/"],
+                event_uid="api",
+            ),
+        ],
+    )
+    got = con.execute(
+        "SELECT event_uids, container_privileged, auid FROM container_launches ORDER BY start_time"
+    ).fetchall()
+    assert got == [(["cli"], False, 1003), (["api"], True, None)]
 
 
 def test_each_run_of_one_command_is_its_own_container_start(tmp_path: Path) -> None:
@@ -247,7 +271,7 @@ def _daemon_create(time: str, uid: str) -> dict[str, Any]:
 def test_a_daemon_create_merges_with_the_closest_run_across_minute_boundaries(
     tmp_path: Path,
 ) -> None:
-    run = ["docker", "run", "alpine"]
+    run = ["docker", "run", "--privileged", "alpine"]
     con = _con(
         tmp_path,
         [
@@ -266,7 +290,7 @@ def test_a_daemon_create_merges_with_the_closest_run_across_minute_boundaries(
         "SELECT event_uids, container_privileged FROM container_launches ORDER BY start_time"
     ).fetchall()
     assert got == [
-        (["far"], False),
+        (["far"], True),
         (["near", "api-1"], True),
         (["late", "api-2"], True),
         (["api-3"], True),

@@ -51,6 +51,25 @@ def _actors(found: list[dict[str, Any]]) -> list[str]:
     return [f["actor_user_name"] for f in found]
 
 
+def test_api_create_is_not_put_on_another_user_s_harmless_run(tmp_path: Path) -> None:
+    """Alice runs `docker run --rm alpine`; a second later bob's curl creates a privileged
+    alpine with / mounted over the API. The create was merged with alice's run (same image,
+    within the minute), naming her: an attacker could frame a colleague so."""
+    audit = (
+        AuditLog()
+        .login(ALICE, "alice")
+        .login(BOB, "bob")
+        .execve(["docker", "run", "--rm", "alpine", "echo", "hi"], t=T0 - 3, auid=ALICE, uid=ALICE)
+        .execve(
+            ["curl", "--unix-socket", "/run/docker.sock", "http://x/containers/create"], t=T0 - 1
+        )
+    )
+    form = {"Image": "alpine", "HostConfig": {"Privileged": True, "Binds": ["/:/host"]}}
+    files = {"web-2/audit/audit.log": audit.text(), "web-2/docker.log": _dockerd_create(form)}
+    found = _findings(tmp_path, files, "docker.privileged_container")
+    assert [f["actor_user_name"] for f in found] == [None]
+
+
 # -- login uids rewritten ------------------------------------------------------------------
 
 CAROL = 1005
