@@ -77,6 +77,27 @@ MODERN_DOCKER_PATHS = (
     "/usr/lib/systemd/system/containerd.service",
     "/lib/systemd/system/containerd.service",
     "/etc/systemd/system/containerd.service",
+    # the rest of systemd's unit search path (/run and /usr/local/lib, drop-in
+    # directories beside each unit): a drop-in there changes the daemon's command line
+    "/run/systemd/system/docker.service",
+    "/run/systemd/system/docker.service.d",
+    "/run/systemd/system/docker.socket",
+    "/run/systemd/system/docker.socket.d",
+    "/run/systemd/system/containerd.service",
+    "/run/systemd/system/containerd.service.d",
+    "/usr/local/lib/systemd/system/docker.service",
+    "/usr/local/lib/systemd/system/docker.socket",
+    "/usr/local/lib/systemd/system/containerd.service",
+    "/usr/lib/systemd/system/docker.service.d",
+    "/lib/systemd/system/docker.service.d",
+    "/usr/lib/systemd/system/containerd.service.d",
+    "/lib/systemd/system/containerd.service.d",
+    "/etc/systemd/system/docker.socket.d",
+    "/etc/systemd/system/containerd.service.d",
+    # /usr/local/sbin comes before /usr/bin in systemd's and most shells' PATH
+    "/usr/local/sbin/docker*",
+    "/usr/local/sbin/containerd*",
+    "/usr/local/sbin/runc",
 )
 
 DEFAULT_SOCKET_PROCESSES = (

@@ -76,6 +76,7 @@ _HOST_NAMESPACE_MODES = (
     ("IpcMode", "ipc"),
     ("UTSMode", "uts"),
     ("UsernsMode", "userns"),
+    ("CgroupnsMode", "cgroupns"),
 )
 # Daemon lifecycle messages (OCSF Application Lifecycle activity ids: 3 Start, 4 Stop).
 _LIFECYCLE = {

@@ -70,6 +70,50 @@ def test_api_create_is_not_put_on_another_user_s_harmless_run(tmp_path: Path) ->
     assert [f["actor_user_name"] for f in found] == [None]
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/run/systemd/system/docker.service.d/x.conf",
+        "/usr/lib/systemd/system/docker.service.d/x.conf",
+        "/etc/systemd/system/containerd.service.d/override.conf",
+        "/etc/systemd/system/docker.socket.d/override.conf",
+        "/usr/local/sbin/runc",
+    ],
+)
+def test_daemon_files_elsewhere_on_systemd_s_and_the_shell_s_paths(
+    tmp_path: Path, path: str
+) -> None:
+    """A drop-in under /run or /usr/lib changes dockerd's command line as one under /etc
+    does; /usr/local/sbin/runc comes before /usr/bin/runc on PATH."""
+    directory = path.rsplit("/", 1)[0] + "/"
+    audit = (
+        AuditLog()
+        .login(BOB, "bob")
+        .event(
+            [
+                ("SYSCALL", syscall(257, 2, BOB, 0, 2300, "/usr/bin/tee", "(null)")),
+                ("CWD", 'cwd="/root"'),
+                (
+                    "PATH",
+                    f'item=0 name="{directory}" inode=2 dev=08:01 mode=040755 nametype=PARENT',
+                ),
+                ("PATH", f'item=1 name="{path}" inode=5501 dev=08:01 mode=0100644 nametype=CREATE'),
+            ],
+            t=T0 + 1,
+        )
+    )
+    found = _findings(tmp_path, {"web-2/audit/audit.log": audit.text()}, "docker.file_change")
+    assert [f["file_path"] for f in found] == [path]
+
+
+def test_api_create_sharing_the_host_cgroup_namespace(tmp_path: Path) -> None:
+    """`--cgroupns=host` was flagged from the CLI; the API's CgroupnsMode was not read."""
+    form = {"Image": "alpine", "HostConfig": {"CgroupnsMode": "host"}}
+    files = {"web-2/docker.log": _dockerd_create(form)}
+    found = _findings(tmp_path, files, "docker.privileged_container")
+    assert len(found) == 1
+
+
 # -- login uids rewritten ------------------------------------------------------------------
 
 CAROL = 1005
