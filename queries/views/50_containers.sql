@@ -6,7 +6,10 @@
 -- argv[0] is the first word, so the client's name ends a word of it. `contains(...,
 -- 'docker')` alone would keep every `runc --root /var/run/docker/...` the engine runs.
 CREATE OR REPLACE MACRO names_container_client(cmd) AS
-    names_program(cmd, 'docker') OR names_program(cmd, 'podman') OR names_program(cmd, 'nerdctl');
+    names_program(cmd, 'docker')
+    OR names_program(cmd, 'docker-compose')
+    OR names_program(cmd, 'podman')
+    OR names_program(cmd, 'nerdctl');
 
 -- A docker CLI option that takes the next word as its value: `--name x`, `-v a:b`.
 -- Boolean flags (`--rm`, `-it`) and `--opt=value` forms do not.
@@ -16,12 +19,15 @@ CREATE OR REPLACE MACRO docker_option_takes_value(o) AS
         AND o NOT IN (
             '--privileged', '--rm', '--detach', '--interactive', '--tty', '--init',
             '--publish-all', '--read-only', '--no-healthcheck', '--oom-kill-disable',
-            '--quiet', '--disable-content-trust', '--help', '--sig-proxy', '--use-api-socket'
+            '--quiet', '--disable-content-trust', '--help', '--sig-proxy', '--use-api-socket',
+            -- compose run's
+            '--no-deps', '--service-ports', '--use-aliases', '--build', '--remove-orphans',
+            '--quiet-pull', '--no-TTY'
         )
     )
     OR (
         regexp_matches(o, '^-[a-zA-Z]$')
-        AND o NOT IN ('-d', '-i', '-t', '-P', '-q')
+        AND o NOT IN ('-d', '-i', '-t', '-P', '-q', '-T')
     );
 
 -- A docker CLI argv with short flag clusters taken apart as the CLI does: in `-dv /:/x`
@@ -64,13 +70,17 @@ WITH docker_cli AS (
         -- process_execs; the other leaves out what the first selects, both in the scan)
         SELECT *
         FROM process_execs
-        WHERE list_contains(['docker', 'podman', 'nerdctl'], process_file_name)
+        WHERE list_contains(['docker', 'docker-compose', 'podman', 'nerdctl'], process_file_name)
           AND NOT names_container_client(process_cmd_line)
     )
-    -- `run` or `create` is a word of argv after the first, so the command line has it
-    -- after a space: this keeps `docker ps` and the like out
-    WHERE (contains(process_cmd_line, ' run') OR contains(process_cmd_line, ' create'))
-      AND program_among(program, process_file_name, ['docker', 'podman', 'nerdctl']) IS NOT NULL
+    -- `run`, `create` or `exec` is a word of argv after the first, so the command line
+    -- has it after a space: this keeps `docker ps` and the like out
+    WHERE (
+        contains(process_cmd_line, ' run')
+        OR contains(process_cmd_line, ' create')
+        OR contains(process_cmd_line, ' exec')
+    )
+      AND program_among(program, process_file_name, ['docker', 'docker-compose', 'podman', 'nerdctl']) IS NOT NULL
 ),
 argvs AS (
     -- a fleet runs the same few commands again and again: each argv is parsed once
@@ -83,17 +93,21 @@ subcommands AS (
     SELECT
         args,
         argv,
-        -- the first word after the global options: `docker -H x container run ...`
+        -- the first word after the global options: `docker -H x container run ...`,
+        -- `docker compose -f x.yml run ...`, `docker-compose -p x run ...`
         list_position(
             list_transform(
                 argv,
                 lambda a, i: i > 1
                     AND NOT starts_with(a, '-')
-                    AND a <> 'container'
+                    AND a NOT IN ('container', 'compose')
                     -- the global options that take the next word as their value
+                    -- (docker's, then compose's)
                     AND argv[i - 1] NOT IN (
                         '-H', '--host', '-c', '--context', '--config', '-l', '--log-level',
-                        '--tlscacert', '--tlscert', '--tlskey'
+                        '--tlscacert', '--tlscert', '--tlskey',
+                        '-f', '--file', '-p', '--project-name', '--profile', '--env-file',
+                        '--project-directory', '--ansi', '--progress', '--parallel'
                     )
             ),
             true
@@ -103,8 +117,9 @@ subcommands AS (
 runs AS (
     SELECT
         *,
-        -- the image is the first word after `run` that is neither an option nor an
-        -- option's value; everything after it is the container's own command line
+        -- the image (exec: the container; compose run: the service) is the first word
+        -- after `run` that is neither an option nor an option's value; everything after
+        -- it is the container's own command line
         coalesce(
             list_position(
                 list_transform(
@@ -118,7 +133,8 @@ runs AS (
             len(argv) + 1
         ) AS image_idx
     FROM subcommands
-    WHERE argv[sub_idx] IN ('run', 'create')
+    -- `exec --privileged` gives a process in a running container every capability
+    WHERE argv[sub_idx] IN ('run', 'create', 'exec')
 ),
 options AS (
     SELECT
@@ -143,8 +159,11 @@ options AS (
 parsed AS (
     SELECT
         args,
-        list_filter(pairs, lambda p: p.name = '--name')[1].value AS container_name,
-        argv[image_idx] AS container_image_name,
+        CASE
+            WHEN argv[sub_idx] = 'exec' THEN argv[image_idx]
+            ELSE list_filter(pairs, lambda p: p.name = '--name')[1].value
+        END AS container_name,
+        CASE WHEN argv[sub_idx] <> 'exec' THEN argv[image_idx] END AS container_image_name,
         len(list_filter(pairs, lambda p: p.name = '--privileged' AND coalesce(lower(p.value), 'true') <> 'false')) > 0
             AS container_privileged,
         list_transform(

@@ -195,12 +195,19 @@ def test_docker_run_flags_in_every_spelling_are_parsed(tmp_path: Path) -> None:
     ]
 
 
-def test_docker_commands_other_than_run_are_not_container_starts(tmp_path: Path) -> None:
+def test_docker_commands_other_than_run_create_exec_are_not_container_starts(
+    tmp_path: Path,
+) -> None:
+    """`docker ps` starts nothing; `docker exec web run --privileged` runs `run
+    --privileged` in web, unprivileged (exec's options come before the container)."""
     con = _con(
         tmp_path,
         [_docker(["docker", "exec", "web", "run", "--privileged"]), _docker(["docker", "ps"])],
     )
-    assert con.execute("SELECT count(*) FROM docker_cli_runs").fetchall() == [(0,)]
+    got = con.execute(
+        "SELECT container_name, container_image_name, container_privileged FROM docker_cli_runs"
+    ).fetchall()
+    assert got == [("web", None, False)]
 
 
 def test_cli_run_and_daemon_create_merge_into_one_launch(tmp_path: Path) -> None:

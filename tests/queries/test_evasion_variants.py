@@ -194,6 +194,28 @@ def test_global_boolean_flag_cluster_before_run(tmp_path: Path) -> None:
     assert _actors(found) == ["bob"]
 
 
+@pytest.mark.parametrize(
+    ("argv", "detection"),
+    [
+        (
+            ["docker", "compose", "run", "--cap-add", "SYS_ADMIN", "web", "sh"],
+            "docker.privileged_container",
+        ),
+        (
+            ["docker", "compose", "-f", "x.yml", "run", "-T", "-v", "/:/host", "web", "sh"],
+            "docker.sensitive_mount",
+        ),
+        (["docker-compose", "run", "-v", "/:/host", "web", "sh"], "docker.sensitive_mount"),
+        (["docker", "exec", "--privileged", "-u", "0", "web", "sh"], "docker.privileged_container"),
+    ],
+    ids=lambda v: " ".join(v) if isinstance(v, list) else v,
+)
+def test_compose_run_and_privileged_exec(tmp_path: Path, argv: list[str], detection: str) -> None:
+    """`compose` was taken for the subcommand, docker-compose for no client, and `exec
+    --privileged` (every capability for a process in a running container) was not read."""
+    assert _actors(_findings(tmp_path, _bob_runs(argv), detection)) == ["bob"]
+
+
 def test_relative_bind_source_is_resolved_by_the_cli(tmp_path: Path) -> None:
     """docker >= 23 makes `-v ./x:/y` absolute from the cwd (/home/bob/../.. is /); the view drops it as a volume name."""
     found = _findings(
