@@ -14,9 +14,35 @@ CREATE OR REPLACE MACRO names_account_tool(cmd) AS
     OR contains(cmd, 'useradd')
     OR contains(cmd, 'groupmod');
 
+-- Groups as they were created, with their ids: groupadd's syslog line (`new group:
+-- name=docker, GID=999`) and its ADD_GROUP audit record (`id=999 grp="docker"`).
+CREATE OR REPLACE VIEW group_creations AS
+SELECT
+    device_hostname,
+    time,
+    TRY_CAST(coalesce(unmapped['gid'], unmapped['id']) AS BIGINT) AS gid,
+    group_name
+FROM events
+WHERE class_uid = 3001
+  AND group_name IS NOT NULL
+  AND (activity_name = 'Create Group' OR audit_type = 'ADD_GROUP');
+
+-- Other names of the docker group on a host: a group created with docker's id
+-- (`groupadd -o -g 999 dockr`), whose members have docker's rights.
+CREATE OR REPLACE VIEW docker_group_aliases AS
+SELECT DISTINCT
+    a.device_hostname,
+    a.group_name
+FROM group_creations AS a
+SEMI JOIN group_creations AS d
+    ON d.device_hostname = a.device_hostname
+    AND d.gid = a.gid
+    AND d.group_name = 'docker'
+WHERE a.group_name <> 'docker';
+
 -- The name of each group id in `wanted` (a list of {device_hostname, gid}) on its host,
--- as the logs name it: groupadd's syslog line and ADD_GROUP record (`new group:
--- name=docker, GID=999`), and ENRICHED audit records, which write the name beside each
+-- as the logs name it: the group's creation (group_creations), and ENRICHED audit
+-- records, which write the name beside each
 -- id (PATH ogid/OGID, SYSCALL gid/GID and egid/EGID). The latest name seen wins (a gid
 -- deleted and given to another group). Only the records of the ids wanted are read.
 CREATE OR REPLACE MACRO group_ids_named(wanted) AS TABLE
@@ -27,15 +53,7 @@ WITH wanted_ids AS (
     FROM (SELECT unnest(wanted) AS w)
 ),
 seen AS (
-    SELECT
-        device_hostname,
-        time,
-        TRY_CAST(coalesce(unmapped['gid'], unmapped['id']) AS BIGINT) AS gid,
-        group_name
-    FROM events
-    WHERE class_uid = 3001
-      AND group_name IS NOT NULL
-      AND (activity_name = 'Create Group' OR audit_type = 'ADD_GROUP')
+    SELECT * FROM group_creations
     UNION ALL
     SELECT
         r.device_hostname,

@@ -396,21 +396,48 @@ def test_group_file_written_by_a_copy_named_like_an_account_tool(tmp_path: Path)
         AuditLog()
         .login(BOB, "bob")
         .execve(["/tmp/gpasswd", "-c", "open('/etc/group', 'a').write('docker:x:999:eve')"])
-        .event(
-            [
-                ("SYSCALL", syscall(257, 2, BOB, 0, 2258, "/tmp/gpasswd", "identity")),
-                ("CWD", 'cwd="/root"'),
-                ("PATH", 'item=0 name="/etc/" inode=2 dev=08:01 mode=040755 nametype=PARENT'),
-                (
-                    "PATH",
-                    'item=1 name="/etc/group" inode=5501 dev=08:01 mode=0100644 nametype=NORMAL',
-                ),
-            ],
-            t=T0 + 1,
-        )
+        .event(_writes("/etc/group", "/tmp/gpasswd"), t=T0 + 1)
     )
     found = _findings(tmp_path, {"web-2/audit/audit.log": audit.text()}, "docker.group_change")
     assert [(f["actor_user_name"], f["file_path"]) for f in found] == [("bob", "/etc/group")]
+
+
+def _writes(path: str, exe: str) -> list[tuple[str, str]]:
+    """The records of an open of `path` for writing by `exe` (bob, as root)."""
+    directory = path.rsplit("/", 1)[0] + "/"
+    return [
+        ("SYSCALL", syscall(257, 2, BOB, 0, 2300, exe, "identity")),
+        ("CWD", 'cwd="/root"'),
+        ("PATH", f'item=0 name="{directory}" inode=2 dev=08:01 mode=040755 nametype=PARENT'),
+        ("PATH", f'item=1 name="{path}" inode=5501 dev=08:01 mode=0100644 nametype=NORMAL'),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("exe", "expected"), [("/usr/bin/sed", [("bob", "/etc/passwd")]), ("/usr/bin/chsh", [])]
+)
+def test_primary_group_set_by_editing_passwd(
+    tmp_path: Path, exe: str, expected: list[tuple[str, str]]
+) -> None:
+    """`sed -i 's/^eve:x:1007:1007:/eve:x:1007:999:/' /etc/passwd` makes docker eve's
+    primary group; chsh rewrites /etc/passwd for a shell, as an account tool."""
+    audit = AuditLog().login(BOB, "bob").event(_writes("/etc/passwd", exe), t=T0 + 1)
+    found = _findings(tmp_path, {"web-2/audit/audit.log": audit.text()}, "docker.group_change")
+    assert [(f["actor_user_name"], f["file_path"]) for f in found] == expected
+
+
+def test_group_created_with_docker_s_id_is_docker(tmp_path: Path) -> None:
+    """`groupadd -o -g 999 dockr; usermod -aG dockr eve` gives eve docker's rights."""
+    audit = AuditLog().login(BOB, "bob").execve(["usermod", "-aG", "dockr", "eve"])
+    syslog = (
+        "Nov 27 01:00:00 web-2 groupadd[311]: new group: name=docker, GID=999\n"
+        "Nov 27 02:17:57 web-2 groupadd[2290]: new group: name=dockr, GID=999\n"
+    )
+    files = {"web-2/audit/audit.log": audit.text(), "web-2/auth.log": syslog}
+    found = _findings(tmp_path, files, "docker.group_change")
+    assert [f["message"] for f in found] == [
+        "eve added to the docker group (as dockr, which has its id), not in allowed_group_members"
+    ]
 
 
 def test_emptying_the_docker_group_is_not_an_addition(tmp_path: Path) -> None:

@@ -6,8 +6,10 @@
 -- allowed_group_members, from usermod/gpasswd/adduser/groupmod records in syslog or
 -- auditd and from their command lines (`-G`, `-g` (the primary group), `gpasswd -a/-M`,
 -- `groupmod -U`; a group given by number, `-G 999`, is named as the host's logs name
--- its id; one change seen several ways is one finding); and /etc/group or /etc/gshadow
--- edited by anything but the account tools. The actor is the login user.
+-- its id; a group created with docker's id, `groupadd -o -g 999 dockr`, counts as
+-- docker; one change seen several ways is one finding); and /etc/group, /etc/gshadow or
+-- /etc/passwd (a primary group) edited by anything but the account tools. The actor is
+-- the login user.
 -- """
 -- status = "stable"
 -- level = "high"
@@ -43,10 +45,19 @@ WITH docker_changes AS (
         user_name,
         group_name,
         change
-    FROM group_changes
+    FROM group_changes AS g
     WHERE time >= $since
       AND time < $until
-      AND group_name = 'docker'
+      -- docker, or a group created with its id
+      AND (
+          group_name = 'docker'
+          OR EXISTS (
+              SELECT 1
+              FROM docker_group_aliases AS a
+              WHERE a.device_hostname = g.device_hostname
+                AND a.group_name = g.group_name
+          )
+      )
       AND user_name NOT IN (SELECT user_name FROM policy_group_members)
 ),
 grouped AS (
@@ -88,7 +99,9 @@ membership_findings AS (
         NULL AS file_path,
         'docker' AS group_name,
         g.user_name || ' ' || CASE WHEN bool_and(g.change = 'remove') THEN 'removed from' ELSE 'added to' END
-            || ' the docker group, not in allowed_group_members' AS message,
+            || ' the docker group'
+            || coalesce(' (as ' || max(g.group_name) FILTER (WHERE g.group_name <> 'docker') || ', which has its id)', '')
+            || ', not in allowed_group_members' AS message,
         list(DISTINCT g.event_uid ORDER BY g.event_uid) AS event_uids
     FROM grouped AS g
     LEFT JOIN audit_user_names AS n
@@ -111,19 +124,20 @@ group_file_edits AS (
             || ' outside the account tools' AS message,
         [c.event_uid] AS event_uids
     -- the changes of the events that name these files, tested in the scan
-    FROM file_changes_of(['/etc/group', '/etc/gshadow']) AS c
+    -- /etc/passwd too: a user's primary group (its fourth field) may be docker's id
+    FROM file_changes_of(['/etc/group', '/etc/gshadow', '/etc/passwd']) AS c
     LEFT JOIN audit_user_names AS n
         ON n.device_hostname = c.device_hostname
         AND n.auid = c.auid
     WHERE c.time >= $since
       AND c.time < $until
-      AND c.file_path IN ('/etc/group', '/etc/gshadow')
+      AND c.file_path IN ('/etc/group', '/etc/gshadow', '/etc/passwd')
       -- the account tools rewrite these files for every change; their own records
       -- (above) say which group and user changed. Only the installed ones: a copy of
       -- python at /tmp/gpasswd is no account tool
       AND NOT regexp_full_match(
           coalesce(c.process_file_path, ''),
-          '/(usr/)?(local/)?s?bin/(usermod|useradd|userdel|groupadd|groupdel|groupmod|gpasswd|chgpasswd|newusers|grpconv|grpunconv|systemd-sysusers)'
+          '/(usr/)?(local/)?s?bin/(usermod|useradd|userdel|groupadd|groupdel|groupmod|gpasswd|chgpasswd|newusers|grpconv|grpunconv|pwconv|pwunconv|chsh|chfn|passwd|systemd-sysusers)'
       )
 )
 SELECT * FROM membership_findings
