@@ -392,7 +392,26 @@ def _host_mounts(host: dict[str, Any]) -> list[str]:
         source = _field(mount, "Source")
         if _field(mount, "Type") == "bind" and source:
             mounts.append(_clean(str(source)))
+        elif _field(mount, "Type") == "volume":
+            device = _bound_device(mount)
+            if device:
+                mounts.append(_clean(device))
     return mounts
+
+
+def _bound_device(mount: dict[str, Any]) -> str | None:
+    """The host path a local volume binds (driver options `o=bind`, `device=/path`)."""
+    volume = _field(mount, "VolumeOptions")
+    driver = _field(volume, "DriverConfig") if isinstance(volume, dict) else None
+    # a map, not a struct: its keys are matched as written
+    options = _field(driver, "Options") if isinstance(driver, dict) else None
+    if not isinstance(options, dict):
+        return None
+    bind = str(options.get("o", "")).split(",")
+    device = options.get("device")
+    if ("bind" in bind or "rbind" in bind) and isinstance(device, str) and device.startswith("/"):
+        return device
+    return None
 
 
 def _clean(path: str) -> str:

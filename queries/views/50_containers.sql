@@ -94,13 +94,15 @@ subcommands AS (
         args,
         argv,
         -- the first word after the global options: `docker -H x container run ...`,
-        -- `docker compose -f x.yml run ...`, `docker-compose -p x run ...`
+        -- `docker compose -f x.yml run ...`, `docker-compose -p x run ...`, `docker
+        -- service create ...`
         list_position(
             list_transform(
                 argv,
                 lambda a, i: i > 1
                     AND NOT starts_with(a, '-')
-                    AND a NOT IN ('container', 'compose')
+                    -- `docker service create` (swarm) takes run's options too
+                    AND a NOT IN ('container', 'compose', 'service')
                     -- the global options that take the next word as their value
                     -- (docker's, then compose's)
                     AND argv[i - 1] NOT IN (
@@ -189,11 +191,19 @@ parsed AS (
                         list_filter(
                             pairs,
                             -- docker reads the mount as a CSV record (its fields may be
-                            -- quoted), its keys and type in any case
+                            -- quoted), its keys and type in any case; a local volume
+                            -- with `volume-opt=o=bind` binds its `volume-opt=device=`
                             lambda p: p.name = '--mount'
-                                AND regexp_matches(lower(replace(p.value, '"', '')), '(^|,)type=bind(,|$)')
+                                AND (
+                                    regexp_matches(lower(replace(p.value, '"', '')), '(^|,)type=bind(,|$)')
+                                    OR regexp_matches(lower(replace(p.value, '"', '')), '(^|,)volume-opt=o=r?bind(,|$)')
+                                )
                         ),
-                        lambda p: regexp_extract(replace(p.value, '"', ''), '(?i)(^|,)(source|src)=([^,]+)', 3)
+                        lambda p: CASE
+                            WHEN regexp_matches(lower(replace(p.value, '"', '')), '(^|,)type=bind(,|$)')
+                                THEN regexp_extract(replace(p.value, '"', ''), '(?i)(^|,)(source|src)=([^,]+)', 3)
+                            ELSE regexp_extract(replace(p.value, '"', ''), '(?i)(^|,)volume-opt=device=([^,]+)', 2)
+                        END
                     )
                 ),
                 -- a named volume (`-v data:/x`) is not a host path; `./x` and `../x` are,

@@ -216,6 +216,41 @@ def test_compose_run_and_privileged_exec(tmp_path: Path, argv: list[str], detect
     assert _actors(_findings(tmp_path, _bob_runs(argv), detection)) == ["bob"]
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["docker", "service", "create", "--mount", "type=bind,source=/,target=/host", "alpine"],
+        [
+            "docker", "run", "--mount",
+            "type=volume,src=hr,dst=/host,volume-opt=type=none,volume-opt=o=bind,volume-opt=device=/",
+            "alpine",
+        ],
+    ],
+    ids=["swarm-service", "volume-bound-to-root"],
+)  # fmt: skip
+def test_host_root_mounted_by_a_service_or_a_bound_volume(tmp_path: Path, argv: list[str]) -> None:
+    """`docker service create` takes run's --mount; a local volume with o=bind and
+    device=/ is a bind of / (only type=bind was read)."""
+    assert _actors(_findings(tmp_path, _bob_runs(argv), "docker.sensitive_mount")) == ["bob"]
+
+
+def test_api_volume_bound_to_host_root(tmp_path: Path) -> None:
+    """The API's form of the same volume: its driver options bind /."""
+    mount = {
+        "Type": "volume",
+        "Source": "hr",
+        "Target": "/host",
+        "VolumeOptions": {
+            "DriverConfig": {"Name": "local", "Options": {"o": "bind", "device": "/"}}
+        },
+    }
+    form = {"Image": "alpine", "HostConfig": {"Mounts": [mount]}}
+    found = _findings(
+        tmp_path, {"web-2/docker.log": _dockerd_create(form)}, "docker.sensitive_mount"
+    )
+    assert len(found) == 1
+
+
 def test_relative_bind_source_is_resolved_by_the_cli(tmp_path: Path) -> None:
     """docker >= 23 makes `-v ./x:/y` absolute from the cwd (/home/bob/../.. is /); the view drops it as a volume name."""
     found = _findings(
