@@ -368,6 +368,11 @@ def _container_config(row: Row, form: dict[str, Any]) -> None:
     if devices:
         # a JSON list: a path may hold a comma
         row.setdefault("unmapped", {})["devices"] = json.dumps(devices)
+    volumes_from = _field(host, "VolumesFrom")
+    if isinstance(volumes_from, list) and volumes_from:
+        # `name[:ro|rw]`: the containers whose mounts this one gets
+        names = [str(v).rsplit(":", 1)[0] if str(v).endswith((":ro", ":rw")) else str(v) for v in volumes_from]
+        row.setdefault("unmapped", {})["volumes_from"] = json.dumps(names)
 
 
 def _host_devices(host: dict[str, Any]) -> list[str]:

@@ -220,7 +220,12 @@ parsed AS (
                 WHEN starts_with(p.value, '/') THEN clean_path(split_part(p.value, ':', 1))
                 ELSE p.value
             END
-        ) AS container_devices
+        ) AS container_devices,
+        -- `--volumes-from agent[:ro]`: the containers whose mounts this one gets
+        list_transform(
+            list_filter(pairs, lambda p: p.name = '--volumes-from'),
+            lambda p: regexp_replace(p.value, ':(ro|rw)$', '')
+        ) AS container_volumes_from
     FROM options
 )
 SELECT
@@ -250,7 +255,8 @@ SELECT
         ),
         lambda m: m IS NOT NULL
     ) AS container_mounts,
-    p.container_devices
+    p.container_devices,
+    p.container_volumes_from
 FROM docker_cli AS c
 JOIN parsed AS p
     ON p.args IS NOT DISTINCT FROM c.args;
@@ -271,7 +277,8 @@ SELECT
     container_cap_add,
     container_host_namespaces,
     container_mounts,
-    container_devices
+    container_devices,
+    container_volumes_from
 FROM docker_cli_runs
 UNION ALL
 SELECT
@@ -292,7 +299,8 @@ SELECT
     coalesce(container_host_namespaces, []) AS container_host_namespaces,
     list_transform(coalesce(container_mounts, []), lambda m: host_path(m)) AS container_mounts,
     -- the parser keeps HostConfig.Devices' host paths as a JSON list
-    coalesce(from_json(unmapped['devices'], '["VARCHAR"]'), []) AS container_devices
+    coalesce(from_json(unmapped['devices'], '["VARCHAR"]'), []) AS container_devices,
+    coalesce(from_json(unmapped['volumes_from'], '["VARCHAR"]'), []) AS container_volumes_from
 FROM events
 WHERE source_type = 'dockerd'
   AND (
@@ -302,6 +310,7 @@ WHERE source_type = 'dockerd'
       OR len(container_host_namespaces) > 0
       -- a create body (HostConfig gives a list of mounts, empty or not) may pass devices
       OR (container_mounts IS NOT NULL AND unmapped['devices'] IS NOT NULL)
+      OR (container_mounts IS NOT NULL AND unmapped['volumes_from'] IS NOT NULL)
   );
 
 -- One row per container launch: a docker CLI command and the daemon's record of the
@@ -309,7 +318,8 @@ WHERE source_type = 'dockerd'
 -- same image and name, that asked for every privilege, capability, namespace, mount
 -- and device the create holds) are merged; daemon records with no such command (API
 -- clients, compose, or a command that asked for less) stand alone, with no actor.
--- The merged row holds what both records name.
+-- The merged row holds what both records name, and a launch `--volumes-from` another
+-- container also holds that container's mounts (a docker.sock it had mounted).
 CREATE OR REPLACE VIEW container_launches AS
 WITH cli AS (
     SELECT * FROM container_starts WHERE seen_by = 'cli'
@@ -356,6 +366,7 @@ twins AS (
       AND list_has_all(coalesce(c.container_host_namespaces, []), coalesce(d.container_host_namespaces, []))
       AND list_has_all(coalesce(c.container_mounts, []), coalesce(d.container_mounts, []))
       AND list_has_all(coalesce(c.container_devices, []), coalesce(d.container_devices, []))
+      AND list_has_all(coalesce(c.container_volumes_from, []), coalesce(d.container_volumes_from, []))
       AND (c.container_name IS NULL OR d.container_name IS NULL OR c.container_name = d.container_name)
     QUALIFY row_number() OVER (PARTITION BY d.event_uid ORDER BY abs(epoch(d.time) - epoch(c.time)), c.event_uid) = 1
 ),
@@ -380,6 +391,7 @@ cli_merged AS (
             AS container_mounts,
         list_distinct(list_concat(c.container_devices, flatten(coalesce(list(d.container_devices) FILTER (WHERE d.event_uid IS NOT NULL), []))))
             AS container_devices,
+        c.container_volumes_from,
         list_concat([c.event_uid], coalesce(list(d.event_uid ORDER BY d.event_uid) FILTER (WHERE d.event_uid IS NOT NULL), []))
             AS event_uids
     FROM cli AS c
@@ -401,27 +413,60 @@ cli_merged AS (
         c.container_cap_add,
         c.container_host_namespaces,
         c.container_mounts,
-        c.container_devices
+        c.container_devices,
+        c.container_volumes_from
+),
+launches AS (
+    SELECT * FROM cli_merged
+    UNION ALL
+    SELECT
+        d.event_uid,
+        d.time AS start_time,
+        d.time AS end_time,
+        d.device_hostname,
+        d.process_pid,
+        d.process_cmd_line,
+        d.auid,
+        d.actor_user_name,
+        d.container_name,
+        d.container_image_name,
+        d.container_privileged,
+        d.container_cap_add,
+        d.container_host_namespaces,
+        d.container_mounts,
+        d.container_devices,
+        d.container_volumes_from,
+        [d.event_uid] AS event_uids
+    FROM daemon AS d
+    -- reported with the CLI command that asked for it
+    WHERE d.event_uid NOT IN (SELECT daemon_uid FROM twins)
+),
+shared AS (
+    -- `--volumes-from agent`: the mounts of agent's latest launch on the host before
+    -- (one level: agent's own --volumes-from are not followed)
+    SELECT
+        v.event_uid,
+        list_distinct(flatten(list(s.container_mounts))) AS mounts
+    FROM (
+        SELECT
+            event_uid,
+            device_hostname,
+            start_time,
+            unnest(container_volumes_from) AS source_name
+        FROM launches
+    ) AS v
+    ASOF JOIN launches AS s
+        ON s.device_hostname = v.device_hostname
+        AND s.container_name = v.source_name
+        AND s.start_time <= v.start_time
+    GROUP BY v.event_uid
 )
-SELECT * FROM cli_merged
-UNION ALL
 SELECT
-    d.event_uid,
-    d.time AS start_time,
-    d.time AS end_time,
-    d.device_hostname,
-    d.process_pid,
-    d.process_cmd_line,
-    d.auid,
-    d.actor_user_name,
-    d.container_name,
-    d.container_image_name,
-    d.container_privileged,
-    d.container_cap_add,
-    d.container_host_namespaces,
-    d.container_mounts,
-    d.container_devices,
-    [d.event_uid] AS event_uids
-FROM daemon AS d
--- reported with the CLI command that asked for it
-WHERE d.event_uid NOT IN (SELECT daemon_uid FROM twins);
+    l.* REPLACE (
+        CASE
+            WHEN v.mounts IS NULL THEN l.container_mounts
+            ELSE list_distinct(list_concat(l.container_mounts, v.mounts))
+        END AS container_mounts
+    )
+FROM launches AS l
+LEFT JOIN shared AS v USING (event_uid);

@@ -251,6 +251,46 @@ def test_api_volume_bound_to_host_root(tmp_path: Path) -> None:
     assert len(found) == 1
 
 
+def test_volumes_from_a_container_with_the_socket_mounted(tmp_path: Path) -> None:
+    """Alice's CI agent has docker.sock mounted; bob's `--volumes-from agent` gets it too,
+    as his own launch (only alice's was a finding)."""
+    audit = (
+        AuditLog()
+        .login(ALICE, "alice")
+        .login(BOB, "bob")
+        .execve(
+            [
+                "docker",
+                "run",
+                "-d",
+                "--name",
+                "agent",
+                "-v",
+                "/run/docker.sock:/run/docker.sock",
+                "ci",
+            ],
+            t=T0 - 60,
+            auid=ALICE,
+            uid=ALICE,
+            pid=3000,
+        )
+        .execve(
+            ["docker", "run", "--volumes-from", "agent:ro", "docker:cli", "docker", "ps"], uid=BOB
+        )
+    )
+    found = _findings(tmp_path, {"web-2/audit/audit.log": audit.text()}, "docker.sensitive_mount")
+    assert sorted(_actors(found)) == ["alice", "bob"]
+
+
+def test_api_volumes_from_a_container_with_the_socket_mounted(tmp_path: Path) -> None:
+    """The API's HostConfig.VolumesFrom, after the agent's create named by its query."""
+    agent = {"Image": "ci", "HostConfig": {"Binds": ["/run/docker.sock:/run/docker.sock"]}}
+    log = _dockerd_create(agent, at=T0 - 60).replace("?name=pwn", "?name=agent")
+    log += _dockerd_create({"Image": "docker:cli", "HostConfig": {"VolumesFrom": ["agent:ro"]}})
+    found = _findings(tmp_path, {"web-2/docker.log": log}, "docker.sensitive_mount")
+    assert len(found) == 2
+
+
 def test_relative_bind_source_is_resolved_by_the_cli(tmp_path: Path) -> None:
     """docker >= 23 makes `-v ./x:/y` absolute from the cwd (/home/bob/../.. is /); the view drops it as a volume name."""
     found = _findings(
