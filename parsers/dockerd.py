@@ -318,6 +318,8 @@ def _form_data(row: Row, body: str, pairing: ApiPairing | None) -> None:
     command = _field(form, "Cmd")
     if _field(form, "Image") is not None or isinstance(_field(form, "HostConfig"), dict):
         _container_config(row, form)
+    elif isinstance(_field(form, "DriverOpts"), dict):  # volumes/create
+        _volume_config(row, form)
     elif isinstance(command, list):  # exec create
         row["process_args"] = [str(a) for a in command]
         privileged = _field(form, "Privileged")
@@ -368,10 +370,17 @@ def _container_config(row: Row, form: dict[str, Any]) -> None:
     if devices:
         # a JSON list: a path may hold a comma
         row.setdefault("unmapped", {})["devices"] = json.dumps(devices)
+    volumes = _named_volumes(host)
+    if volumes:
+        # named volumes, which a volumes/create may have bound to a host path
+        row.setdefault("unmapped", {})["volumes"] = json.dumps(volumes)
     volumes_from = _field(host, "VolumesFrom")
     if isinstance(volumes_from, list) and volumes_from:
         # `name[:ro|rw]`: the containers whose mounts this one gets
-        names = [str(v).rsplit(":", 1)[0] if str(v).endswith((":ro", ":rw")) else str(v) for v in volumes_from]
+        names = [
+            str(v).rsplit(":", 1)[0] if str(v).endswith((":ro", ":rw")) else str(v)
+            for v in volumes_from
+        ]
         row.setdefault("unmapped", {})["volumes_from"] = json.dumps(names)
 
 
@@ -382,6 +391,23 @@ def _host_devices(host: dict[str, Any]) -> list[str]:
         return []
     paths = (_field(d, "PathOnHost") for d in devices if isinstance(d, dict))
     return [_clean(path) for path in paths if isinstance(path, str) and path]
+
+
+def _named_volumes(host: dict[str, Any]) -> list[str]:
+    """Named volumes mounted into the container (`data:/x`; a volume mount's Source)."""
+    names = [
+        source
+        for source in (
+            str(b).split(":", 1)[0] for b in _field(host, "Binds") or [] if ":" in str(b)
+        )
+        if source and not source.startswith("/")
+    ]
+    for mount in _field(host, "Mounts") or []:
+        if isinstance(mount, dict) and _field(mount, "Type") == "volume":
+            source = _field(mount, "Source")
+            if isinstance(source, str) and source and _bound_device(mount) is None:
+                names.append(source)
+    return names
 
 
 def _host_mounts(host: dict[str, Any]) -> list[str]:
@@ -405,18 +431,30 @@ def _host_mounts(host: dict[str, Any]) -> list[str]:
 
 
 def _bound_device(mount: dict[str, Any]) -> str | None:
-    """The host path a local volume binds (driver options `o=bind`, `device=/path`)."""
+    """The host path a local volume of a mount binds (its driver options)."""
     volume = _field(mount, "VolumeOptions")
     driver = _field(volume, "DriverConfig") if isinstance(volume, dict) else None
     # a map, not a struct: its keys are matched as written
     options = _field(driver, "Options") if isinstance(driver, dict) else None
-    if not isinstance(options, dict):
-        return None
+    return _bind_device(options) if isinstance(options, dict) else None
+
+
+def _bind_device(options: dict[str, Any]) -> str | None:
+    """The host path local volume driver options bind (`o=bind`, `device=/path`)."""
     bind = str(options.get("o", "")).split(",")
     device = options.get("device")
     if ("bind" in bind or "rbind" in bind) and isinstance(device, str) and device.startswith("/"):
         return device
     return None
+
+
+def _volume_config(row: Row, form: dict[str, Any]) -> None:
+    """Keep the host path a volumes/create request binds, with the volume's name."""
+    name = _field(form, "Name")
+    device = _bind_device(_field(form, "DriverOpts"))
+    if isinstance(name, str) and name and device is not None:
+        unmapped = row.setdefault("unmapped", {})
+        unmapped["volume_name"], unmapped["volume_device"] = name, _clean(device)
 
 
 def _clean(path: str) -> str:

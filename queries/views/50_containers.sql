@@ -221,6 +221,27 @@ parsed AS (
                 ELSE p.value
             END
         ) AS container_devices,
+        -- named volumes (`-v data:/x`, `--mount src=data,...`), which `docker volume
+        -- create -o o=bind -o device=/ data` may have bound to a host path (volume_binds)
+        list_filter(
+            list_concat(
+                list_transform(
+                    list_filter(pairs, lambda p: p.name IN ('-v', '--volume') AND contains(p.value, ':')),
+                    lambda p: split_part(p.value, ':', 1)
+                ),
+                list_transform(
+                    list_filter(
+                        pairs,
+                        -- a mount's type is volume unless it says otherwise
+                        lambda p: p.name = '--mount'
+                            AND NOT regexp_matches(lower(replace(p.value, '"', '')), '(^|,)type=(bind|tmpfs|npipe|cluster|image)(,|$)')
+                            AND NOT regexp_matches(lower(replace(p.value, '"', '')), '(^|,)volume-opt=o=r?bind(,|$)')
+                    ),
+                    lambda p: regexp_extract(replace(p.value, '"', ''), '(?i)(^|,)(source|src)=([^,]+)', 3)
+                )
+            ),
+            lambda v: v <> '' AND NOT (starts_with(v, '/') OR v = '.' OR v = '..' OR starts_with(v, './') OR starts_with(v, '../'))
+        ) AS container_volumes,
         -- `--volumes-from agent[:ro]`: the containers whose mounts this one gets
         list_transform(
             list_filter(pairs, lambda p: p.name = '--volumes-from'),
@@ -256,10 +277,80 @@ SELECT
         lambda m: m IS NOT NULL
     ) AS container_mounts,
     p.container_devices,
+    p.container_volumes,
     p.container_volumes_from
 FROM docker_cli AS c
 JOIN parsed AS p
     ON p.args IS NOT DISTINCT FROM c.args;
+
+-- Named volumes bound to a host path: `docker volume create -o type=none -o o=bind -o
+-- device=/ hostroot` (a local volume that is a bind mount in disguise), by the CLI or
+-- the API (`POST /volumes/create`): then `-v hostroot:/host` mounts /.
+CREATE OR REPLACE VIEW volume_binds AS
+WITH creates AS (
+    SELECT
+        device_hostname,
+        time,
+        docker_argv(process_args) AS argv
+    FROM process_execs
+    WHERE names_container_client(process_cmd_line)
+      AND contains(process_cmd_line, ' volume')
+      AND contains(process_cmd_line, ' create')
+),
+parsed AS (
+    SELECT
+        device_hostname,
+        time,
+        -- each `-o k=v` (`--opt k=v`, `--opt=k=v`, `-ok=v`)
+        list_filter(
+            list_transform(
+                argv,
+                lambda a, i: CASE
+                    WHEN i > 1 AND argv[i - 1] IN ('-o', '--opt') THEN a
+                    WHEN starts_with(a, '--opt=') THEN substr(a, 7)
+                    WHEN regexp_matches(a, '^-o.') THEN substr(a, 3)
+                END
+            ),
+            lambda v: v IS NOT NULL
+        ) AS opts,
+        coalesce(
+            option_value(argv, '^--name$', '^(--name=)(.+)$'),
+            -- the first operand after `create` (-d is create's --driver, with a value)
+            list_filter(
+                list_transform(
+                    argv,
+                    lambda a, i: CASE
+                        WHEN i > list_position(argv, 'create')
+                            AND NOT starts_with(a, '-')
+                            AND NOT (argv[i - 1] IN ('-d', '-o', '-l') OR docker_option_takes_value(argv[i - 1]))
+                            THEN a
+                    END
+                ),
+                lambda a: a IS NOT NULL
+            )[1]
+        ) AS volume_name
+    FROM creates
+    WHERE list_position(argv, 'volume') < list_position(argv, 'create')
+)
+SELECT
+    device_hostname,
+    time,
+    volume_name,
+    clean_path(substr(list_filter(opts, lambda v: starts_with(v, 'device='))[-1], 8)) AS device
+FROM parsed
+WHERE len(list_filter(opts, lambda v: regexp_matches(v, '^o=(.*,)?r?bind(,|$)'))) > 0
+  AND starts_with(list_filter(opts, lambda v: starts_with(v, 'device='))[-1], 'device=/')
+  AND volume_name IS NOT NULL
+UNION ALL
+SELECT
+    device_hostname,
+    time,
+    unmapped['volume_name'] AS volume_name,
+    unmapped['volume_device'] AS device
+FROM events
+WHERE source_type = 'dockerd'
+  AND class_uid = 6003
+  AND unmapped['volume_device'] IS NOT NULL;
 
 CREATE OR REPLACE VIEW container_starts AS
 SELECT
@@ -278,6 +369,7 @@ SELECT
     container_host_namespaces,
     container_mounts,
     container_devices,
+    container_volumes,
     container_volumes_from
 FROM docker_cli_runs
 UNION ALL
@@ -300,6 +392,7 @@ SELECT
     list_transform(coalesce(container_mounts, []), lambda m: host_path(m)) AS container_mounts,
     -- the parser keeps HostConfig.Devices' host paths as a JSON list
     coalesce(from_json(unmapped['devices'], '["VARCHAR"]'), []) AS container_devices,
+    coalesce(from_json(unmapped['volumes'], '["VARCHAR"]'), []) AS container_volumes,
     coalesce(from_json(unmapped['volumes_from'], '["VARCHAR"]'), []) AS container_volumes_from
 FROM events
 WHERE source_type = 'dockerd'
@@ -310,6 +403,7 @@ WHERE source_type = 'dockerd'
       OR len(container_host_namespaces) > 0
       -- a create body (HostConfig gives a list of mounts, empty or not) may pass devices
       OR (container_mounts IS NOT NULL AND unmapped['devices'] IS NOT NULL)
+      OR (container_mounts IS NOT NULL AND unmapped['volumes'] IS NOT NULL)
       OR (container_mounts IS NOT NULL AND unmapped['volumes_from'] IS NOT NULL)
   );
 
@@ -366,6 +460,7 @@ twins AS (
       AND list_has_all(coalesce(c.container_host_namespaces, []), coalesce(d.container_host_namespaces, []))
       AND list_has_all(coalesce(c.container_mounts, []), coalesce(d.container_mounts, []))
       AND list_has_all(coalesce(c.container_devices, []), coalesce(d.container_devices, []))
+      AND list_has_all(coalesce(c.container_volumes, []), coalesce(d.container_volumes, []))
       AND list_has_all(coalesce(c.container_volumes_from, []), coalesce(d.container_volumes_from, []))
       AND (c.container_name IS NULL OR d.container_name IS NULL OR c.container_name = d.container_name)
     QUALIFY row_number() OVER (PARTITION BY d.event_uid ORDER BY abs(epoch(d.time) - epoch(c.time)), c.event_uid) = 1
@@ -391,6 +486,7 @@ cli_merged AS (
             AS container_mounts,
         list_distinct(list_concat(c.container_devices, flatten(coalesce(list(d.container_devices) FILTER (WHERE d.event_uid IS NOT NULL), []))))
             AS container_devices,
+        c.container_volumes,
         c.container_volumes_from,
         list_concat([c.event_uid], coalesce(list(d.event_uid ORDER BY d.event_uid) FILTER (WHERE d.event_uid IS NOT NULL), []))
             AS event_uids
@@ -414,6 +510,7 @@ cli_merged AS (
         c.container_host_namespaces,
         c.container_mounts,
         c.container_devices,
+        c.container_volumes,
         c.container_volumes_from
 ),
 launches AS (
@@ -435,6 +532,7 @@ launches AS (
         d.container_host_namespaces,
         d.container_mounts,
         d.container_devices,
+        d.container_volumes,
         d.container_volumes_from,
         [d.event_uid] AS event_uids
     FROM daemon AS d
@@ -442,24 +540,46 @@ launches AS (
     WHERE d.event_uid NOT IN (SELECT daemon_uid FROM twins)
 ),
 shared AS (
-    -- `--volumes-from agent`: the mounts of agent's latest launch on the host before
-    -- (one level: agent's own --volumes-from are not followed)
     SELECT
-        v.event_uid,
-        list_distinct(flatten(list(s.container_mounts))) AS mounts
+        event_uid,
+        list_distinct(flatten(list(mounts))) AS mounts
     FROM (
+        -- `--volumes-from agent`: the mounts of agent's latest launch on the host
+        -- before (one level: agent's own --volumes-from are not followed)
         SELECT
-            event_uid,
-            device_hostname,
-            start_time,
-            unnest(container_volumes_from) AS source_name
-        FROM launches
-    ) AS v
-    ASOF JOIN launches AS s
-        ON s.device_hostname = v.device_hostname
-        AND s.container_name = v.source_name
-        AND s.start_time <= v.start_time
-    GROUP BY v.event_uid
+            v.event_uid,
+            s.container_mounts AS mounts
+        FROM (
+            SELECT
+                event_uid,
+                device_hostname,
+                start_time,
+                unnest(container_volumes_from) AS source_name
+            FROM launches
+        ) AS v
+        ASOF JOIN launches AS s
+            ON s.device_hostname = v.device_hostname
+            AND s.container_name = v.source_name
+            AND s.start_time <= v.start_time
+        UNION ALL
+        -- a named volume: the host path its latest definition on the host bound
+        SELECT
+            v.event_uid,
+            [b.device] AS mounts
+        FROM (
+            SELECT
+                event_uid,
+                device_hostname,
+                start_time,
+                unnest(container_volumes) AS volume_name
+            FROM launches
+        ) AS v
+        ASOF JOIN volume_binds AS b
+            ON b.device_hostname = v.device_hostname
+            AND b.volume_name = v.volume_name
+            AND b.time <= v.start_time
+    )
+    GROUP BY event_uid
 )
 SELECT
     l.* REPLACE (

@@ -6,6 +6,7 @@ what the detection should report; xfail marks a known gap, still open.
 
 from __future__ import annotations
 
+import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -289,6 +290,37 @@ def test_api_volumes_from_a_container_with_the_socket_mounted(tmp_path: Path) ->
     log += _dockerd_create({"Image": "docker:cli", "HostConfig": {"VolumesFrom": ["agent:ro"]}})
     found = _findings(tmp_path, {"web-2/docker.log": log}, "docker.sensitive_mount")
     assert len(found) == 2
+
+
+def test_named_volume_bound_to_host_root(tmp_path: Path) -> None:
+    """`docker volume create -o type=none -o o=bind -o device=/ hostroot`, then `-v
+    hostroot:/host`: a bind of / in two steps, where each alone looks harmless."""
+    volume = ["docker", "volume", "create", "-d", "local", "-o", "type=none", "-o", "o=bind"]
+    audit = (
+        AuditLog()
+        .login(BOB, "bob")
+        .execve([*volume, "-o", "device=/", "hostroot"], t=T0 - 30, uid=BOB)
+        .execve(["docker", "run", "-v", "hostroot:/host", "alpine"], uid=BOB)
+    )
+    found = _findings(tmp_path, {"web-2/audit/audit.log": audit.text()}, "docker.sensitive_mount")
+    assert _actors(found) == ["bob"]
+
+
+def test_api_named_volume_bound_to_host_root(tmp_path: Path) -> None:
+    """The same through the API: POST /volumes/create, then a create binding the volume."""
+    when = datetime.fromtimestamp(T0 - 30, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
+    body = json.dumps(
+        json.dumps(
+            {"Name": "hostroot", "Driver": "local", "DriverOpts": {"o": "bind", "device": "/"}}
+        )
+    )[1:-1]
+    log = (
+        f'time="{when}000Z" level=debug msg="Calling POST /v1.43/volumes/create"\n'
+        f'time="{when}500Z" level=debug msg="form data: {body}"\n'
+    )
+    log += _dockerd_create({"Image": "alpine", "HostConfig": {"Binds": ["hostroot:/host"]}})
+    found = _findings(tmp_path, {"web-2/docker.log": log}, "docker.sensitive_mount")
+    assert len(found) == 1
 
 
 def test_relative_bind_source_is_resolved_by_the_cli(tmp_path: Path) -> None:
