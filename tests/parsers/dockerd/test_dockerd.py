@@ -99,7 +99,7 @@ def test_afresh_row_only_for_messages_that_owe_nothing_to_the_pairing(message, a
         assert afresh_row(message) == normalize_dockerd_message(message, ApiPairing())
 
 
-def test_host_mounts_skip_named_volumes_and_list_bind_sources(run_parser):
+def test_host_mounts_list_bind_sources_and_named_volumes_apart(run_parser):
     data = (DATA / "debug-api.log").read_bytes()
     out, _ = run_parser(DockerdParser, data)
     nginx = next(e for e in out.events if e.get("container_image_name") == "nginx:1.27")
@@ -107,7 +107,11 @@ def test_host_mounts_skip_named_volumes_and_list_bind_sources(run_parser):
     assert nginx["container_cap_add"] == ["SYS_ADMIN", "NET_ADMIN"]
     assert nginx["container_host_namespaces"] == ["pid", "network", "ipc", "uts", "userns"]
     assert nginx["container_privileged"] is False
-    assert nginx["unmapped"] == {"security_opt": "seccomp=unconfined"}
+    # named volumes, which a volumes/create may have bound to a host path (volume_binds)
+    assert nginx["unmapped"] == {
+        "security_opt": "seccomp=unconfined",
+        "volumes": '["webdata", "cache"]',
+    }
 
 
 def test_go_unquote_handles_nested_escapes_and_keeps_invalid_bytes():
