@@ -196,7 +196,7 @@ parsed AS (
                             lambda p: p.name = '--mount'
                                 AND (
                                     regexp_matches(lower(replace(p.value, '"', '')), '(^|,)type=bind(,|$)')
-                                    OR regexp_matches(lower(replace(p.value, '"', '')), '(^|,)volume-opt=o=r?bind(,|$)')
+                                    OR regexp_matches(lower(replace(p.value, '"', '')), '(^|,)volume-opt=o=([^,=]*,)*r?bind(,|$)')
                                 )
                         ),
                         lambda p: CASE
@@ -204,7 +204,10 @@ parsed AS (
                                 THEN regexp_extract(replace(p.value, '"', ''), '(?i)(^|,)(source|src)=([^,]+)', 3)
                             ELSE regexp_extract(replace(p.value, '"', ''), '(?i)(^|,)volume-opt=device=([^,]+)', 2)
                         END
-                    )
+                    ),
+                    -- `--use-api-socket` (docker 28) mounts the engine's socket
+                    CASE WHEN list_contains(list_transform(pairs, lambda p: p.name), '--use-api-socket')
+                        THEN ['/var/run/docker.sock'] ELSE [] END
                 ),
                 -- a named volume (`-v data:/x`) is not a host path; `./x` and `../x` are,
                 -- relative to the client's cwd (docker 23 and later), resolved below
@@ -235,7 +238,7 @@ parsed AS (
                         -- a mount's type is volume unless it says otherwise
                         lambda p: p.name = '--mount'
                             AND NOT regexp_matches(lower(replace(p.value, '"', '')), '(^|,)type=(bind|tmpfs|npipe|cluster|image)(,|$)')
-                            AND NOT regexp_matches(lower(replace(p.value, '"', '')), '(^|,)volume-opt=o=r?bind(,|$)')
+                            AND NOT regexp_matches(lower(replace(p.value, '"', '')), '(^|,)volume-opt=o=([^,=]*,)*r?bind(,|$)')
                     ),
                     lambda p: regexp_extract(replace(p.value, '"', ''), '(?i)(^|,)(source|src)=([^,]+)', 3)
                 )
@@ -447,12 +450,9 @@ twins AS (
         AND c.minute = d.minute
     WHERE c.time BETWEEN d.time - INTERVAL 1 MINUTE AND d.time + INTERVAL 5 SECOND
       -- the same image: not another user's run of another image (which would put a
-      -- privileged API create on that user's harmless command)
-      AND (
-          c.container_image_name IS NULL
-          OR d.container_image_name IS NULL
-          OR image_ref(c.container_image_name) = image_ref(d.container_image_name)
-      )
+      -- privileged API create on that user's harmless command); an exec (no image) pairs
+      -- with an exec only
+      AND image_ref(c.container_image_name) IS NOT DISTINCT FROM image_ref(d.container_image_name)
       -- and nothing the command did not ask for: another user's API create of the same
       -- image, privileged or with / mounted, is not alice's `docker run --rm alpine`
       AND (c.container_privileged OR NOT coalesce(d.container_privileged, false))

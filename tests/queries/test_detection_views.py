@@ -219,6 +219,7 @@ def test_cli_run_and_daemon_create_merge_into_one_launch(tmp_path: Path) -> None
                 "2026-11-27T02:18:02.223",
                 6003,
                 "dockerd",
+                container_image_name="alpine",
                 container_privileged=True,
                 container_mounts=["/"],
                 container_name="pwn",
@@ -272,7 +273,14 @@ def test_each_run_of_one_command_is_its_own_container_start(tmp_path: Path) -> N
 
 
 def _daemon_create(time: str, uid: str) -> dict[str, Any]:
-    return event(time, 6003, "dockerd", container_privileged=True, event_uid=uid)
+    return event(
+        time,
+        6003,
+        "dockerd",
+        container_image_name="alpine",
+        container_privileged=True,
+        event_uid=uid,
+    )
 
 
 def test_a_daemon_create_merges_with_the_closest_run_across_minute_boundaries(

@@ -323,6 +323,75 @@ def test_api_named_volume_bound_to_host_root(tmp_path: Path) -> None:
     assert len(found) == 1
 
 
+def test_exec_does_not_take_the_blame_for_an_api_create(tmp_path: Path) -> None:
+    """Alice's `docker exec --privileged web sh` and, 10 s later, bob's API create of a
+    privileged alpine: an exec has no image, so the old image test let them pair."""
+    audit = (
+        AuditLog()
+        .login(ALICE, "alice")
+        .execve(["docker", "exec", "--privileged", "web", "sh"], t=T0 - 10, auid=ALICE, uid=ALICE)
+    )
+    # a create with no name: nothing but the image tells it from the exec
+    create = _dockerd_create({"Image": "alpine", "HostConfig": {"Privileged": True}})
+    files = {
+        "web-2/audit/audit.log": audit.text(),
+        "web-2/docker.log": create.replace("?name=pwn", ""),
+    }
+    found = _findings(tmp_path, files, "docker.privileged_container")
+    assert sorted((f["actor_user_name"] or "-", f["container_name"] or "-") for f in found) == [
+        ("-", "-"),
+        ("alice", "web"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("argv", "form"),
+    [
+        # the CLI adds the socket's bind mount to the create it sends
+        (
+            ["docker", "run", "--use-api-socket", "alpine"],
+            {
+                "Image": "alpine",
+                "HostConfig": {"Mounts": [{"Type": "bind", "Source": "/var/run/docker.sock"}]},
+            },
+        ),
+        # volume-opt fields in any order, o= holding several options
+        (
+            [
+                "docker",
+                "run",
+                "--mount",
+                'type=volume,dst=/x,volume-opt=device=/,"volume-opt=o=ro,bind"',
+                "alpine",
+            ],
+            {
+                "Image": "alpine",
+                "HostConfig": {
+                    "Mounts": [
+                        {
+                            "Type": "volume",
+                            "Target": "/x",
+                            "VolumeOptions": {
+                                "DriverConfig": {"Options": {"device": "/", "o": "ro,bind"}}
+                            },
+                        }
+                    ]
+                },
+            },
+        ),
+    ],
+    ids=["use-api-socket", "volume-opt-order"],
+)
+def test_run_and_its_own_create_stay_one_launch(
+    tmp_path: Path, argv: list[str], form: dict[str, Any]
+) -> None:
+    """The CLI's row must hold the mount its create holds, or the create stands alone."""
+    files = {"web-2/audit/audit.log": _bob_runs(argv)["web-2/audit/audit.log"]}
+    files["web-2/docker.log"] = _dockerd_create(form, at=T0 + 0.2)
+    found = _findings(tmp_path, files, "docker.sensitive_mount")
+    assert _actors(found) == ["bob"]
+
+
 def test_relative_bind_source_is_resolved_by_the_cli(tmp_path: Path) -> None:
     """docker >= 23 makes `-v ./x:/y` absolute from the cwd (/home/bob/../.. is /); the view drops it as a volume name."""
     found = _findings(
