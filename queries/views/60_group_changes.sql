@@ -85,13 +85,65 @@ GROUP BY ALL;
 -- and adduser manuals; `--opt=value` and `-Gdocker` hold their value.
 CREATE OR REPLACE MACRO account_option_takes_value(program) AS
     CASE program
-        WHEN 'usermod' THEN '-[abhLmoprUr]*[cdefgGlpPRsuvVwWZ]|--(comment|home|expiredate|inactive|gid|groups|login|password|prefix|root|shell|uid|add-subuids|del-subuids|add-subgids|del-subgids|selinux-user|selinux-range)'
+        WHEN 'usermod' THEN '-[abhLmorU]*[cdefgGlpPRsuvVwWZ]|--(comment|home|expiredate|inactive|gid|groups|login|password|prefix|root|shell|uid|add-subuids|del-subuids|add-subgids|del-subgids|selinux-user|selinux-range)'
         WHEN 'useradd' THEN '-[DhlmMNorUF]*[bcdefgGkKpPRsuZ]|--(base-dir|comment|home-dir|expiredate|inactive|gid|groups|skel|key|password|prefix|root|shell|uid|selinux-user|selinux-range)'
         WHEN 'gpasswd' THEN '-[rRh]*[adMAQ]|--(add|delete|members|administrators|root)'
         WHEN 'groupmod' THEN '-[aoh]*[gnpPRU]|--(gid|new-name|password|prefix|root|users)'
         -- adduser and deluser (Debian) take long options only
         ELSE '--(home|shell|uid|firstuid|lastuid|gid|firstgid|lastgid|ingroup|gecos|comment|conf|backup-to|add-extra-groups-from)'
     END;
+
+-- An account tool's long options, as getopt_long (and adduser's Getopt::Long) take them
+-- abbreviated: `usermod --app --gro docker eve` is `--append --groups docker`.
+CREATE OR REPLACE MACRO account_long_options(program) AS
+    CASE program
+        WHEN 'usermod' THEN [
+            '--append', '--badname', '--comment', '--home', '--expiredate', '--inactive',
+            '--gid', '--groups', '--help', '--login', '--lock', '--move-home', '--non-unique',
+            '--password', '--prefix', '--remove', '--root', '--shell', '--uid', '--unlock',
+            '--add-subuids', '--del-subuids', '--add-subgids', '--del-subgids',
+            '--selinux-user', '--selinux-range'
+        ]
+        WHEN 'useradd' THEN [
+            '--badname', '--base-dir', '--btrfs-subvolume-home', '--comment', '--home-dir',
+            '--defaults', '--expiredate', '--inactive', '--gid', '--groups', '--help',
+            '--skel', '--key', '--no-log-init', '--create-home', '--no-create-home',
+            '--no-user-group', '--non-unique', '--password', '--system', '--root', '--prefix',
+            '--shell', '--uid', '--user-group', '--selinux-user', '--selinux-range',
+            '--add-subids-for-system'
+        ]
+        WHEN 'gpasswd' THEN [
+            '--add', '--delete', '--help', '--root', '--remove-password', '--restrict',
+            '--administrators', '--members'
+        ]
+        WHEN 'groupmod' THEN [
+            '--append', '--gid', '--help', '--new-name', '--non-unique', '--password', '--root',
+            '--prefix', '--users'
+        ]
+        ELSE [
+            '--home', '--shell', '--uid', '--firstuid', '--lastuid', '--gid', '--firstgid',
+            '--lastgid', '--ingroup', '--gecos', '--comment', '--conf', '--disabled-password',
+            '--disabled-login', '--system', '--group', '--quiet', '--debug', '--force-badname',
+            '--allow-bad-names', '--add-extra-groups', '--no-create-home', '--extrausers',
+            '--encrypt-home', '--help', '--version', '--remove-home', '--remove-all-files',
+            '--backup', '--backup-to', '--force', '--only-if-empty'
+        ]
+    END;
+
+-- `args` with each unambiguous abbreviation of one of `names` (`--gro`, `--app=x`)
+-- written out.
+CREATE OR REPLACE MACRO expand_long_options(args, names) AS
+    list_transform(
+        args,
+        lambda a: CASE
+            WHEN starts_with(a, '--') AND length(split_part(a, '=', 1)) > 2
+                AND NOT list_contains(names, split_part(a, '=', 1))
+                AND len(list_filter(names, lambda o: starts_with(o, split_part(a, '=', 1)))) = 1
+                THEN list_filter(names, lambda o: starts_with(o, split_part(a, '=', 1)))[1]
+                    || CASE WHEN contains(a, '=') THEN substr(a, strpos(a, '=')) ELSE '' END
+            ELSE a
+        END
+    );
 
 CREATE OR REPLACE VIEW group_changes AS
 WITH tool_execs AS (
@@ -103,7 +155,13 @@ WITH tool_execs AS (
         auid,
         actor_user_name,
         program_among(program, process_file_name, ['usermod', 'gpasswd', 'adduser', 'deluser', 'useradd', 'groupmod']) AS program,
-        process_args AS args,
+        expand_long_options(
+            process_args,
+            account_long_options(program_among(program, process_file_name, ['usermod', 'gpasswd', 'adduser', 'deluser', 'useradd', 'groupmod']))
+        ) AS args,
+        -- auditd's EXECVE holds argv as run; sudo's line joins it with spaces, so a
+        -- value that held one (`-c 'Eve Smith'`) reads as two words there
+        source_type = 'auditd' AS exact_argv,
         len(process_args) AS n
     FROM (
         SELECT *
@@ -146,17 +204,22 @@ tool_words AS (
 parsed AS (
     -- the columns of tool_execs, with the users, groups and change its argv names
     SELECT
-        * EXCLUDE (program, args, n, words, gpasswd_add, gpasswd_delete, gpasswd_members),
+        * EXCLUDE (program, args, n, exact_argv, words, gpasswd_add, gpasswd_delete, gpasswd_members),
         -- usermod and useradd take a group by name or by number (getgrgid first)
         program IN ('usermod', 'useradd') AS groups_by_id,
         CASE
             -- each takes one operand (more, and it changes nothing)
             WHEN program IN ('usermod', 'useradd') AND len(words) = 1 THEN words
+            -- the login is last, however a value's spaces split the words before it
+            WHEN program IN ('usermod', 'useradd') AND NOT exact_argv AND len(words) > 1 THEN [words[-1]]
             WHEN program = 'gpasswd' AND gpasswd_add IS NOT NULL THEN [gpasswd_add]
             WHEN program = 'gpasswd' AND gpasswd_delete IS NOT NULL THEN [gpasswd_delete]
             WHEN program = 'gpasswd' AND gpasswd_members IS NOT NULL THEN string_split(gpasswd_members, ',')
             -- adduser USER GROUP, deluser USER GROUP
             WHEN program IN ('adduser', 'deluser') AND len(words) = 2 THEN [words[1]]
+            -- adduser --ingroup docker eve: a new user whose primary group is docker
+            WHEN program = 'adduser' AND len(words) = 1
+                AND option_value(args, '^--(ingroup|gid)$', '^--(ingroup|gid)=(.+)$') IS NOT NULL THEN words
             -- groupmod -U eve,bob docker, -aU eve docker, --users=eve (shadow 4.13+)
             WHEN program = 'groupmod' THEN string_split(option_value(args, '^(-[a-zA-Z]*U|--users)$', '^(-[a-zA-Z]*U|--users=)(.+)$'), ',')
         END AS users,
@@ -169,14 +232,25 @@ parsed AS (
                 list_filter([option_value(args, '^(-[a-zA-Z]*g|--gid)$', '^(-[a-zA-Z]*g|--gid=)(.+)$')], lambda g: g IS NOT NULL)
             )
             WHEN program IN ('adduser', 'deluser') AND len(words) = 2 THEN [words[2]]
+            WHEN program = 'adduser' AND len(words) = 1
+                THEN [option_value(args, '^--(ingroup|gid)$', '^--(ingroup|gid)=(.+)$')]
             WHEN program IN ('gpasswd', 'groupmod') AND len(words) = 1 THEN words
         END AS groups,
         CASE
             WHEN program IN ('deluser') THEN 'remove'
             WHEN program = 'gpasswd' AND gpasswd_delete IS NOT NULL THEN 'remove'
             WHEN program = 'gpasswd' AND gpasswd_members IS NOT NULL THEN 'set'
-            WHEN program = 'usermod' AND list_has_any(args, ['-r', '--remove']) THEN 'remove'
-            WHEN program IN ('usermod', 'groupmod') AND NOT len(list_filter(args, lambda a: regexp_matches(a, '^(-[a-zA-Z]*a[a-zA-Z]*|--append)$'))) > 0 THEN 'set'
+            -- -r or -a among a cluster's flags, before the letter that takes a value (the
+            -- `a` of `-Gstaff` is the value's)
+            WHEN program = 'usermod'
+                AND len(list_filter(args, lambda a: regexp_full_match(a, '-[abhLmoU]*r[abhLmorU]*([cdefgGlpPRsuvVwWZ].*)?|--remove'))) > 0
+                THEN 'remove'
+            WHEN program = 'usermod'
+                AND NOT len(list_filter(args, lambda a: regexp_full_match(a, '-[bhLmorU]*a[abhLmorU]*([cdefgGlpPRsuvVwWZ].*)?|--append'))) > 0
+                THEN 'set'
+            WHEN program = 'groupmod'
+                AND NOT len(list_filter(args, lambda a: regexp_full_match(a, '-[oh]*a[aoh]*([gnpPRU].*)?|--append'))) > 0
+                THEN 'set'
             ELSE 'add'
         END AS change
     FROM tool_words

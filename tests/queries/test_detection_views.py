@@ -312,6 +312,22 @@ def test_a_daemon_create_merges_with_the_closest_run_across_minute_boundaries(
     ]
 
 
+def test_a_value_s_letters_are_no_flags(tmp_path: Path) -> None:
+    """`usermod -Gstaff eve` sets eve's groups (the `a` is staff's, not --append's)."""
+    rows = [
+        event(
+            "2026-11-27T02:15:10",
+            1007,
+            "auditd",
+            process_args=["usermod", "-Gstaff", "eve"],
+            event_uid="c0",
+        )
+    ]
+    con = _con(tmp_path, rows)
+    got = con.execute("SELECT user_name, group_name, change FROM group_changes").fetchall()
+    assert got == [("eve", "staff", "set")]
+
+
 def test_group_membership_commands_name_user_group_and_change(tmp_path: Path) -> None:
     cmds = [
         ["usermod", "-aG", "docker", "bob"],

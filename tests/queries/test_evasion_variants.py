@@ -566,6 +566,36 @@ def test_account_tool_argv_read_as_getopt_does(tmp_path: Path, argv: list[str]) 
     assert [(f["actor_user_name"], f["user_name"]) for f in found] == [("bob", "eve")]
 
 
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["usermod", "-rG", "docker", "eve"], "eve removed from the docker group"),
+        (["usermod", "--app", "--gro", "docker", "eve"], "eve added to the docker group"),
+        (["adduser", "eve", "--ingroup", "docker"], "eve added to the docker group"),
+        (["adduser", "--ingroup", "docker", "eve"], "eve added to the docker group"),
+    ],
+    ids=lambda v: " ".join(v) if isinstance(v, list) else None,
+)
+def test_account_tool_flags_clustered_abbreviated_or_valued(
+    tmp_path: Path, argv: list[str], message: str
+) -> None:
+    """-r in a cluster removes; getopt_long takes --app for --append; adduser --ingroup
+    names the new user's primary group."""
+    audit = AuditLog().login(BOB, "bob").execve(argv)
+    found = _findings(tmp_path, {"web-2/audit/audit.log": audit.text()}, "docker.group_change")
+    assert [f["message"] for f in found] == [f"{message}, not in allowed_group_members"]
+
+
+def test_sudo_logged_command_with_a_value_holding_a_space(tmp_path: Path) -> None:
+    """sudo joins argv with spaces: `-c 'Eve Smith'` reads as two words, the login last."""
+    auth = (
+        "Nov 27 02:18:02 web-2 sudo:      bob : TTY=pts/0 ; PWD=/home/bob ; USER=root ; "
+        "COMMAND=/usr/sbin/usermod -c Eve Smith -aG docker eve\n"
+    )
+    found = _findings(tmp_path, {"web-2/auth.log": auth}, "docker.group_change")
+    assert [(f["actor_user_name"], f["user_name"]) for f in found] == [("bob", "eve")]
+
+
 def test_group_file_written_by_a_copy_named_like_an_account_tool(tmp_path: Path) -> None:
     """/tmp/gpasswd (a copy of python) writing /etc/group passed as the account tool."""
     audit = (
