@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, tzinfo
+from datetime import UTC, timedelta, timezone, tzinfo
 from pathlib import Path
 
 from auditlake.ingest import checkpoints
@@ -103,8 +103,16 @@ class IngestReport:
         return out
 
 
+_FIXED_OFFSET = re.compile(r"UTC([+-])(\d\d):(\d\d)")
+
+
 def zone(name: str) -> tzinfo:
-    """Return the time zone named `name` (IANA, e.g. Europe/Berlin)."""
+    """Return the time zone named `name` (IANA, e.g. Europe/Berlin; or a fixed offset
+    as a file state keeps one given through the API, `UTC+02:00`)."""
+    fixed = _FIXED_OFFSET.fullmatch(name)
+    if fixed:
+        sign = -1 if fixed[1] == "-" else 1
+        return timezone(sign * timedelta(hours=int(fixed[2]), minutes=int(fixed[3])))
     try:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):

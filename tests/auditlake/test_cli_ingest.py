@@ -444,6 +444,27 @@ def test_file_keeps_the_zone_of_its_first_read(tmp_path: Path) -> None:
     assert _times(lake) == ["2026-11-27T02:10:00", "2026-11-27T03:10:00", "2026-11-27T05:10:00"]
 
 
+def test_fixed_offset_zone_of_the_api_is_kept_and_read_back(tmp_path: Path) -> None:
+    """IngestOptions may hold any tzinfo; a fixed offset is kept as `UTC+02:00`, which
+    the next run must read back (it stopped every later run)."""
+    from datetime import timedelta, timezone
+
+    from auditlake.ingest.pipeline import IngestOptions, ingest
+
+    log = tmp_path / "web-2" / "auth.log"
+    log.parent.mkdir()
+    log.write_bytes(RFC3164)
+    _idle(log)
+    lake = tmp_path / "lake"
+    plus_two = timezone(timedelta(hours=2))
+    ingest(IngestOptions([log.parent], lake, tz=plus_two))
+    with log.open("ab") as f:
+        f.write(RFC3164.replace(b"03:10:00", b"04:10:00"))
+    _idle(log)
+    ingest(IngestOptions([log.parent], lake))
+    assert _times(str(lake)) == ["2026-11-27T01:10:00", "2026-11-27T02:10:00"]
+
+
 def test_dry_run_shows_the_zone_of_zone_less_formats(tmp_path: Path) -> None:
     log = tmp_path / "web-2" / "auth.log"
     log.parent.mkdir()
