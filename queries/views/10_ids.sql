@@ -82,14 +82,26 @@ CREATE OR REPLACE VIEW login_uid_writers AS
 WITH RECURSIVE rewrites AS MATERIALIZED (
     SELECT * FROM login_uid_rewrites
 ),
+openings AS (
+    -- every LOGIN that opened a session: a login's, or a rewrite's
+    SELECT
+        event_uid,
+        time,
+        device_hostname,
+        ses::VARCHAR AS session_uid
+    FROM auditd_records
+    WHERE type = 'LOGIN'
+      AND coalesce(res, '1') IN ('1', 'success', 'yes')
+),
 links AS (
-    -- each rewrite's link down the chain: the latest rewrite, at or before it, that
-    -- opened the session it was written from
+    -- each rewrite's link down the chain: the latest LOGIN, at or before it, that
+    -- opened the session it was written from; followed (below) only when that LOGIN
+    -- was a rewrite, not a login of a later boot that reused the id
     SELECT
         r.event_uid,
         arg_max(p.event_uid, p.time) AS opened_by
     FROM rewrites AS r
-    JOIN rewrites AS p
+    JOIN openings AS p
         ON p.device_hostname = r.device_hostname
         AND p.session_uid = r.old_session_uid
         AND p.time <= r.time

@@ -19,6 +19,7 @@ from test_evasion import (
     ALICE,
     BOB,
     T0,
+    UNSET,
     AuditLog,
     _bob_runs,
     _dockerd_create,
@@ -166,6 +167,31 @@ def test_each_rewrite_of_a_chain_is_the_first_writer_s_tampering(tmp_path: Path)
         (_at(T0 - 910), "bob", f"login uid rewritten ({BOB} to {CAROL})"),
         (_at(T0 - 10), "bob", f"login uid rewritten ({CAROL} to {ALICE})"),
     ]
+
+
+def test_session_id_reused_by_a_login_after_a_reboot_is_no_link(tmp_path: Path) -> None:
+    """Bob's rewrite opened ses 10; after a reboot alice logs in as ses 10 and rewrites to
+    carol's uid: her rewrite is hers, not bob's."""
+    audit = (
+        _rewrites_bob_to_carol_to_alice()
+        .record(
+            "LOGIN",
+            f"pid=900 uid=0 subj=unconfined old-auid={UNSET} auid={ALICE} tty=(none) "
+            f"old-ses={UNSET} ses=10 res=1",
+            t=T0 + 1000,
+        )
+        .record(
+            "LOGIN",
+            f"pid=901 uid=0 subj=unconfined old-auid={ALICE} auid={CAROL} tty=pts0 "
+            "old-ses=10 ses=13 res=1",
+            t=T0 + 2000,
+        )
+    )
+    found = _findings(tmp_path, {"web-2/audit/audit.log": audit.text()}, "audit.tampering")
+    assert sorted((f["start_time"], f["actor_user_name"]) for f in found)[-1] == (
+        _at(T0 + 2000),
+        "alice",
+    )
 
 
 def test_rewrite_before_its_session_was_opened_is_no_link(tmp_path: Path) -> None:
