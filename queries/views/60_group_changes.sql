@@ -27,29 +27,50 @@ WHERE class_uid = 3001
   AND group_name IS NOT NULL
   AND (activity_name = 'Create Group' OR audit_type = 'ADD_GROUP');
 
--- Other names of the docker group on a host: a group created with docker's id
--- (`groupadd -o -g 999 dockr`), whose members have docker's rights.
+-- Groups deleted: groupdel's syslog line and its DEL_GROUP audit record.
+CREATE OR REPLACE VIEW group_deletions AS
+SELECT
+    device_hostname,
+    time,
+    group_name
+FROM events
+WHERE class_uid = 3001
+  AND group_name IS NOT NULL
+  AND (activity_name = 'Delete Group' OR audit_type = 'DEL_GROUP');
+
+-- Other names of the docker group on a host: a group created with docker's id while
+-- docker held it (`groupadd -o -g 999 dockr`), whose members have docker's rights. Not
+-- a group given the id of a docker deleted before.
 CREATE OR REPLACE VIEW docker_group_aliases AS
 SELECT DISTINCT
     a.device_hostname,
     a.group_name
 FROM group_creations AS a
-SEMI JOIN group_creations AS d
+JOIN group_creations AS d
     ON d.device_hostname = a.device_hostname
     AND d.gid = a.gid
     AND d.group_name = 'docker'
-WHERE a.group_name <> 'docker';
+    AND d.time <= a.time
+WHERE a.group_name <> 'docker'
+  AND NOT EXISTS (
+      SELECT 1
+      FROM group_deletions AS x
+      WHERE x.device_hostname = a.device_hostname
+        AND x.group_name = 'docker'
+        AND x.time BETWEEN d.time AND a.time
+  );
 
--- The name of each group id in `wanted` (a list of {device_hostname, gid}) on its host,
--- as the logs name it: the group's creation (group_creations), and ENRICHED audit
--- records, which write the name beside each
--- id (PATH ogid/OGID, SYSCALL gid/GID and egid/EGID). The latest name seen wins (a gid
--- deleted and given to another group). Only the records of the ids wanted are read.
+-- The name of each group id in `wanted` (a list of {device_hostname, gid, time}) on its
+-- host at that time, as the logs name it: the group's creation (group_creations), and
+-- ENRICHED audit records, which write the name beside each id (PATH ogid/OGID, SYSCALL
+-- gid/GID and egid/EGID). The latest name seen by then wins (a gid deleted and given to
+-- another group), else the first seen after. Only the records of the ids wanted are read.
 CREATE OR REPLACE MACRO group_ids_named(wanted) AS TABLE
 WITH wanted_ids AS (
     SELECT
         w.device_hostname,
-        w.gid
+        w.gid,
+        w.time
     FROM (SELECT unnest(wanted) AS w)
 ),
 seen AS (
@@ -67,18 +88,22 @@ seen AS (
            OR r.egid IN (SELECT gid FROM wanted_ids))
 )
 SELECT
-    s.device_hostname,
-    s.gid,
-    arg_max(s.group_name, s.time) AS group_name
-FROM seen AS s
-SEMI JOIN wanted_ids AS w
-    ON w.device_hostname = s.device_hostname
-    AND w.gid = s.gid
+    w.device_hostname,
+    w.gid,
+    w.time,
+    coalesce(
+        arg_max(s.group_name, s.time) FILTER (WHERE s.time <= w.time),
+        arg_min(s.group_name, s.time)
+    ) AS group_name
+FROM wanted_ids AS w
+JOIN seen AS s
+    ON s.device_hostname = w.device_hostname
+    AND s.gid = w.gid
 -- an interpretation that failed is the number again, or unknown
 WHERE s.group_name IS NOT NULL
   AND s.group_name <> s.gid::VARCHAR
   AND s.group_name NOT IN ('unknown', '?')
-GROUP BY ALL;
+GROUP BY w.device_hostname, w.gid, w.time;
 
 -- The options of an account tool that take the next word as their value (`-c x`,
 -- `--home x`, a short cluster ending in such a letter: `-aG docker`), per the shadow
@@ -267,7 +292,8 @@ numbered_groups AS (
     -- the groups a command names by number (`usermod -aG 999 bob`), on its host
     SELECT DISTINCT
         device_hostname,
-        TRY_CAST(group_name AS BIGINT) AS gid
+        TRY_CAST(group_name AS BIGINT) AS gid,
+        time
     FROM named_groups
     WHERE groups_by_id
       AND TRY_CAST(group_name AS BIGINT) IS NOT NULL
@@ -289,6 +315,7 @@ from_commands AS (
         ON c.groups_by_id
         AND n.device_hostname = c.device_hostname
         AND n.gid = TRY_CAST(c.group_name AS BIGINT)
+        AND n.time = c.time
 ),
 from_records AS (
     SELECT

@@ -672,6 +672,32 @@ def test_group_created_with_docker_s_id_is_docker(tmp_path: Path) -> None:
     ]
 
 
+GROUP_ID_REUSED = (
+    "Nov 27 01:00:00 web-2 groupadd[311]: new group: name=docker, GID=999\n"
+    "Nov 27 02:19:00 web-2 groupdel[400]: group 'docker' removed\n"
+    "Nov 27 02:20:00 web-2 groupadd[401]: new group: name=builders, GID=999\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("argv", "at", "expected"),
+    [
+        # 999 was docker's when usermod ran; it went to builders later
+        (["usermod", "-aG", "999", "eve"], T0, ["eve added to the docker group"]),
+        # builders got 999 after docker was deleted: no alias of docker
+        (["usermod", "-aG", "builders", "eve"], T0 + 300, []),
+    ],
+    ids=["named-as-then", "reused-id-is-no-alias"],
+)
+def test_group_id_given_to_another_group_after_docker_is_deleted(
+    tmp_path: Path, argv: list[str], at: float, expected: list[str]
+) -> None:
+    audit = AuditLog().login(BOB, "bob").execve(argv, t=at)
+    files = {"web-2/audit/audit.log": audit.text(), "web-2/auth.log": GROUP_ID_REUSED}
+    found = _findings(tmp_path, files, "docker.group_change")
+    assert [f["message"] for f in found] == [f"{m}, not in allowed_group_members" for m in expected]
+
+
 def test_emptying_the_docker_group_is_not_an_addition(tmp_path: Path) -> None:
     """`gpasswd -M '' docker` removes every member; string_split('', ',') yields user '' "added to the docker group"."""
     audit = AuditLog().login(BOB, "bob").execve(["gpasswd", "-M", "", "docker"])
