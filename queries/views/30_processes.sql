@@ -102,3 +102,14 @@ CREATE OR REPLACE MACRO names_docker_client(cmd) AS
     OR names_program(cmd, 'docker')
     OR names_program(cmd, 'docker-compose')
     OR names_program(cmd, 'nerdctl');
+
+-- Whether a kill command line (pkill, killall, systemctl kill) sends a signal that
+-- auditd takes as no stop: HUP reloads its configuration, USR1 rotates its logs, USR2
+-- resumes logging, 0 only probes (`-HUP`, `-s USR1`, `--signal=SIGUSR2`, `-1`, ...).
+CREATE OR REPLACE MACRO names_benign_signal(args) AS
+    len(list_filter(
+        args,
+        lambda a, i: regexp_matches(upper(a), '^-(SIG)?(HUP|USR1|USR2|0|1|10|12)$')
+            OR (a IN ('-s', '--signal') AND regexp_matches(upper(coalesce(args[i + 1], '')), '^(SIG)?(HUP|USR1|USR2|0|1|10|12)$'))
+            OR regexp_matches(upper(a), '^--SIGNAL=(SIG)?(HUP|USR1|USR2|0|1|10|12)$')
+    )) > 0;

@@ -507,6 +507,10 @@ def test_signals_that_do_not_stop_auditd(tmp_path: Path, argv: list[str]) -> Non
         ["killall", "-9", "-r", "^audit"],
         ["systemctl", "kill", "-s", "KILL", "audit*"],
         ["auditctl", "-e0"],
+        ["pkill", "-i", "AUDITD"],
+        # patterns and globs without the word
+        ["pkill", "-9", "a.ditd"],
+        ["systemctl", "stop", "a*d.service"],
     ],
     ids=lambda argv: " ".join(argv),
 )
@@ -519,7 +523,16 @@ def test_auditd_stopped_by_pattern_pid_file_or_glob(tmp_path: Path, argv: list[s
 
 
 @pytest.mark.parametrize(
-    "argv", [["pkill", "-9", "("], ["killall", "-r", "^ssh"]], ids=lambda argv: " ".join(argv)
+    "argv",
+    [
+        ["pkill", "-9", "("],
+        ["killall", "-r", "^ssh"],
+        # -x: the whole name; `audit` is not auditd
+        ["pkill", "-x", "audit"],
+        # HUP reloads auditd
+        ["systemctl", "kill", "-s", "HUP", "auditd"],
+    ],
+    ids=lambda argv: " ".join(argv),
 )
 def test_patterns_that_do_not_reach_auditd(tmp_path: Path, argv: list[str]) -> None:
     """An invalid expression matches nothing (and does not fail the query); ^ssh is no auditd."""

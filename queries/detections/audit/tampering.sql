@@ -122,11 +122,13 @@ commands AS (
                     lambda a: a IN ('auditd', 'auditd.service')
                         OR (tool = 'systemctl' AND ('auditd.service' GLOB a OR 'auditd' GLOB a))
                 )) > 0
+                -- `systemctl kill -s HUP auditd` reloads it
+                AND NOT (list_contains(process_args, 'kill') AND names_benign_signal(process_args))
                 THEN 'auditd stopped by ' || tool
             -- SIGKILL leaves no DAEMON_END. pkill takes a regular expression (`pkill audit`,
-            -- `pkill '^auditd'` kill auditd too) or a pid file (-F), killall a name or with
-            -- -r a regular expression (an invalid one matches nothing: try()); HUP, USR1,
-            -- USR2 and 0 reload, rotate or probe: no stop
+            -- `pkill '^auditd'` kill auditd too; -x: the whole name; -i: any case) or a pid
+            -- file (-F), killall a name or with -r a regular expression (an invalid one
+            -- matches nothing: try()); HUP, USR1, USR2 and 0 reload, rotate or probe: no stop
             WHEN tool IN ('pkill', 'killall')
                 AND (
                     len(list_filter(
@@ -137,7 +139,14 @@ commands AS (
                                 OR (
                                     (tool = 'pkill' OR list_has_any(process_args, ['-r', '--regexp']))
                                     AND length(a) >= 3
-                                    AND coalesce(try(regexp_matches('auditd', a)), false)
+                                    AND coalesce(
+                                        try(regexp_matches(
+                                            'auditd',
+                                            CASE WHEN list_has_any(process_args, ['-i', '--ignore-case']) THEN '(?i)' ELSE '' END
+                                                || CASE WHEN list_has_any(process_args, ['-x', '--exact']) THEN '^(' || a || ')$' ELSE a END
+                                        )),
+                                        false
+                                    )
                                 )
                             )
                     )) > 0
@@ -146,12 +155,7 @@ commands AS (
                         AND contains(option_value(process_args, '^(-F|--pidfile)$', '^(-F|--pidfile=)(.+)$'), 'audit')
                     )
                 )
-                AND NOT len(list_filter(
-                    process_args,
-                    lambda a, i: regexp_matches(upper(a), '^-(SIG)?(HUP|USR1|USR2|0|1|10|12)$')
-                        OR (a IN ('-s', '--signal') AND regexp_matches(upper(coalesce(process_args[i + 1], '')), '^(SIG)?(HUP|USR1|USR2|0|1|10|12)$'))
-                        OR regexp_matches(upper(a), '^--SIGNAL=(SIG)?(HUP|USR1|USR2|0|1|10|12)$')
-                )) > 0
+                AND NOT names_benign_signal(process_args)
                 THEN 'auditd killed by ' || tool
         END AS sign
     FROM (
@@ -168,14 +172,16 @@ commands AS (
               AND time < $until
               AND contains(process_cmd_line, 'audit')
             UNION ALL
-            -- ...or auditctl run with argv[0] renamed: only the file run names it (a
-            -- filter on one column: see process_execs; the other leaves out what the
-            -- first selects, both in the scan)
+            -- ...or auditctl run with argv[0] renamed, or a kill or systemctl whose
+            -- pattern or glob names auditd without the word (`pkill 'a.ditd'`,
+            -- `systemctl stop 'a*d'`): only the file run names it (a filter on one
+            -- column: see process_execs; the other leaves out what the first selects,
+            -- both in the scan)
             SELECT *
             FROM process_execs
             WHERE time >= $since
               AND time < $until
-              AND process_file_name = 'auditctl'
+              AND process_file_name IN ('auditctl', 'pkill', 'killall', 'systemctl')
               AND NOT contains(process_cmd_line, 'audit')
         )
     )
