@@ -14,29 +14,21 @@ CREATE OR REPLACE MACRO names_account_tool(cmd) AS
     OR contains(cmd, 'useradd')
     OR contains(cmd, 'groupmod');
 
--- Groups as they were created, with their ids: groupadd's syslog line (`new group:
--- name=docker, GID=999`) and its ADD_GROUP audit record (`id=999 grp="docker"`).
-CREATE OR REPLACE VIEW group_creations AS
+-- Groups created and deleted, with their ids: groupadd's syslog line (`new group:
+-- name=docker, GID=999`) and its ADD_GROUP audit record (`id=999 grp="docker"`),
+-- groupdel's line and its DEL_GROUP record. `change` is create or delete.
+CREATE OR REPLACE VIEW group_lifecycle AS
 SELECT
     device_hostname,
     time,
     TRY_CAST(coalesce(unmapped['gid'], unmapped['id']) AS BIGINT) AS gid,
-    group_name
+    group_name,
+    CASE WHEN activity_name = 'Delete Group' OR audit_type = 'DEL_GROUP' THEN 'delete' ELSE 'create' END
+        AS change
 FROM events
 WHERE class_uid = 3001
   AND group_name IS NOT NULL
-  AND (activity_name = 'Create Group' OR audit_type = 'ADD_GROUP');
-
--- Groups deleted: groupdel's syslog line and its DEL_GROUP audit record.
-CREATE OR REPLACE VIEW group_deletions AS
-SELECT
-    device_hostname,
-    time,
-    group_name
-FROM events
-WHERE class_uid = 3001
-  AND group_name IS NOT NULL
-  AND (activity_name = 'Delete Group' OR audit_type = 'DEL_GROUP');
+  AND (activity_name IN ('Create Group', 'Delete Group') OR audit_type IN ('ADD_GROUP', 'DEL_GROUP'));
 
 -- Other names of the docker group on a host: a group created with docker's id while
 -- docker held it (`groupadd -o -g 999 dockr`), whose members have docker's rights. Not
@@ -45,23 +37,26 @@ CREATE OR REPLACE VIEW docker_group_aliases AS
 SELECT DISTINCT
     a.device_hostname,
     a.group_name
-FROM group_creations AS a
-JOIN group_creations AS d
+FROM group_lifecycle AS a
+JOIN group_lifecycle AS d
     ON d.device_hostname = a.device_hostname
     AND d.gid = a.gid
     AND d.group_name = 'docker'
+    AND d.change = 'create'
     AND d.time <= a.time
-WHERE a.group_name <> 'docker'
+WHERE a.change = 'create'
+  AND a.group_name <> 'docker'
   AND NOT EXISTS (
       SELECT 1
-      FROM group_deletions AS x
+      FROM group_lifecycle AS x
       WHERE x.device_hostname = a.device_hostname
         AND x.group_name = 'docker'
+        AND x.change = 'delete'
         AND x.time BETWEEN d.time AND a.time
   );
 
 -- The name of each group id in `wanted` (a list of {device_hostname, gid, time}) on its
--- host at that time, as the logs name it: the group's creation (group_creations), and
+-- host at that time, as the logs name it: the group's creation (group_lifecycle), and
 -- ENRICHED audit records, which write the name beside each id (PATH ogid/OGID, SYSCALL
 -- gid/GID and egid/EGID). The latest name seen by then wins (a gid deleted and given to
 -- another group), else the first seen after. Only the records of the ids wanted are read.
@@ -74,7 +69,7 @@ WITH wanted_ids AS (
     FROM (SELECT unnest(wanted) AS w)
 ),
 seen AS (
-    SELECT * FROM group_creations
+    SELECT device_hostname, time, gid, group_name FROM group_lifecycle WHERE change = 'create'
     UNION ALL
     SELECT
         r.device_hostname,
