@@ -103,7 +103,7 @@ class IngestReport:
         return out
 
 
-_FIXED_OFFSET = re.compile(r"UTC([+-])(\d\d):(\d\d)")
+_FIXED_OFFSET = re.compile(r"UTC([+-])(\d\d):(\d\d)(?::(\d\d))?")
 
 
 def zone(name: str) -> tzinfo:
@@ -112,7 +112,8 @@ def zone(name: str) -> tzinfo:
     fixed = _FIXED_OFFSET.fullmatch(name)
     if fixed:
         sign = -1 if fixed[1] == "-" else 1
-        return timezone(sign * timedelta(hours=int(fixed[2]), minutes=int(fixed[3])))
+        hours, minutes, seconds = int(fixed[2]), int(fixed[3]), int(fixed[4] or 0)
+        return timezone(sign * timedelta(hours=hours, minutes=minutes, seconds=seconds))
     try:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):

@@ -10,7 +10,7 @@ import os
 import re
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 
 from auditlake.ingest.checkpoints import UNKNOWN_FORMAT, FileState, Gap
@@ -98,8 +98,21 @@ def plan_files(
 
 
 def zone_name(tz: tzinfo) -> str:
-    """Return the IANA name of a zone (`UTC` for datetime.UTC), as a file state keeps it."""
-    return getattr(tz, "key", None) or str(tz)
+    """Return a zone as a file state keeps it: its IANA name, `UTC`, or a fixed offset
+    (`UTC+05:30`, from the API); "" for a zone of neither kind (not kept)."""
+    key = getattr(tz, "key", None)
+    if key:
+        return str(key)
+    offset = tz.utcoffset(None)
+    if offset is None:
+        return ""
+    if not offset:
+        return "UTC"
+    seconds = int(abs(offset).total_seconds())
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    sign = "-" if offset < timedelta(0) else "+"
+    return f"UTC{sign}{hours:02d}:{minutes:02d}" + (f":{secs:02d}" if secs else "")
 
 
 def _last_paths(plan: Plan, index: Index) -> set[str]:

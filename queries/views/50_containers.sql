@@ -206,7 +206,7 @@ parsed AS (
                         END
                     ),
                     -- `--use-api-socket` (docker 28) mounts the engine's socket
-                    CASE WHEN list_contains(list_transform(pairs, lambda p: p.name), '--use-api-socket')
+                    CASE WHEN len(list_filter(pairs, lambda p: p.name = '--use-api-socket' AND coalesce(lower(p.value), 'true') <> 'false')) > 0
                         THEN ['/var/run/docker.sock'] ELSE [] END
                 ),
                 -- a named volume (`-v data:/x`) is not a host path; `./x` and `../x` are,
@@ -311,7 +311,8 @@ parsed AS (
                 lambda a, i: CASE
                     WHEN i > 1 AND argv[i - 1] IN ('-o', '--opt') THEN a
                     WHEN starts_with(a, '--opt=') THEN substr(a, 7)
-                    WHEN regexp_matches(a, '^-o.') THEN substr(a, 3)
+                    -- pflag: `-ok=v` and `-o=k=v` alike
+                    WHEN regexp_matches(a, '^-o.') THEN ltrim(substr(a, 3), '=')
                 END
             ),
             lambda v: v IS NOT NULL
@@ -557,7 +558,8 @@ shared AS (
                 unnest(container_volumes_from) AS source_name
             FROM launches
         ) AS v
-        ASOF JOIN launches AS s
+        -- a container's launch, not an exec in it (which has no image and no mounts)
+        ASOF JOIN (SELECT * FROM launches WHERE container_image_name IS NOT NULL) AS s
             ON s.device_hostname = v.device_hostname
             AND s.container_name = v.source_name
             AND s.start_time <= v.start_time

@@ -225,8 +225,11 @@ parsed AS (
     -- the columns of tool_execs, with the users, groups and change its argv names
     SELECT
         * EXCLUDE (program, args, n, exact_argv, words, gpasswd_add, gpasswd_delete, gpasswd_members),
-        -- usermod and useradd take a group by name or by number (getgrgid first)
-        program IN ('usermod', 'useradd') AS groups_by_id,
+        -- usermod and useradd take a group by name or by number (getgrgid first), as
+        -- adduser's --gid does
+        program IN ('usermod', 'useradd')
+            OR (program = 'adduser' AND option_value(args, '^--gid$', '^(--gid=)(.+)$') IS NOT NULL)
+            AS groups_by_id,
         CASE
             -- each takes one operand (more, and it changes nothing)
             WHEN program IN ('usermod', 'useradd') AND len(words) = 1 THEN words

@@ -456,13 +456,14 @@ def test_fixed_offset_zone_of_the_api_is_kept_and_read_back(tmp_path: Path) -> N
     log.write_bytes(RFC3164)
     _idle(log)
     lake = tmp_path / "lake"
-    plus_two = timezone(timedelta(hours=2))
+    # named, and with seconds: kept as its offset (`UTC+02:00:15`), not its name
+    plus_two = timezone(timedelta(hours=2, seconds=15), "CEST")
     ingest(IngestOptions([log.parent], lake, tz=plus_two))
     with log.open("ab") as f:
         f.write(RFC3164.replace(b"03:10:00", b"04:10:00"))
     _idle(log)
     ingest(IngestOptions([log.parent], lake))
-    assert _times(str(lake)) == ["2026-11-27T01:10:00", "2026-11-27T02:10:00"]
+    assert _times(str(lake)) == ["2026-11-27T01:09:45", "2026-11-27T02:09:45"]
 
 
 def test_dry_run_shows_the_zone_of_zone_less_formats(tmp_path: Path) -> None:

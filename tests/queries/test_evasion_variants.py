@@ -418,6 +418,55 @@ def test_run_and_its_own_create_stay_one_launch(
     assert _actors(found) == ["bob"]
 
 
+def test_volumes_from_reads_the_container_s_launch_not_an_exec_in_it(tmp_path: Path) -> None:
+    """An exec in agent (no image, no mounts) between agent's launch and bob's
+    --volumes-from hid the socket agent shares."""
+    audit = (
+        AuditLog()
+        .login(ALICE, "alice")
+        .login(BOB, "bob")
+        .execve(
+            [
+                "docker",
+                "run",
+                "-d",
+                "--name",
+                "agent",
+                "-v",
+                "/run/docker.sock:/run/docker.sock",
+                "ci",
+            ],
+            t=T0 - 60,
+            auid=ALICE,
+            uid=ALICE,
+        )
+        .execve(["docker", "exec", "agent", "true"], t=T0 - 30, uid=BOB)
+        .execve(["docker", "run", "--volumes-from", "agent", "docker:cli"], uid=BOB)
+    )
+    found = _findings(tmp_path, {"web-2/audit/audit.log": audit.text()}, "docker.sensitive_mount")
+    assert sorted(_actors(found)) == ["alice", "bob"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        # pflag takes `-o=k=v` as `-o k=v`
+        (
+            ["docker", "volume", "create", "-o=type=none", "-o=o=bind", "-o=device=/", "data"],
+            ["bob"],
+        ),
+        # the run mounts no socket
+        (["docker", "run", "--use-api-socket=false", "alpine"], []),
+    ],
+    ids=["volume-opt-equals", "use-api-socket-false"],
+)
+def test_pflag_value_forms(tmp_path: Path, argv: list[str], expected: list[str]) -> None:
+    audit = AuditLog().login(BOB, "bob").execve(argv, t=T0 - 30, uid=BOB)
+    audit.execve(["docker", "run", "-v", "data:/x", "alpine"], uid=BOB)
+    found = _findings(tmp_path, {"web-2/audit/audit.log": audit.text()}, "docker.sensitive_mount")
+    assert _actors(found) == expected
+
+
 def test_relative_bind_source_is_resolved_by_the_cli(tmp_path: Path) -> None:
     """docker >= 23 makes `-v ./x:/y` absolute from the cwd (/home/bob/../.. is /); the view drops it as a volume name."""
     found = _findings(
@@ -508,6 +557,8 @@ def test_signals_that_do_not_stop_auditd(tmp_path: Path, argv: list[str]) -> Non
         ["systemctl", "kill", "-s", "KILL", "audit*"],
         ["auditctl", "-e0"],
         ["pkill", "-i", "AUDITD"],
+        ["pkill", "-ix", "AUDITD"],
+        ["killall", "-I", "AUDITD"],
         # patterns and globs without the word
         ["pkill", "-9", "a.ditd"],
         ["systemctl", "stop", "a*d.service"],
@@ -709,6 +760,15 @@ def test_group_id_given_to_another_group_after_docker_is_deleted(
     files = {"web-2/audit/audit.log": audit.text(), "web-2/auth.log": GROUP_ID_REUSED}
     found = _findings(tmp_path, files, "docker.group_change")
     assert [f["message"] for f in found] == [f"{m}, not in allowed_group_members" for m in expected]
+
+
+def test_adduser_gid_by_number(tmp_path: Path) -> None:
+    """`adduser --gid 999 eve` makes docker (999) eve's primary group."""
+    audit = AuditLog().login(BOB, "bob").execve(["adduser", "--gid", "999", "eve"])
+    syslog = "Nov 27 01:00:00 web-2 groupadd[311]: new group: name=docker, GID=999\n"
+    files = {"web-2/audit/audit.log": audit.text(), "web-2/auth.log": syslog}
+    found = _findings(tmp_path, files, "docker.group_change")
+    assert [(f["actor_user_name"], f["user_name"]) for f in found] == [("bob", "eve")]
 
 
 def test_emptying_the_docker_group_is_not_an_addition(tmp_path: Path) -> None:

@@ -136,14 +136,16 @@ commands AS (
                         lambda a: NOT starts_with(a, '-')
                             AND (
                                 a IN ('auditd', 'auditd.service')
+                                OR (ignore_case AND lower(a) IN ('auditd', 'auditd.service'))
                                 OR (
                                     (tool = 'pkill' OR list_has_any(process_args, ['-r', '--regexp']))
                                     AND length(a) >= 3
                                     AND coalesce(
                                         try(regexp_matches(
                                             'auditd',
-                                            CASE WHEN list_has_any(process_args, ['-i', '--ignore-case']) THEN '(?i)' ELSE '' END
-                                                || CASE WHEN list_has_any(process_args, ['-x', '--exact']) THEN '^(' || a || ')$' ELSE a END
+                                            CASE WHEN ignore_case THEN '(?i)' ELSE '' END
+                                                || CASE WHEN tool = 'pkill' AND len(list_filter(process_args, lambda o: regexp_full_match(o, '-[a-zA-Z]*x[a-zA-Z]*|--exact'))) > 0
+                                                    THEN '^(' || a || ')$' ELSE a END
                                         )),
                                         false
                                     )
@@ -163,7 +165,14 @@ commands AS (
             *,
             program_among(
                 program, process_file_name, ['auditctl', 'systemctl', 'service', 'pkill', 'killall']
-            ) AS tool
+            ) AS tool,
+            -- pkill -i (also in a cluster: -ix), killall -I
+            len(list_filter(
+                process_args,
+                lambda o: regexp_full_match(o, '--ignore-case')
+                    OR (program_among(program, process_file_name, ['pkill']) IS NOT NULL AND regexp_full_match(o, '-[a-zA-Z]*i[a-zA-Z]*'))
+                    OR (program_among(program, process_file_name, ['killall']) IS NOT NULL AND regexp_full_match(o, '-[a-zA-Z]*I[a-zA-Z]*'))
+            )) > 0 AS ignore_case
         FROM (
             -- cheap on every exec: auditctl, or a command naming auditd...
             SELECT *
