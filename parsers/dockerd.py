@@ -318,7 +318,9 @@ def _form_data(row: Row, body: str, pairing: ApiPairing | None) -> None:
     command = _field(form, "Cmd")
     if _field(form, "Image") is not None or isinstance(_field(form, "HostConfig"), dict):
         _container_config(row, form)
-    elif isinstance(_field(form, "DriverOpts"), dict):  # volumes/create
+    elif row.get("api_operation", "").endswith("/volumes/create") or isinstance(
+        _field(form, "DriverOpts"), dict
+    ):
         _volume_config(row, form)
     elif isinstance(command, list):  # exec create
         row["process_args"] = [str(a) for a in command]
@@ -449,12 +451,16 @@ def _bind_device(options: dict[str, Any]) -> str | None:
 
 
 def _volume_config(row: Row, form: dict[str, Any]) -> None:
-    """Keep the host path a volumes/create request binds, with the volume's name."""
+    """Keep a volumes/create request's volume name, and the host path it binds if any."""
     name = _field(form, "Name")
-    device = _bind_device(_field(form, "DriverOpts"))
-    if isinstance(name, str) and name and device is not None:
-        unmapped = row.setdefault("unmapped", {})
-        unmapped["volume_name"], unmapped["volume_device"] = name, _clean(device)
+    if not isinstance(name, str) or not name:
+        return
+    unmapped = row.setdefault("unmapped", {})
+    unmapped["volume_name"] = name
+    options = _field(form, "DriverOpts")
+    device = _bind_device(options) if isinstance(options, dict) else None
+    if device is not None:
+        unmapped["volume_device"] = _clean(device)
 
 
 def _clean(path: str) -> str:

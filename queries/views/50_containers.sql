@@ -225,7 +225,7 @@ parsed AS (
             END
         ) AS container_devices,
         -- named volumes (`-v data:/x`, `--mount src=data,...`), which `docker volume
-        -- create -o o=bind -o device=/ data` may have bound to a host path (volume_binds)
+        -- create -o o=bind -o device=/ data` may have bound to a host path (volume_definitions)
         list_filter(
             list_concat(
                 list_transform(
@@ -286,11 +286,14 @@ FROM docker_cli AS c
 JOIN parsed AS p
     ON p.args IS NOT DISTINCT FROM c.args;
 
--- Named volumes bound to a host path: `docker volume create -o type=none -o o=bind -o
--- device=/ hostroot` (a local volume that is a bind mount in disguise), by the CLI or
--- the API (`POST /volumes/create`): then `-v hostroot:/host` mounts /.
-CREATE OR REPLACE VIEW volume_binds AS
-WITH creates AS (
+-- What each named volume is, as it was made and removed: `docker volume create -o
+-- type=none -o o=bind -o device=/ hostroot` (a local volume that is a bind mount in
+-- disguise; then `-v hostroot:/host` mounts /), any other create (no host path), and
+-- `docker volume rm` (gone: a later `-v hostroot:/x` makes a plain volume), by the CLI
+-- or the API (`POST /volumes/create`, `DELETE /volumes/NAME`). `device` is the host
+-- path the volume binds, or NULL. `docker volume prune` names no volume: not here.
+CREATE OR REPLACE VIEW volume_definitions AS
+WITH commands AS (
     SELECT
         device_hostname,
         time,
@@ -298,12 +301,36 @@ WITH creates AS (
     FROM process_execs
     WHERE names_container_client(process_cmd_line)
       AND contains(process_cmd_line, ' volume')
-      AND contains(process_cmd_line, ' create')
+      AND (contains(process_cmd_line, ' create') OR contains(process_cmd_line, ' rm') OR contains(process_cmd_line, ' remove'))
 ),
-parsed AS (
+verbs AS (
     SELECT
-        device_hostname,
-        time,
+        *,
+        -- the word after `volume`
+        list_filter(
+            list_transform(argv, lambda a, i: CASE WHEN i > list_position(argv, 'volume') AND NOT starts_with(a, '-') THEN i END),
+            lambda i: i IS NOT NULL
+        )[1] AS verb_idx
+    FROM commands
+    WHERE list_position(argv, 'volume') IS NOT NULL
+),
+operands AS (
+    SELECT
+        *,
+        argv[verb_idx] AS verb,
+        -- the operands after the verb (-d is create's --driver, with a value)
+        list_filter(
+            list_transform(
+                argv,
+                lambda a, i: CASE
+                    WHEN i > verb_idx
+                        AND NOT starts_with(a, '-')
+                        AND NOT (argv[i - 1] IN ('-d', '-o', '-l') OR docker_option_takes_value(argv[i - 1]))
+                        THEN a
+                END
+            ),
+            lambda a: a IS NOT NULL
+        ) AS names,
         -- each `-o k=v` (`--opt k=v`, `--opt=k=v`, `-ok=v`)
         list_filter(
             list_transform(
@@ -316,45 +343,42 @@ parsed AS (
                 END
             ),
             lambda v: v IS NOT NULL
-        ) AS opts,
-        coalesce(
-            option_value(argv, '^--name$', '^(--name=)(.+)$'),
-            -- the first operand after `create` (-d is create's --driver, with a value)
-            list_filter(
-                list_transform(
-                    argv,
-                    lambda a, i: CASE
-                        WHEN i > list_position(argv, 'create')
-                            AND NOT starts_with(a, '-')
-                            AND NOT (argv[i - 1] IN ('-d', '-o', '-l') OR docker_option_takes_value(argv[i - 1]))
-                            THEN a
-                    END
-                ),
-                lambda a: a IS NOT NULL
-            )[1]
-        ) AS volume_name
-    FROM creates
-    WHERE list_position(argv, 'volume') < list_position(argv, 'create')
+        ) AS opts
+    FROM verbs
 )
 SELECT
     device_hostname,
     time,
-    volume_name,
-    clean_path(substr(list_filter(opts, lambda v: starts_with(v, 'device='))[-1], 8)) AS device
-FROM parsed
-WHERE len(list_filter(opts, lambda v: regexp_matches(v, '^o=(.*,)?r?bind(,|$)'))) > 0
-  AND starts_with(list_filter(opts, lambda v: starts_with(v, 'device='))[-1], 'device=/')
-  AND volume_name IS NOT NULL
+    coalesce(option_value(argv, '^--name$', '^(--name=)(.+)$'), names[1]) AS volume_name,
+    CASE
+        WHEN len(list_filter(opts, lambda v: regexp_matches(v, '^o=(.*,)?r?bind(,|$)'))) > 0
+            AND starts_with(list_filter(opts, lambda v: starts_with(v, 'device='))[-1], 'device=/')
+            THEN clean_path(substr(list_filter(opts, lambda v: starts_with(v, 'device='))[-1], 8))
+    END AS device
+FROM operands
+WHERE verb = 'create'
+  AND coalesce(option_value(argv, '^--name$', '^(--name=)(.+)$'), names[1]) IS NOT NULL
 UNION ALL
 SELECT
     device_hostname,
     time,
-    unmapped['volume_name'] AS volume_name,
+    unnest(names) AS volume_name,
+    NULL AS device
+FROM operands
+WHERE verb IN ('rm', 'remove')
+UNION ALL
+SELECT
+    device_hostname,
+    time,
+    coalesce(
+        unmapped['volume_name'],
+        CASE WHEN starts_with(api_operation, 'DELETE /volumes/') THEN split_part(api_operation, '/', 3) END
+    ) AS volume_name,
     unmapped['volume_device'] AS device
 FROM events
 WHERE source_type = 'dockerd'
   AND class_uid = 6003
-  AND unmapped['volume_device'] IS NOT NULL;
+  AND (unmapped['volume_name'] IS NOT NULL OR starts_with(api_operation, 'DELETE /volumes/'));
 
 CREATE OR REPLACE VIEW container_starts AS
 SELECT
@@ -564,10 +588,13 @@ shared AS (
             AND s.container_name = v.source_name
             AND s.start_time <= v.start_time
         UNION ALL
-        -- a named volume: the host path its latest definition on the host bound
+        -- a named volume: the host path its latest definition on the host bound (none
+        -- if it was made plain or removed since)
         SELECT
             v.event_uid,
-            [b.device] AS mounts
+            -- not a WHERE on b.device: pushed below the ASOF join, it would make the join
+            -- skip the removal and find the bound create before it
+            CASE WHEN b.device IS NULL THEN [] ELSE [b.device] END AS mounts
         FROM (
             SELECT
                 event_uid,
@@ -576,7 +603,7 @@ shared AS (
                 unnest(container_volumes) AS volume_name
             FROM launches
         ) AS v
-        ASOF JOIN volume_binds AS b
+        ASOF JOIN volume_definitions AS b
             ON b.device_hostname = v.device_hostname
             AND b.volume_name = v.volume_name
             AND b.time <= v.start_time

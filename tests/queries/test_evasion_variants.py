@@ -467,6 +467,49 @@ def test_pflag_value_forms(tmp_path: Path, argv: list[str], expected: list[str])
     assert _actors(found) == expected
 
 
+def test_volume_removed_is_no_longer_bound(tmp_path: Path) -> None:
+    """Bob's bound volume `data` was removed; alice's later `-v data:/x` makes a plain one."""
+    bound = [
+        "docker",
+        "volume",
+        "create",
+        "-o",
+        "type=none",
+        "-o",
+        "o=bind",
+        "-o",
+        "device=/",
+        "data",
+    ]
+    audit = (
+        AuditLog()
+        .login(ALICE, "alice")
+        .login(BOB, "bob")
+        .execve(bound, t=T0 - 60, uid=BOB)
+        .execve(["docker", "volume", "rm", "data"], t=T0 - 30, uid=BOB)
+        .execve(["docker", "run", "-v", "data:/x", "alpine"], auid=ALICE, uid=ALICE)
+    )
+    found = _findings(tmp_path, {"web-2/audit/audit.log": audit.text()}, "docker.sensitive_mount")
+    assert found == []
+
+
+def test_api_volume_removed_is_no_longer_bound(tmp_path: Path) -> None:
+    """The same through the API: DELETE /volumes/data between the bound create and the run."""
+    when, removed = (
+        datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f") for t in (T0 - 30, T0 - 10)
+    )
+    form = {"Name": "data", "DriverOpts": {"o": "bind", "device": "/"}}
+    body = json.dumps(json.dumps(form))[1:-1]
+    log = (
+        f'time="{when}000Z" level=debug msg="Calling POST /v1.43/volumes/create"\n'
+        f'time="{when}500Z" level=debug msg="form data: {body}"\n'
+        f'time="{removed}000Z" level=debug msg="Calling DELETE /v1.43/volumes/data"\n'
+    )
+    log += _dockerd_create({"Image": "alpine", "HostConfig": {"Binds": ["data:/x"]}})
+    found = _findings(tmp_path, {"web-2/docker.log": log}, "docker.sensitive_mount")
+    assert found == []
+
+
 def test_relative_bind_source_is_resolved_by_the_cli(tmp_path: Path) -> None:
     """docker >= 23 makes `-v ./x:/y` absolute from the cwd (/home/bob/../.. is /); the view drops it as a volume name."""
     found = _findings(

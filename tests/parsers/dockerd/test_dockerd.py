@@ -107,7 +107,7 @@ def test_host_mounts_list_bind_sources_and_named_volumes_apart(run_parser):
     assert nginx["container_cap_add"] == ["SYS_ADMIN", "NET_ADMIN"]
     assert nginx["container_host_namespaces"] == ["pid", "network", "ipc", "uts", "userns"]
     assert nginx["container_privileged"] is False
-    # named volumes, which a volumes/create may have bound to a host path (volume_binds)
+    # named volumes, which a volumes/create may have bound to a host path (volume_definitions)
     assert nginx["unmapped"] == {
         "security_opt": "seccomp=unconfined",
         "volumes": '["webdata", "cache"]',
