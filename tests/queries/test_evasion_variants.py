@@ -781,7 +781,10 @@ def test_group_created_with_docker_s_id_is_docker(tmp_path: Path) -> None:
 
 GROUP_ID_REUSED = (
     "Nov 27 01:00:00 web-2 groupadd[311]: new group: name=docker, GID=999\n"
+    "Nov 27 01:10:00 web-2 groupadd[312]: new group: name=dockr, GID=999\n"
     "Nov 27 02:19:00 web-2 groupdel[400]: group 'docker' removed\n"
+    "Nov 27 02:19:10 web-2 groupdel[402]: group 'dockr' removed\n"
+    "Nov 27 02:19:20 web-2 groupadd[403]: new group: name=dockr, GID=1500\n"
     "Nov 27 02:20:00 web-2 groupadd[401]: new group: name=builders, GID=999\n"
 )
 
@@ -793,8 +796,20 @@ GROUP_ID_REUSED = (
         (["usermod", "-aG", "999", "eve"], T0, ["eve added to the docker group"]),
         # builders got 999 after docker was deleted: no alias of docker
         (["usermod", "-aG", "builders", "eve"], T0 + 300, []),
+        # dockr shared 999 until it was deleted and made again with 1500
+        (["usermod", "-aG", "dockr", "eve"], T0 + 300, []),
+        (
+            ["usermod", "-aG", "dockr", "eve"],
+            T0,
+            ["eve added to the docker group (as dockr, which has its id)"],
+        ),
     ],
-    ids=["named-as-then", "reused-id-is-no-alias"],
+    ids=[
+        "named-as-then",
+        "reused-id-is-no-alias",
+        "alias-remade-with-another-id",
+        "alias-while-it-was",
+    ],
 )
 def test_group_id_given_to_another_group_after_docker_is_deleted(
     tmp_path: Path, argv: list[str], at: float, expected: list[str]

@@ -56,6 +56,8 @@ WITH docker_changes AS (
               FROM docker_group_aliases AS a
               WHERE a.device_hostname = g.device_hostname
                 AND a.group_name = g.group_name
+                AND g.time >= a.since
+                AND (a.until IS NULL OR g.time < a.until)
           )
       )
       AND user_name NOT IN (SELECT user_name FROM policy_group_members)
