@@ -35,19 +35,23 @@ WHERE class_uid = 3001
 -- its creation (`since`) until it or docker is deleted (`until`, NULL: not deleted).
 -- Not a group given the id of a docker deleted before.
 CREATE OR REPLACE VIEW docker_group_aliases AS
+WITH lifecycle AS MATERIALIZED (
+    -- read once: it reads every account change's `unmapped` map
+    SELECT * FROM group_lifecycle
+)
 SELECT
     a.device_hostname,
     a.group_name,
     a.time AS since,
     min(x.time) AS until
-FROM group_lifecycle AS a
-JOIN group_lifecycle AS d
+FROM lifecycle AS a
+JOIN lifecycle AS d
     ON d.device_hostname = a.device_hostname
     AND d.gid = a.gid
     AND d.group_name = 'docker'
     AND d.change = 'create'
     AND d.time <= a.time
-LEFT JOIN group_lifecycle AS x
+LEFT JOIN lifecycle AS x
     ON x.device_hostname = a.device_hostname
     AND x.change = 'delete'
     AND x.group_name IN (a.group_name, 'docker')
@@ -56,7 +60,7 @@ WHERE a.change = 'create'
   AND a.group_name <> 'docker'
   AND NOT EXISTS (
       SELECT 1
-      FROM group_lifecycle AS y
+      FROM lifecycle AS y
       WHERE y.device_hostname = a.device_hostname
         AND y.group_name = 'docker'
         AND y.change = 'delete'
@@ -65,11 +69,10 @@ WHERE a.change = 'create'
 GROUP BY a.device_hostname, a.group_name, a.time;
 
 -- The name of each group id in `wanted` (a list of {device_hostname, gid, time}) on its
--- host at that time, as getgrgid would give it: of the groups created with the id
--- (group_lifecycle) and not deleted by then, the first created (the first line of
--- /etc/group). Else as ENRICHED audit records name it, which write the name beside
--- each id (PATH ogid/OGID, SYSCALL gid/GID and egid/EGID): the latest name by then, or
--- the first after. Only the records of the ids wanted are read.
+-- host at that time, as the logs name it: the group's creation (group_lifecycle), and
+-- ENRICHED audit records, which write the name beside each id (PATH ogid/OGID, SYSCALL
+-- gid/GID and egid/EGID). The latest name seen by then wins (a gid deleted and given to
+-- another group), else the first seen after. Only the records of the ids wanted are read.
 CREATE OR REPLACE MACRO group_ids_named(wanted) AS TABLE
 WITH wanted_ids AS (
     SELECT
@@ -78,32 +81,14 @@ WITH wanted_ids AS (
         w.time
     FROM (SELECT unnest(wanted) AS w)
 ),
-created AS (
-    SELECT
-        c.device_hostname,
-        c.time,
-        c.gid,
-        c.group_name,
-        min(x.time) AS deleted
-    FROM group_lifecycle AS c
-    LEFT JOIN group_lifecycle AS x
-        ON x.device_hostname = c.device_hostname
-        AND x.group_name = c.group_name
-        AND x.change = 'delete'
-        AND x.time >= c.time
-    WHERE c.change = 'create'
-    GROUP BY ALL
-),
 seen AS (
-    SELECT device_hostname, time, gid, group_name, deleted, true AS creation FROM created
+    SELECT device_hostname, time, gid, group_name FROM group_lifecycle WHERE change = 'create'
     UNION ALL
     SELECT
         r.device_hostname,
         r.time,
         unnest([r.ogid, r.gid, r.egid]) AS gid,
-        unnest([r.enriched['OGID'], r.enriched['GID'], r.enriched['EGID']]) AS group_name,
-        NULL AS deleted,
-        false AS creation
+        unnest([r.enriched['OGID'], r.enriched['GID'], r.enriched['EGID']]) AS group_name
     FROM auditd_records AS r
     WHERE r.type IN ('PATH', 'SYSCALL')
       AND (r.ogid IN (SELECT gid FROM wanted_ids)
@@ -115,10 +100,7 @@ SELECT
     w.gid,
     w.time,
     coalesce(
-        arg_min(s.group_name, s.time) FILTER (
-            WHERE s.creation AND s.time <= w.time AND (s.deleted IS NULL OR s.deleted > w.time)
-        ),
-        arg_max(s.group_name, s.time) FILTER (WHERE NOT s.creation AND s.time <= w.time),
+        arg_max(s.group_name, s.time) FILTER (WHERE s.time <= w.time),
         arg_min(s.group_name, s.time)
     ) AS group_name
 FROM wanted_ids AS w

@@ -781,26 +781,29 @@ def test_group_created_with_docker_s_id_is_docker(tmp_path: Path) -> None:
 
 GROUP_ID_REUSED = (
     "Nov 27 01:00:00 web-2 groupadd[311]: new group: name=docker, GID=999\n"
-    "Nov 27 01:10:00 web-2 groupadd[312]: new group: name=dockr, GID=999\n"
     "Nov 27 02:19:00 web-2 groupdel[400]: group 'docker' removed\n"
+    "Nov 27 02:20:00 web-2 groupadd[401]: new group: name=builders, GID=999\n"
+)
+# dockr shares docker's 999 from 01:10 until it is deleted and made again with 1500
+ALIAS_REMADE = GROUP_ID_REUSED + (
+    "Nov 27 01:10:00 web-2 groupadd[312]: new group: name=dockr, GID=999\n"
     "Nov 27 02:19:10 web-2 groupdel[402]: group 'dockr' removed\n"
     "Nov 27 02:19:20 web-2 groupadd[403]: new group: name=dockr, GID=1500\n"
-    "Nov 27 02:20:00 web-2 groupadd[401]: new group: name=builders, GID=999\n"
 )
 
 
 @pytest.mark.parametrize(
-    ("argv", "at", "expected"),
+    ("argv", "at", "syslog", "expected"),
     [
         # 999 was docker's when usermod ran; it went to builders later
-        (["usermod", "-aG", "999", "eve"], T0, ["eve added to the docker group"]),
+        (["usermod", "-aG", "999", "eve"], T0, GROUP_ID_REUSED, ["eve added to the docker group"]),
         # builders got 999 after docker was deleted: no alias of docker
-        (["usermod", "-aG", "builders", "eve"], T0 + 300, []),
-        # dockr shared 999 until it was deleted and made again with 1500
-        (["usermod", "-aG", "dockr", "eve"], T0 + 300, []),
+        (["usermod", "-aG", "builders", "eve"], T0 + 300, GROUP_ID_REUSED, []),
+        (["usermod", "-aG", "dockr", "eve"], T0 + 300, ALIAS_REMADE, []),
         (
             ["usermod", "-aG", "dockr", "eve"],
             T0,
+            ALIAS_REMADE,
             ["eve added to the docker group (as dockr, which has its id)"],
         ),
     ],
@@ -812,10 +815,10 @@ GROUP_ID_REUSED = (
     ],
 )
 def test_group_id_given_to_another_group_after_docker_is_deleted(
-    tmp_path: Path, argv: list[str], at: float, expected: list[str]
+    tmp_path: Path, argv: list[str], at: float, syslog: str, expected: list[str]
 ) -> None:
     audit = AuditLog().login(BOB, "bob").execve(argv, t=at)
-    files = {"web-2/audit/audit.log": audit.text(), "web-2/auth.log": GROUP_ID_REUSED}
+    files = {"web-2/audit/audit.log": audit.text(), "web-2/auth.log": syslog}
     found = _findings(tmp_path, files, "docker.group_change")
     assert [f["message"] for f in found] == [f"{m}, not in allowed_group_members" for m in expected]
 
