@@ -353,6 +353,13 @@ def test_suppression_rule_added_with_auditctl(
     assert [f["actor_user_name"] for f in found] == ["bob"]
 
 
+# systemd's line when auditd's main process dies of a signal
+SYSTEMD_KILLED_AUDITD = (
+    "Nov 27 02:18:02 web-2 systemd[1]: auditd.service: Main process exited, "
+    "code=killed, status=9/KILL\n"
+)
+
+
 def test_auditd_killed_with_sigkill(tmp_path: Path) -> None:
     """Impact: auditd dies without a DAEMON_END (SIGKILL cannot be caught), systemd
     restarts it later, the gap is unreported. Was missed in: tampering.sql `commands` knows
@@ -368,11 +375,7 @@ def test_auditd_killed_with_sigkill(tmp_path: Path) -> None:
             t=T0 + 5,
         )
     )
-    syslog = (
-        "Nov 27 02:18:02 web-2 systemd[1]: auditd.service: Main process exited, "
-        "code=killed, status=9/KILL\n"
-    )
-    files = {"web-2/audit/audit.log": audit.text(), "web-2/syslog": syslog}
+    files = {"web-2/audit/audit.log": audit.text(), "web-2/syslog": SYSTEMD_KILLED_AUDITD}
     found = _findings(tmp_path, files, "audit.tampering")
     assert [f["actor_user_name"] for f in found] == ["bob"]
 

@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from test_evasion import (
     ALICE,
     BOB,
+    SYSTEMD_KILLED_AUDITD,
     T0,
     UNSET,
     AuditLog,
@@ -278,32 +279,31 @@ def test_api_volume_bound_to_host_root(tmp_path: Path) -> None:
     assert len(found) == 1
 
 
-def test_volumes_from_a_container_with_the_socket_mounted(tmp_path: Path) -> None:
-    """Alice's CI agent has docker.sock mounted; bob's `--volumes-from agent` gets it too,
-    as his own launch (only alice's was a finding)."""
-    audit = (
+def _alice_s_agent() -> AuditLog:
+    """Alice's CI agent container, run with the Docker socket mounted; bob logged in."""
+    agent = [
+        "docker",
+        "run",
+        "-d",
+        "--name",
+        "agent",
+        "-v",
+        "/run/docker.sock:/run/docker.sock",
+        "ci",
+    ]
+    return (
         AuditLog()
         .login(ALICE, "alice")
         .login(BOB, "bob")
-        .execve(
-            [
-                "docker",
-                "run",
-                "-d",
-                "--name",
-                "agent",
-                "-v",
-                "/run/docker.sock:/run/docker.sock",
-                "ci",
-            ],
-            t=T0 - 60,
-            auid=ALICE,
-            uid=ALICE,
-            pid=3000,
-        )
-        .execve(
-            ["docker", "run", "--volumes-from", "agent:ro", "docker:cli", "docker", "ps"], uid=BOB
-        )
+        .execve(agent, t=T0 - 60, auid=ALICE, uid=ALICE, pid=3000)
+    )
+
+
+def test_volumes_from_a_container_with_the_socket_mounted(tmp_path: Path) -> None:
+    """Alice's CI agent has docker.sock mounted; bob's `--volumes-from agent` gets it too,
+    as his own launch (only alice's was a finding)."""
+    audit = _alice_s_agent().execve(
+        ["docker", "run", "--volumes-from", "agent:ro", "docker:cli", "docker", "ps"], uid=BOB
     )
     found = _findings(tmp_path, {"web-2/audit/audit.log": audit.text()}, "docker.sensitive_mount")
     assert sorted(_actors(found)) == ["alice", "bob"]
@@ -422,24 +422,7 @@ def test_volumes_from_reads_the_container_s_launch_not_an_exec_in_it(tmp_path: P
     """An exec in agent (no image, no mounts) between agent's launch and bob's
     --volumes-from hid the socket agent shares."""
     audit = (
-        AuditLog()
-        .login(ALICE, "alice")
-        .login(BOB, "bob")
-        .execve(
-            [
-                "docker",
-                "run",
-                "-d",
-                "--name",
-                "agent",
-                "-v",
-                "/run/docker.sock:/run/docker.sock",
-                "ci",
-            ],
-            t=T0 - 60,
-            auid=ALICE,
-            uid=ALICE,
-        )
+        _alice_s_agent()
         .execve(["docker", "exec", "agent", "true"], t=T0 - 30, uid=BOB)
         .execve(["docker", "run", "--volumes-from", "agent", "docker:cli"], uid=BOB)
     )
@@ -637,11 +620,7 @@ def test_patterns_that_do_not_reach_auditd(tmp_path: Path, argv: list[str]) -> N
 def test_auditd_killed_by_pid_is_told_by_systemd(tmp_path: Path) -> None:
     """`kill -9 <auditd's pid>` names no auditd; systemd's line after it does."""
     audit = AuditLog().login(BOB, "bob").execve(["kill", "-9", "4011"])
-    syslog = (
-        "Nov 27 02:18:02 web-2 systemd[1]: auditd.service: Main process exited, "
-        "code=killed, status=9/KILL\n"
-    )
-    files = {"web-2/audit/audit.log": audit.text(), "web-2/syslog": syslog}
+    files = {"web-2/audit/audit.log": audit.text(), "web-2/syslog": SYSTEMD_KILLED_AUDITD}
     found = _findings(tmp_path, files, "audit.tampering")
     assert [f["message"] for f in found] == ["auditd killed (status=9/KILL)"]
 
