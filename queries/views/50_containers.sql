@@ -564,6 +564,25 @@ launches AS (
     -- reported with the CLI command that asked for it
     WHERE d.event_uid NOT IN (SELECT daemon_uid FROM twins)
 ),
+named_containers AS (
+    -- each launch of a named container (not an exec in one: no image, no mounts), and
+    -- every daemon create, also those with nothing to flag, which container_starts
+    -- leaves out: a container made again under an old name has its own mounts only
+    SELECT device_hostname, start_time, container_name, container_mounts
+    FROM launches
+    WHERE container_image_name IS NOT NULL
+    UNION ALL
+    SELECT
+        device_hostname,
+        time,
+        container_name,
+        list_transform(coalesce(container_mounts, []), lambda m: host_path(m))
+    FROM events
+    WHERE source_type = 'dockerd'
+      AND class_uid = 6003
+      AND container_name IS NOT NULL
+      AND container_image_name IS NOT NULL
+),
 shared AS (
     SELECT
         event_uid,
@@ -582,8 +601,7 @@ shared AS (
                 unnest(container_volumes_from) AS source_name
             FROM launches
         ) AS v
-        -- a container's launch, not an exec in it (which has no image and no mounts)
-        ASOF JOIN (SELECT * FROM launches WHERE container_image_name IS NOT NULL) AS s
+        ASOF JOIN named_containers AS s
             ON s.device_hostname = v.device_hostname
             AND s.container_name = v.source_name
             AND s.start_time <= v.start_time

@@ -418,6 +418,20 @@ def test_run_and_its_own_create_stay_one_launch(
     assert _actors(found) == ["bob"]
 
 
+def test_volumes_from_a_name_made_again_without_the_socket(tmp_path: Path) -> None:
+    """agent was created with the socket, then made again (as compose does) with nothing
+    mounted: bob's later --volumes-from agent gets nothing. The harmless create is no
+    container start, so the old agent's mounts were read."""
+    with_socket = {"Image": "ci", "HostConfig": {"Binds": ["/run/docker.sock:/run/docker.sock"]}}
+    log = _dockerd_create(with_socket, at=T0 - 120).replace("?name=pwn", "?name=agent")
+    log += _dockerd_create({"Image": "ci", "HostConfig": {}}, at=T0 - 60).replace(
+        "?name=pwn", "?name=agent"
+    )
+    log += _dockerd_create({"Image": "docker:cli", "HostConfig": {"VolumesFrom": ["agent"]}})
+    found = _findings(tmp_path, {"web-2/docker.log": log}, "docker.sensitive_mount")
+    assert [f["start_time"] for f in found] == [datetime.fromtimestamp(T0 - 120, UTC)]
+
+
 def test_volumes_from_reads_the_container_s_launch_not_an_exec_in_it(tmp_path: Path) -> None:
     """An exec in agent (no image, no mounts) between agent's launch and bob's
     --volumes-from hid the socket agent shares."""
