@@ -84,6 +84,7 @@ def ingest(
     """Read log files and directories into the lake (incremental, exactly once)."""
     from auditlake.ingest import pipeline, summary
     from auditlake.ingest.no_pandas import skip_pandas_check
+    from auditlake.ingest.plan import zone
     from auditlake.ingest.readers import Limits
     from auditlake.lake import Lake
 
@@ -91,7 +92,7 @@ def ingest(
     dry_run, quiet, as_json = kw.pop("dry_run"), kw.pop("quiet"), kw.pop("json_summary")
     limits = Limits(max_line=max_line)
     options = pipeline.IngestOptions(
-        list(paths), lake, format=fmt, limits=limits, tz=pipeline.zone(tz), **kw
+        list(paths), lake, format=fmt, limits=limits, tz=zone(tz), **kw
     )
     if dry_run:
         plans = pipeline.plan_run(options, Lake(lake), content_hosts=True)

@@ -16,12 +16,11 @@ import queue
 import re
 import signal
 import time
-import zoneinfo
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, timedelta, timezone, tzinfo
+from datetime import UTC, tzinfo
 from pathlib import Path
 
 from auditlake.ingest import checkpoints
@@ -34,13 +33,14 @@ from auditlake.ingest.plan import (
     Plan,
     find_content_host,
     plan_files,
+    zone,
     zone_name,
 )
 from auditlake.ingest.readers import Limits, read_around, stream_size
 from auditlake.ingest.worker import Counts, WorkerResult, advance, read_plans
 from auditlake.parsers import registry
 
-from auditlake.errors import InputError, LakeLockedError
+from auditlake.errors import LakeLockedError
 from auditlake.lake import TABLES, Lake
 
 
@@ -101,26 +101,6 @@ class IngestReport:
             (str(p.path), p.note) for p in self.plans if p.action == "skip" and p.note != "empty"
         ]
         return out
-
-
-_FIXED_OFFSET = re.compile(r"UTC([+-])(\d\d):(\d\d)(?::(\d\d))?")
-
-
-def zone(name: str) -> tzinfo:
-    """Return the time zone named `name` (IANA, e.g. Europe/Berlin; or a fixed offset
-    as a file state keeps one given through the API, `UTC+02:00`)."""
-    fixed = _FIXED_OFFSET.fullmatch(name)
-    if fixed:
-        sign = -1 if fixed[1] == "-" else 1
-        hours, minutes, seconds = int(fixed[2]), int(fixed[3]), int(fixed[4] or 0)
-        return timezone(sign * timedelta(hours=hours, minutes=minutes, seconds=seconds))
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise InputError(
-            f"unknown time zone {name!r}: give an IANA name such as Europe/Berlin or UTC",
-            "--tz",
-        ) from None
 
 
 def check_options(options: IngestOptions) -> None:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import os
 import re
 import time
+import zoneinfo
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 
 from auditlake.ingest.checkpoints import UNKNOWN_FORMAT, FileState, Gap
@@ -95,6 +96,26 @@ def plan_files(
         if old is not None and old.file_id not in claimed:  # no copy of it continues
             plan.gaps.append(Gap(old.file_id, old.path, old.offset, 0, REWRITTEN))
     return plans
+
+
+_FIXED_OFFSET = re.compile(r"UTC([+-])(\d\d):(\d\d)(?::(\d\d))?")
+
+
+def zone(name: str) -> tzinfo:
+    """Return the time zone named `name` (IANA, e.g. Europe/Berlin; or a fixed offset
+    as a file state keeps one given through the API, `UTC+02:00`)."""
+    fixed = _FIXED_OFFSET.fullmatch(name)
+    if fixed:
+        sign = -1 if fixed[1] == "-" else 1
+        hours, minutes, seconds = int(fixed[2]), int(fixed[3]), int(fixed[4] or 0)
+        return timezone(sign * timedelta(hours=hours, minutes=minutes, seconds=seconds))
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise InputError(
+            f"unknown time zone {name!r}: give an IANA name such as Europe/Berlin or UTC",
+            "--tz",
+        ) from None
 
 
 def zone_name(tz: tzinfo) -> str:

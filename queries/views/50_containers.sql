@@ -357,7 +357,8 @@ SELECT
     END AS device
 FROM operands
 WHERE verb = 'create'
-  AND coalesce(option_value(argv, '^--name$', '^(--name=)(.+)$'), names[1]) IS NOT NULL
+  -- the name given (`--name x`, or the first operand)
+  AND volume_name IS NOT NULL
 UNION ALL
 SELECT
     device_hostname,

@@ -187,40 +187,41 @@ WITH tool_execs AS (
         process_cmd_line,
         auid,
         actor_user_name,
-        program_among(program, process_file_name, ['usermod', 'gpasswd', 'adduser', 'deluser', 'useradd', 'groupmod']) AS program,
-        expand_long_options(
-            process_args,
-            account_long_options(program_among(program, process_file_name, ['usermod', 'gpasswd', 'adduser', 'deluser', 'useradd', 'groupmod']))
-        ) AS args,
+        tool AS program,
+        expand_long_options(process_args, account_long_options(tool)) AS args,
         -- auditd's EXECVE holds argv as run; sudo's line joins it with spaces, so a
         -- value that held one (`-c 'Eve Smith'`) reads as two words there
-        source_type = 'auditd' AS exact_argv,
-        len(process_args) AS n
+        source_type = 'auditd' AS exact_argv
     FROM (
-        SELECT *
-        FROM process_execs
-        -- cheap on every exec: the command line names the tool...
-        WHERE names_account_tool(process_cmd_line)
-        UNION ALL
-        -- ...or, argv[0] renamed, only the file run does (a filter of its own: see
-        -- process_execs; the other leaves out what the first selects, both in the scan).
-        -- Not list_contains(): DuckDB makes a list of five or more names a join, read
-        -- after the scan
-        SELECT *
-        FROM process_execs
-        WHERE (
-            suffix(process_file_path, '/usermod')
-            OR suffix(process_file_path, '/gpasswd')
-            OR suffix(process_file_path, '/adduser')
-            OR suffix(process_file_path, '/deluser')
-            OR suffix(process_file_path, '/useradd')
-            OR suffix(process_file_path, '/groupmod')
+        SELECT
+            *,
+            program_among(program, process_file_name, ['usermod', 'gpasswd', 'adduser', 'deluser', 'useradd', 'groupmod']) AS tool
+        FROM (
+            SELECT *
+            FROM process_execs
+            -- cheap on every exec: the command line names the tool...
+            WHERE names_account_tool(process_cmd_line)
+            UNION ALL
+            -- ...or, argv[0] renamed, only the file run does (a filter of its own: see
+            -- process_execs; the other leaves out what the first selects, both in the scan).
+            -- Not list_contains(): DuckDB makes a list of five or more names a join, read
+            -- after the scan
+            SELECT *
+            FROM process_execs
+            WHERE (
+                suffix(process_file_path, '/usermod')
+                OR suffix(process_file_path, '/gpasswd')
+                OR suffix(process_file_path, '/adduser')
+                OR suffix(process_file_path, '/deluser')
+                OR suffix(process_file_path, '/useradd')
+                OR suffix(process_file_path, '/groupmod')
+            )
+              AND NOT names_account_tool(process_cmd_line)
         )
-          AND NOT names_account_tool(process_cmd_line)
     )
     -- a failed exec changed nothing
     WHERE coalesce(status_id, 1) <> 2
-      AND program_among(program, process_file_name, ['usermod', 'gpasswd', 'adduser', 'deluser', 'useradd', 'groupmod']) IS NOT NULL
+      AND tool IS NOT NULL
 ),
 tool_words AS (
     SELECT
@@ -231,13 +232,15 @@ tool_words AS (
         -- gpasswd's one change: -a user, -d user, -M user,... (also -aeve, --add=eve)
         option_value(args, '^(-[rR]*a|--add)$', '^(-[rR]*a|--add=)(.+)$') AS gpasswd_add,
         option_value(args, '^(-[rR]*d|--delete)$', '^(-[rR]*d|--delete=)(.+)$') AS gpasswd_delete,
-        option_value(args, '^(-[rR]*M|--members)$', '^(-[rR]*M|--members=)(.*)$') AS gpasswd_members
+        option_value(args, '^(-[rR]*M|--members)$', '^(-[rR]*M|--members=)(.*)$') AS gpasswd_members,
+        -- adduser's group of a new user: --ingroup docker, --gid 999
+        option_value(args, '^--(ingroup|gid)$', '^--(ingroup|gid)=(.+)$') AS adduser_group
     FROM tool_execs
 ),
 parsed AS (
     -- the columns of tool_execs, with the users, groups and change its argv names
     SELECT
-        * EXCLUDE (program, args, n, exact_argv, words, gpasswd_add, gpasswd_delete, gpasswd_members),
+        * EXCLUDE (program, args, exact_argv, words, gpasswd_add, gpasswd_delete, gpasswd_members, adduser_group),
         -- usermod and useradd take a group by name or by number (getgrgid first), as
         -- adduser's --gid does
         program IN ('usermod', 'useradd')
@@ -254,8 +257,7 @@ parsed AS (
             -- adduser USER GROUP, deluser USER GROUP
             WHEN program IN ('adduser', 'deluser') AND len(words) = 2 THEN [words[1]]
             -- adduser --ingroup docker eve: a new user whose primary group is docker
-            WHEN program = 'adduser' AND len(words) = 1
-                AND option_value(args, '^--(ingroup|gid)$', '^--(ingroup|gid)=(.+)$') IS NOT NULL THEN words
+            WHEN program = 'adduser' AND len(words) = 1 AND adduser_group IS NOT NULL THEN words
             -- groupmod -U eve,bob docker, -aU eve docker, --users=eve (shadow 4.13+)
             WHEN program = 'groupmod' THEN string_split(option_value(args, '^(-[a-zA-Z]*U|--users)$', '^(-[a-zA-Z]*U|--users=)(.+)$'), ',')
         END AS users,
@@ -268,8 +270,7 @@ parsed AS (
                 list_filter([option_value(args, '^(-[a-zA-Z]*g|--gid)$', '^(-[a-zA-Z]*g|--gid=)(.+)$')], lambda g: g IS NOT NULL)
             )
             WHEN program IN ('adduser', 'deluser') AND len(words) = 2 THEN [words[2]]
-            WHEN program = 'adduser' AND len(words) = 1
-                THEN [option_value(args, '^--(ingroup|gid)$', '^--(ingroup|gid)=(.+)$')]
+            WHEN program = 'adduser' AND len(words) = 1 THEN [adduser_group]
             WHEN program IN ('gpasswd', 'groupmod') AND len(words) = 1 THEN words
         END AS groups,
         CASE

@@ -170,8 +170,8 @@ commands AS (
             len(list_filter(
                 process_args,
                 lambda o: regexp_full_match(o, '--ignore-case')
-                    OR (program_among(program, process_file_name, ['pkill']) IS NOT NULL AND regexp_full_match(o, '-[a-zA-Z]*i[a-zA-Z]*'))
-                    OR (program_among(program, process_file_name, ['killall']) IS NOT NULL AND regexp_full_match(o, '-[a-zA-Z]*I[a-zA-Z]*'))
+                    OR (tool = 'pkill' AND regexp_full_match(o, '-[a-zA-Z]*i[a-zA-Z]*'))
+                    OR (tool = 'killall' AND regexp_full_match(o, '-[a-zA-Z]*I[a-zA-Z]*'))
             )) > 0 AS ignore_case
         FROM (
             -- cheap on every exec: auditctl, or a command naming auditd...
