@@ -444,7 +444,7 @@ WHERE source_type = 'dockerd'
 -- The merged row holds what both records name, and a launch `--volumes-from` another
 -- container also holds that container's mounts (a docker.sock it had mounted).
 CREATE OR REPLACE VIEW container_launches AS
-WITH cli AS (
+WITH RECURSIVE cli AS (
     SELECT * FROM container_starts WHERE seen_by = 'cli'
 ),
 daemon AS (
@@ -565,67 +565,108 @@ launches AS (
     -- reported with the CLI command that asked for it
     WHERE d.event_uid NOT IN (SELECT daemon_uid FROM twins)
 ),
-named_containers AS (
-    -- each launch of a named container (not an exec in one: no image, no mounts), and
-    -- every daemon create, also those with nothing to flag, which container_starts
-    -- leaves out: a container made again under an old name has its own mounts only
-    SELECT device_hostname, start_time, container_name, container_mounts
+points AS (
+    -- every launch, and every daemon create also when there is nothing to flag in it
+    -- (which container_starts leaves out): what it mounts itself, the named volumes it
+    -- mounts and the containers it takes volumes from. A point with an image can be
+    -- taken from (an exec in a container has none, and no mounts of its own)
+    SELECT
+        event_uid,
+        device_hostname,
+        start_time,
+        container_name,
+        container_image_name IS NOT NULL AS has_image,
+        container_mounts AS mounts,
+        container_volumes AS volumes,
+        container_volumes_from AS volumes_from
     FROM launches
-    WHERE container_image_name IS NOT NULL
     UNION ALL
     SELECT
+        event_uid,
         device_hostname,
         time,
         container_name,
-        list_transform(coalesce(container_mounts, []), lambda m: host_path(m))
+        true,
+        list_transform(coalesce(container_mounts, []), lambda m: host_path(m)),
+        coalesce(from_json(unmapped['volumes'], '["VARCHAR"]'), []),
+        coalesce(from_json(unmapped['volumes_from'], '["VARCHAR"]'), [])
     FROM events
     WHERE source_type = 'dockerd'
       AND class_uid = 6003
       AND container_name IS NOT NULL
       AND container_image_name IS NOT NULL
+      AND event_uid NOT IN (SELECT event_uid FROM launches)
+),
+bound AS (
+    -- a named volume: the host path its latest definition on the host bound when the
+    -- container was made (none if it was made plain or removed since)
+    SELECT
+        v.event_uid,
+        -- not a WHERE on b.device: pushed below the ASOF join, it would make the join
+        -- skip the removal and find the bound create before it
+        list(b.device) FILTER (WHERE b.device IS NOT NULL) AS devices
+    FROM (
+        SELECT
+            event_uid,
+            device_hostname,
+            start_time,
+            unnest(volumes) AS volume_name
+        FROM points
+    ) AS v
+    ASOF JOIN volume_definitions AS b
+        ON b.device_hostname = v.device_hostname
+        AND b.volume_name = v.volume_name
+        AND b.time <= v.start_time
+    GROUP BY v.event_uid
+),
+own AS (
+    -- each point's host paths: its mounts and the paths its named volumes bind
+    SELECT
+        p.event_uid,
+        list_distinct(list_concat(coalesce(p.mounts, []), coalesce(b.devices, []))) AS mounts
+    FROM points AS p
+    LEFT JOIN bound AS b USING (event_uid)
+),
+taken_from AS (
+    -- `--volumes-from agent`: agent's latest launch on the host before
+    SELECT
+        v.event_uid,
+        s.event_uid AS source_uid
+    FROM (
+        SELECT
+            event_uid,
+            device_hostname,
+            start_time,
+            unnest(volumes_from) AS source_name
+        FROM points
+    ) AS v
+    ASOF JOIN (SELECT * FROM points WHERE has_image) AS s
+        ON s.device_hostname = v.device_hostname
+        AND s.container_name = v.source_name
+        AND s.start_time <= v.start_time
+),
+sources AS (
+    -- and the containers that agent took volumes from in turn (docker copies them into
+    -- its own), at any depth; UNION ends a loop of names that log lines could make up
+    SELECT event_uid, source_uid FROM taken_from
+    UNION
+    SELECT s.event_uid, t.source_uid
+    FROM sources AS s
+    JOIN taken_from AS t
+        ON t.event_uid = s.source_uid
 ),
 shared AS (
     SELECT
         event_uid,
         list_distinct(flatten(list(mounts))) AS mounts
     FROM (
-        -- `--volumes-from agent`: the mounts of agent's latest launch on the host
-        -- before (one level: agent's own --volumes-from are not followed)
-        SELECT
-            v.event_uid,
-            s.container_mounts AS mounts
-        FROM (
-            SELECT
-                event_uid,
-                device_hostname,
-                start_time,
-                unnest(container_volumes_from) AS source_name
-            FROM launches
-        ) AS v
-        ASOF JOIN named_containers AS s
-            ON s.device_hostname = v.device_hostname
-            AND s.container_name = v.source_name
-            AND s.start_time <= v.start_time
+        SELECT s.event_uid, o.mounts
+        FROM sources AS s
+        JOIN own AS o
+            ON o.event_uid = s.source_uid
         UNION ALL
-        -- a named volume: the host path its latest definition on the host bound (none
-        -- if it was made plain or removed since)
-        SELECT
-            v.event_uid,
-            -- not a WHERE on b.device: pushed below the ASOF join, it would make the join
-            -- skip the removal and find the bound create before it
-            CASE WHEN b.device IS NULL THEN [] ELSE [b.device] END AS mounts
-        FROM (
-            SELECT
-                event_uid,
-                device_hostname,
-                start_time,
-                unnest(container_volumes) AS volume_name
-            FROM launches
-        ) AS v
-        ASOF JOIN volume_definitions AS b
-            ON b.device_hostname = v.device_hostname
-            AND b.volume_name = v.volume_name
-            AND b.time <= v.start_time
+        SELECT event_uid, devices
+        FROM bound
     )
     GROUP BY event_uid
 )

@@ -444,6 +444,65 @@ def test_volumes_from_reads_the_container_s_launch_not_an_exec_in_it(tmp_path: P
     assert sorted(_actors(found)) == ["alice", "bob"]
 
 
+def test_volumes_from_a_container_that_took_the_socket_from_another(tmp_path: Path) -> None:
+    """docker copies the mounts a container took `--volumes-from` into its own: bob's
+    `mid` takes the agent's socket, and his next run takes mid's. Only one level of
+    --volumes-from was followed, so the second run hid the socket behind mid."""
+    audit = (
+        _alice_s_agent()
+        .execve(
+            ["docker", "run", "-d", "--name", "mid", "--volumes-from", "agent", "alpine"],
+            t=T0 - 30,
+            uid=BOB,
+        )
+        .execve(["docker", "run", "--volumes-from", "mid", "docker:cli", "docker", "ps"], uid=BOB)
+    )
+    found = _findings(tmp_path, {"web-2/audit/audit.log": audit.text()}, "docker.sensitive_mount")
+    assert sorted(_actors(found)) == ["alice", "bob", "bob"]
+
+
+def test_api_volumes_from_a_chain_of_containers(tmp_path: Path) -> None:
+    """The same chain over the API: mid takes the agent's volumes, pwn takes mid's."""
+    agent = {"Image": "ci", "HostConfig": {"Binds": ["/run/docker.sock:/run/docker.sock"]}}
+    mid = {"Image": "alpine", "HostConfig": {"VolumesFrom": ["agent"]}}
+    log = _dockerd_create(agent, at=T0 - 60).replace("?name=pwn", "?name=agent")
+    log += _dockerd_create(mid, at=T0 - 30).replace("?name=pwn", "?name=mid")
+    log += _dockerd_create({"Image": "docker:cli", "HostConfig": {"VolumesFrom": ["mid:ro"]}})
+    found = _findings(tmp_path, {"web-2/docker.log": log}, "docker.sensitive_mount")
+    assert len(found) == 3
+
+
+def test_volumes_from_a_container_with_a_volume_bound_to_host_root(tmp_path: Path) -> None:
+    """keeper mounts the named volume hostroot (a bind of /); `--volumes-from keeper`
+    takes that mount too. Only keeper's own paths were followed, not its volumes."""
+    volume = ["docker", "volume", "create", "-o", "type=none", "-o", "o=bind", "-o", "device=/"]
+    audit = (
+        AuditLog()
+        .login(BOB, "bob")
+        .execve([*volume, "hostroot"], t=T0 - 60, uid=BOB)
+        .execve(
+            ["docker", "run", "-d", "--name", "keeper", "-v", "hostroot:/h", "alpine"],
+            t=T0 - 30,
+            uid=BOB,
+        )
+        .execve(["docker", "run", "--volumes-from", "keeper", "alpine", "ls", "/h"], uid=BOB)
+    )
+    found = _findings(tmp_path, {"web-2/audit/audit.log": audit.text()}, "docker.sensitive_mount")
+    assert len(found) == 2
+
+
+def test_containers_taking_volumes_from_each_other_end(tmp_path: Path) -> None:
+    """Log lines are attacker-controlled: two containers naming each other in
+    --volumes-from (which docker refuses) must not make the chain loop forever."""
+    a = {"Image": "alpine", "HostConfig": {"VolumesFrom": ["b"], "Binds": ["/:/host"]}}
+    b = {"Image": "alpine", "HostConfig": {"VolumesFrom": ["a"]}}
+    log = _dockerd_create(b, at=T0 - 60).replace("?name=pwn", "?name=b")
+    log += _dockerd_create(a, at=T0 - 30).replace("?name=pwn", "?name=a")
+    log += _dockerd_create(b, at=T0).replace("?name=pwn", "?name=b")
+    found = _findings(tmp_path, {"web-2/docker.log": log}, "docker.sensitive_mount")
+    assert len(found) == 2
+
+
 @pytest.mark.parametrize(
     ("argv", "expected"),
     [
