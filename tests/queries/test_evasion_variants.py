@@ -244,6 +244,14 @@ def test_compose_run_and_privileged_exec(tmp_path: Path, argv: list[str], detect
     assert _actors(_findings(tmp_path, _bob_runs(argv), detection)) == ["bob"]
 
 
+def test_privileged_exec_is_not_called_a_container_start(tmp_path: Path) -> None:
+    """`docker exec --privileged web sh` starts a process in a running container: the
+    message said "container web started with --privileged"."""
+    argv = ["docker", "exec", "--privileged", "web", "sh"]
+    found = _findings(tmp_path, _bob_runs(argv), "docker.privileged_container")
+    assert [f["message"] for f in found] == ["process run in container web with --privileged"]
+
+
 @pytest.mark.parametrize(
     "argv",
     [

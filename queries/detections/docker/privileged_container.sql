@@ -53,12 +53,17 @@ SELECT
     l.process_pid,
     l.process_cmd_line,
     l.container_name,
-    'container ' || coalesce(
-        l.container_name || ' (' || l.container_image_name || ')',
-        l.container_name,
-        l.container_image_name,
-        '?'
-    ) || ' started with '
+    CASE
+        -- `docker exec`: a process in a running container (no image of its own)
+        WHEN l.container_image_name IS NULL AND l.container_name IS NOT NULL
+            THEN 'process run in container ' || l.container_name || ' with '
+        ELSE 'container ' || coalesce(
+            l.container_name || ' (' || l.container_image_name || ')',
+            l.container_name,
+            l.container_image_name,
+            '?'
+        ) || ' started with '
+    END
         || array_to_string(
             list_concat(
                 CASE WHEN l.container_privileged THEN ['--privileged'] ELSE [] END,
