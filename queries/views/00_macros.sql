@@ -119,3 +119,18 @@ CREATE OR REPLACE MACRO operands(args, takes_value) AS
         ),
         lambda a: a IS NOT NULL
     );
+
+-- `args` with each unambiguous abbreviation of one of `names` (`--gro`, `--app=x`)
+-- written out.
+CREATE OR REPLACE MACRO expand_long_options(args, names) AS
+    list_transform(
+        args,
+        lambda a: CASE
+            WHEN starts_with(a, '--') AND length(split_part(a, '=', 1)) > 2
+                AND NOT list_contains(names, split_part(a, '=', 1))
+                AND len(list_filter(names, lambda o: starts_with(o, split_part(a, '=', 1)))) = 1
+                THEN list_filter(names, lambda o: starts_with(o, split_part(a, '=', 1)))[1]
+                    || CASE WHEN contains(a, '=') THEN substr(a, strpos(a, '=')) ELSE '' END
+            ELSE a
+        END
+    );

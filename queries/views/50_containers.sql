@@ -436,6 +436,127 @@ WHERE source_type = 'dockerd'
       OR (container_mounts IS NOT NULL AND unmapped['volumes_from'] IS NOT NULL)
   );
 
+-- Symbolic links made on a host with `ln -s`, as its logged execs name them: each link
+-- (absolute: a relative one is in the cwd) and the path it points to (a relative
+-- target is read from the link's directory, or from the cwd with --relative). docker
+-- binds what a link points to, so `ln -s / /tmp/r` then `-v /tmp/r:/host` mounts the
+-- host's root. Links other programs make are not seen here.
+-- Whether ln's options hold the flag `letter` (alone, or in a cluster before -S or -t,
+-- which take the rest as their value) or its long form.
+CREATE OR REPLACE MACRO ln_has_flag(flags, letter, long) AS
+    list_contains(flags, long)
+    OR len(list_filter(flags, lambda f: regexp_matches(f, '^-[bdfFiLnPrsTv]*' || letter))) > 0;
+
+CREATE OR REPLACE VIEW symbolic_links AS
+WITH ln_runs AS (
+    SELECT
+        event_uid,
+        time,
+        device_hostname,
+        process_cwd,
+        -- getopt_long takes long options abbreviated (`--sym`)
+        expand_long_options(
+            process_args,
+            [
+                '--backup', '--directory', '--force', '--interactive', '--logical',
+                '--no-dereference', '--physical', '--relative', '--suffix', '--symbolic',
+                '--target-directory', '--no-target-directory', '--verbose', '--help',
+                '--version'
+            ]
+        ) AS args
+    FROM (
+        -- the file run is ln, or argv[0] names it (the command line starts with it): each
+        -- a filter on one column, which DuckDB runs in the scan (see docker_cli)
+        SELECT *
+        FROM process_execs
+        WHERE process_file_name = 'ln'
+        UNION ALL
+        SELECT *
+        FROM process_execs
+        WHERE (starts_with(process_cmd_line, 'ln ') OR contains(process_cmd_line, '/ln '))
+          AND process_file_name IS DISTINCT FROM 'ln'
+    )
+    WHERE program_among(program, process_file_name, ['ln']) IS NOT NULL
+      AND status_id IS DISTINCT FROM 2
+),
+parsed AS (
+    SELECT
+        *,
+        -- `-S SUFFIX` and `-t DIRECTORY` take a value, in a cluster after flags too
+        operands(args, '-[bdfFiLnPrsTv]*[St]|--(suffix|target-directory)') AS names,
+        option_value(
+            args,
+            '^(-[bdfFiLnPrsTv]*t|--target-directory)$',
+            '^(-[bdfFiLnPrsTv]*t|--target-directory=)(.+)$'
+        ) AS directory,
+        -- the options before `--`, not the values of -S and -t
+        list_filter(
+            args[2:coalesce(list_position(args, '--'), len(args) + 1) - 1],
+            lambda a, i: starts_with(a, '-')
+                AND a <> '-'
+                AND NOT regexp_full_match(args[i], '-[bdfFiLnPrsTv]*[St]|--(suffix|target-directory)')
+        ) AS flags
+    FROM ln_runs
+),
+links AS (
+    SELECT
+        event_uid,
+        time,
+        device_hostname,
+        process_cwd,
+        ln_has_flag(flags, 'r', '--relative') AS relative,
+        unnest(
+            CASE
+                -- `ln -s -t DIRECTORY TARGET...`, `ln -s TARGET... DIRECTORY`: each link
+                -- in the directory, named as its target
+                WHEN directory IS NOT NULL THEN list_transform(
+                    names, lambda n: {'target': n, 'link': directory || '/' || parse_filename(rtrim(n, '/'))}
+                )
+                WHEN len(names) > 2 THEN list_transform(
+                    names[1:-2], lambda n: {'target': n, 'link': names[-1] || '/' || parse_filename(rtrim(n, '/'))}
+                )
+                -- `ln -s TARGET`: the link in the cwd
+                WHEN len(names) = 1 THEN [{'target': names[1], 'link': parse_filename(rtrim(names[1], '/'))}]
+                -- `ln -s TARGET LINK`: LINK, or in LINK if it is a directory (the log
+                -- does not say; -T and -n say it is not)
+                WHEN len(names) = 2 THEN list_concat(
+                    [{'target': names[1], 'link': names[2]}],
+                    CASE
+                        WHEN ln_has_flag(flags, 'T', '--no-target-directory') OR ln_has_flag(flags, 'n', '--no-dereference')
+                            THEN []
+                        ELSE [{'target': names[1], 'link': names[2] || '/' || parse_filename(rtrim(names[1], '/'))}]
+                    END
+                )
+                ELSE []
+            END
+        ) AS made
+    FROM parsed
+    WHERE ln_has_flag(flags, 's', '--symbolic')
+)
+SELECT
+    event_uid,
+    time,
+    device_hostname,
+    link_path,
+    clean_path(
+        CASE
+            WHEN starts_with(made.target, '/') THEN made.target
+            WHEN relative THEN process_cwd || '/' || made.target
+            ELSE regexp_replace(link_path, '/[^/]*$', '') || '/' || made.target
+        END
+    ) AS target_path
+FROM (
+    SELECT
+        *,
+        clean_path(CASE WHEN starts_with(made.link, '/') THEN made.link ELSE process_cwd || '/' || made.link END)
+            AS link_path
+    FROM links
+    -- a link named as a target with no name (`/`) is not made
+    WHERE NOT suffix(made.link, '/')
+      AND (starts_with(made.link, '/') OR process_cwd IS NOT NULL)
+      AND (starts_with(made.target, '/') OR process_cwd IS NOT NULL)
+);
+
 -- One row per container launch: a docker CLI command and the daemon's record of the
 -- create it sent (the closest CLI command on that host in the minute before, of the
 -- same image and name, that asked for every privilege, capability, namespace, mount
@@ -619,13 +740,50 @@ bound AS (
         AND b.time <= v.start_time
     GROUP BY v.event_uid
 ),
-own AS (
+own_paths AS (
     -- each point's host paths: its mounts and the paths its named volumes bind
     SELECT
         p.event_uid,
-        list_distinct(list_concat(coalesce(p.mounts, []), coalesce(b.devices, []))) AS mounts
+        p.device_hostname,
+        p.start_time,
+        list_distinct(list_concat(coalesce(p.mounts, []), coalesce(b.devices, []))) AS paths
     FROM points AS p
     LEFT JOIN bound AS b USING (event_uid)
+),
+linked AS (
+    -- a path through a symbolic link made on the host before: where the latest link of
+    -- that name pointed then, and the exec that made it
+    SELECT
+        event_uid,
+        list(DISTINCT target) AS targets,
+        list(DISTINCT link_uid) AS link_uids
+    FROM (
+        SELECT
+            o.event_uid,
+            host_path(clean_path(k.target_path || '/' || substr(o.path, length(k.link_path) + 1))) AS target,
+            k.event_uid AS link_uid
+        FROM (
+            SELECT
+                event_uid,
+                device_hostname,
+                start_time,
+                unnest(paths) AS path
+            FROM own_paths
+        ) AS o
+        JOIN symbolic_links AS k
+            ON k.device_hostname = o.device_hostname
+            AND k.time <= o.start_time
+            AND (o.path = k.link_path OR starts_with(o.path, k.link_path || '/'))
+        QUALIFY row_number() OVER (PARTITION BY o.event_uid, o.path, k.link_path ORDER BY k.time DESC, k.event_uid) = 1
+    )
+    GROUP BY event_uid
+),
+own AS (
+    SELECT
+        p.event_uid,
+        list_distinct(list_concat(p.paths, coalesce(l.targets, []))) AS mounts
+    FROM own_paths AS p
+    LEFT JOIN linked AS l USING (event_uid)
 ),
 taken_from AS (
     -- `--volumes-from agent`: agent's latest launch on the host before
@@ -667,6 +825,9 @@ shared AS (
         UNION ALL
         SELECT event_uid, devices
         FROM bound
+        UNION ALL
+        SELECT event_uid, targets
+        FROM linked
     )
     GROUP BY event_uid
 )
@@ -675,7 +836,13 @@ SELECT
         CASE
             WHEN v.mounts IS NULL THEN l.container_mounts
             ELSE list_distinct(list_concat(l.container_mounts, v.mounts))
-        END AS container_mounts
+        END AS container_mounts,
+        -- the links it mounted through are part of the story
+        CASE
+            WHEN k.link_uids IS NULL THEN l.event_uids
+            ELSE list_concat(l.event_uids, k.link_uids)
+        END AS event_uids
     )
 FROM launches AS l
-LEFT JOIN shared AS v USING (event_uid);
+LEFT JOIN shared AS v USING (event_uid)
+LEFT JOIN linked AS k USING (event_uid);

@@ -244,6 +244,78 @@ def test_compose_run_and_privileged_exec(tmp_path: Path, argv: list[str], detect
     assert _actors(_findings(tmp_path, _bob_runs(argv), detection)) == ["bob"]
 
 
+@pytest.mark.parametrize(
+    ("ln", "bind"),
+    [
+        (["ln", "-s", "/", "/tmp/r"], "/tmp/r:/host"),
+        # a cluster of flags, a relative link (in the cwd, /home/bob), a path under it
+        (["ln", "-sfn", "/var/run", "r"], "/home/bob/r/docker.sock:/s"),
+        # a relative target is read from the link's directory
+        (["ln", "--sym", "../../", "/tmp/a/r"], "/tmp/a/r:/host"),
+        # links into a directory are named as their targets
+        (["ln", "-s", "-t", "/tmp/d", "/run/docker.sock"], "/tmp/d/docker.sock:/s"),
+        (["ln", "-s", "/run/docker.sock", "/etc/hosts", "/tmp/d"], "/tmp/d/docker.sock:/s"),
+        # LINK may be a directory already: the link is made in it
+        (["ln", "-s", "/run/docker.sock", "/tmp/d"], "/tmp/d/docker.sock:/s"),
+    ],
+    ids=[
+        "absolute",
+        "cluster-relative-link",
+        "relative-target",
+        "target-directory",
+        "many",
+        "into-directory",
+    ],
+)
+def test_bind_through_a_symbolic_link(tmp_path: Path, ln: list[str], bind: str) -> None:
+    """docker binds what a link points to: `ln -s / /tmp/r` then `-v /tmp/r:/host`
+    mounts the host's root, and no finding named it."""
+    audit = (
+        AuditLog()
+        .login(BOB, "bob")
+        .execve(ln, t=T0 - 30, uid=BOB)
+        .execve(["docker", "run", "-v", bind, "alpine"], uid=BOB)
+    )
+    found = _findings(tmp_path, {"web-2/audit/audit.log": audit.text()}, "docker.sensitive_mount")
+    assert _actors(found) == ["bob"]
+    assert len(found[0]["event_uids"]) == 2  # the run and the link it went through
+
+
+def test_api_bind_through_a_symbolic_link(tmp_path: Path) -> None:
+    """The same through the API: the create binds /tmp/r, which bob linked to /."""
+    audit = AuditLog().login(BOB, "bob").execve(["ln", "-s", "/", "/tmp/r"], t=T0 - 30, uid=BOB)
+    form = {"Image": "alpine", "HostConfig": {"Binds": ["/tmp/r:/host"]}}
+    files = {"web-2/audit/audit.log": audit.text(), "web-2/docker.log": _dockerd_create(form)}
+    assert len(_findings(tmp_path, files, "docker.sensitive_mount")) == 1
+
+
+@pytest.mark.parametrize(
+    "steps",
+    [
+        # a link to a harmless place
+        [(["ln", "-s", "/srv/data", "/tmp/r"], T0 - 30)],
+        # a hard link (no -s) names a file, not a directory to mount
+        [(["ln", "/", "/tmp/r"], T0 - 30)],
+        # made after the run
+        [(["ln", "-s", "/", "/tmp/r"], T0 + 30)],
+        # made again to a harmless place before the run
+        [(["ln", "-s", "/", "/tmp/r"], T0 - 60), (["ln", "-sfn", "/srv", "/tmp/r"], T0 - 30)],
+        # `-S` takes a value: `-Ss` is a suffix "s", not --symbolic
+        [(["ln", "-Ss", "/", "/tmp/r"], T0 - 30)],
+    ],
+    ids=["harmless", "hard-link", "later", "made-again", "suffix-value"],
+)
+def test_bind_through_a_harmless_link_is_no_finding(
+    tmp_path: Path, steps: list[tuple[list[str], float]]
+) -> None:
+    audit = AuditLog().login(BOB, "bob")
+    for argv, t in steps:
+        audit.execve(argv, t=t, uid=BOB)
+    audit.execve(["docker", "run", "-v", "/tmp/r:/data", "alpine"], uid=BOB)
+    files = {"web-2/audit/audit.log": audit.text()}
+    assert _findings(tmp_path, files, "docker.sensitive_mount") == []
+
+
 def test_privileged_exec_is_not_called_a_container_start(tmp_path: Path) -> None:
     """`docker exec --privileged web sh` starts a process in a running container: the
     message said "container web started with --privileged"."""
