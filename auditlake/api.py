@@ -135,9 +135,12 @@ class AuditLake:
 
     # --- queries ------------------------------------------------------------------
 
-    def _arrow(self, query: str, params: dict[str, Any]) -> pa.Table:
+    def _arrow(
+        self, query: str, params: dict[str, Any], lent: dict[str, pa.Table] | None = None
+    ) -> pa.Table:
+        """Run `query` with `params` as Arrow; `lent`: relations it reads, by name."""
         try:
-            return arrow_table(self.con, query, params)
+            return self._run(query, params, lent or {})
         except duckdb.IOException as exc:
             # a writer replaced parts this snapshot lists (`auditlake compact`, a rewrite):
             # the manifest names their successors, so read it again, once. Any other
@@ -148,9 +151,20 @@ class AuditLake:
         except duckdb.Error as exc:
             raise AuditlakeError(f"query failed: {exc}") from None
         try:
-            return arrow_table(self.con, query, params)
+            return self._run(query, params, lent or {})
         except duckdb.Error as exc:
             raise AuditlakeError(f"query failed: {exc}", str(self.root)) from None
+
+    def _run(self, query: str, params: dict[str, Any], lent: dict[str, pa.Table]) -> pa.Table:
+        """Run `query` on the current connection, the `lent` relations registered meanwhile
+        (a retry after `refresh()` runs on a new connection: they are lent to it again)."""
+        for name, table in lent.items():
+            self.con.register(name, table)
+        try:
+            return arrow_table(self.con, query, params)
+        finally:
+            for name in lent:
+                self.con.unregister(name)
 
     def sql(self, query: str, **params: Any) -> LogFrame:
         """Run SQL over the views with DuckDB named parameters (`$user`) as a DataFrame.
@@ -244,11 +258,9 @@ class AuditLake:
                 "hosts": pc.unique(table["device_hostname"]).to_pylist(),
                 "start": pc.min(table["start_time"]).as_py(),
             }
-            self.con.register("stitched_sessions", table)
-            try:
-                commands = self._arrow(hunt("session_commands"), bounds).to_pylist()
-            finally:
-                self.con.unregister("stitched_sessions")
+            commands = self._arrow(
+                hunt("session_commands"), bounds, lent={"stitched_sessions": table}
+            ).to_pylist()
         frame = to_frame(table)
         by_session: dict[str, list[str]] = {}
         uids: dict[str, list[str]] = {}

@@ -359,6 +359,45 @@ def test_handle_reads_the_manifest_again_when_a_compaction_removed_its_parts(
     assert lake.findings()["finding_uid"].tolist() == ["f-compacted"]
 
 
+def test_sessions_survive_a_compaction_between_their_queries(
+    lake: AuditLake, hand_lake: HandLake, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`sessions()` lends the sessions it stitched to the connection for its commands
+    query. A compaction that replaced the events parts just before that query made the
+    retry run on a fresh connection without them: "stitched_sessions does not exist"."""
+    import pyarrow.parquet as pq
+
+    import auditlake.api as api
+
+    expected = lake.sessions()
+    assert any(expected["commands"])  # the fixture's sessions have commands
+    store = Lake(hand_lake.root)
+    real = api.arrow_table
+    compacted: list[str] = []
+
+    def compact_before_commands(con: object, sql: str, params: object = None) -> object:
+        if "stitched_sessions" in sql and not compacted:
+            old = list(store.read_manifest().parts["events"])
+            new = [
+                store.stage_part(
+                    "events",
+                    pq.read_table(hand_lake.root / rel).to_batches(),
+                    str(Path(rel).parent.relative_to("events")),
+                )
+                for rel in old
+            ]
+            store.publish({"events": new}, removed={"events": old})
+            for rel in old:
+                (hand_lake.root / rel).unlink()
+            compacted.extend(new)
+        return real(con, sql, params)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(api, "arrow_table", compact_before_commands)
+    found = lake.sessions()
+    assert compacted
+    assert found["commands"].tolist() == expected["commands"].tolist()
+
+
 def test_evidence_lists_the_events_of_a_finding_explained(lake: AuditLake) -> None:
     rows = lake.evidence("f-priv")
     assert rows[["event_uid", "explanation"]].to_dict("records") == [
@@ -410,8 +449,7 @@ def test_a_read_error_of_an_unchanged_lake_is_said_as_is(
     lake: AuditLake, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Only parts replaced since the lake was opened make the handle read the manifest
-    again and retry; a full disk under DuckDB's spill files is reported, not retried on
-    a fresh connection (which lacks what the failed call had lent the old one)."""
+    again and retry; a full disk under DuckDB's spill files is reported, not retried."""
     import duckdb
 
     import auditlake.api as api
