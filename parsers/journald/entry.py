@@ -8,12 +8,15 @@ Routing, by what journald recorded about the sender:
   keeps the container's id, name and image.
 - the Docker daemon (`_SYSTEMD_UNIT=docker.service`, `SYSLOG_IDENTIFIER=dockerd`): a
   dockerd row, normalized like dockerd's own log file.
+- a program the normalizers or detections read (sshd, sudo, PAM, systemd, dockerd...)
+  named by a sender that is not it: the sender's own Base Event (see `_sent_by_another`).
 - anything else: the program normalizers (sshd, sudo, PAM, ...) or a Base Event.
 """
 
 from __future__ import annotations
 
 import re
+import posixpath
 from abc import abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -25,7 +28,7 @@ from auditlake.parsers.auditd.fields import INT64_MAX, decimal
 from auditlake.parsers.base import ParseOutput, Parser, Row, SourceContext, reject
 from auditlake.parsers.cuts import Spans
 from auditlake.parsers.dockerd import ApiPairing, afresh_row, normalize_dockerd_message
-from auditlake.parsers.programs import shared_program_row
+from auditlake.parsers.programs import reads, shared_program_row
 from auditlake.parsers.rows import (
     UNMAPPED_CAP,
     cap_value,
@@ -41,6 +44,25 @@ SOURCE_TYPE = "journald"
 # PRIORITY is the syslog severity number (0 emerg .. 7 debug).
 SEVERITIES = ("emerg", "alert", "crit", "err", "warning", "notice", "info", "debug")
 UNSET_ID = "4294967295"  # (uid_t)-1: no login uid / no audit session
+
+# Any local user can send a journal message under any name (`logger -t sshd ...`,
+# sd_journal_send), but journald records who sent it: _UID from the socket's
+# credentials and _EXE from /proc, which the sender cannot choose. These programs run as
+# root, so their name on a message from another uid is not theirs...
+_ROOT_PROGRAMS = frozenset(
+    {
+        "sshd", "sshd-session", "sshd-auth", "login", "systemd-logind", "systemd", "cron",
+        "CRON", "crond", "useradd", "userdel", "usermod", "groupadd", "groupdel",
+        "groupmod", "gpasswd", "chage", "chpasswd", "newusers", "kernel", "auditd",
+    }
+)  # fmt: skip
+# ...and these run as any user (setuid programs; the Docker daemon, which rootless docker
+# runs as its user): theirs when the installed file sent it.
+_PROGRAM_FILES = {
+    "sudo": "sudo", "su": "su", "passwd": "passwd", "chsh": "chsh", "chfn": "chfn",
+    "newgrp": "newgrp", "pkexec": "pkexec", "dockerd": "dockerd", "docker": "dockerd",
+}  # fmt: skip
+_SYSTEM_DIRS = ("/usr/", "/bin/", "/sbin/")  # not a user's to write
 _UNKNOWN_AUDIT_TYPE = re.compile(r"AUDIT(\d+)")  # journald's name for a type it lacks
 
 # Journal fields that have a column; everything else goes to `unmapped`.
@@ -154,6 +176,12 @@ class JournalParser(Parser):
             if message is not None:
                 _merge(row, unmapped, normalize_dockerd_message(message, self._pairing))
             row["source_type"] = "dockerd"
+        elif _sent_by_another(entry, row["app_name"], message):
+            # kept as the sender's text: the name it gave stays beside its _UID and _EXE
+            unmapped["identifier_not_sender"] = "true"
+            if "SYSLOG_IDENTIFIER" in entry.fields:
+                unmapped["SYSLOG_IDENTIFIER"] = entry.fields["SYSLOG_IDENTIFIER"]
+            row["app_name"] = None
         elif message is not None:
             _merge(row, unmapped, shared_program_row(row["app_name"], message))
         if unmapped:
@@ -256,8 +284,27 @@ def _is_container(entry: JournalEntry) -> bool:
 
 
 def _is_dockerd(entry: JournalEntry) -> bool:
+    """Tell whether the Docker daemon wrote the entry (its unit's, or its own name's)."""
+    if entry.fields.get("_SYSTEMD_UNIT") == "docker.service":
+        return True
     ident = entry.fields.get("SYSLOG_IDENTIFIER") or entry.fields.get("_COMM")
-    return ident in ("dockerd", "docker") or entry.fields.get("_SYSTEMD_UNIT") == "docker.service"
+    return ident in ("dockerd", "docker") and not _sent_by_another(entry, ident, None)
+
+
+def _sent_by_another(entry: JournalEntry, name: str | None, message: str | None) -> bool:
+    """Tell whether a program the normalizers or detections read is named (`name`: the
+    SYSLOG_IDENTIFIER, else _COMM) by a sender that is not it (see _ROOT_PROGRAMS)."""
+    uid = entry.fields.get("_UID")
+    if uid is None or uid == "0":
+        return False  # no trusted fields (text output); or root, who may write anything
+    if name in _PROGRAM_FILES:
+        exe = entry.fields.get("_EXE")
+        return (
+            exe is None
+            or not exe.startswith(_SYSTEM_DIRS)
+            or posixpath.basename(exe) != _PROGRAM_FILES[name]
+        )
+    return name in _ROOT_PROGRAMS or (message is not None and reads(name, message))
 
 
 def _columns(row: Row, entry: JournalEntry) -> None:
@@ -296,6 +343,11 @@ def _unmapped(entry: JournalEntry) -> dict[str, str]:
     return unmapped
 
 
+# Columns journald fills that a normalizer may fill from the message (sudo's command):
+# journald's value is kept in `unmapped` under its field's name.
+_KEPT_BESIDE = {"process_file_path": "_EXE", "process_cmd_line": "_CMDLINE"}
+
+
 def _merge(row: Row, unmapped: dict[str, str], partial: Mapping[str, Any] | None) -> None:
     """Lay a normalizer's partial row over a journal row (its unmapped keys merge).
 
@@ -312,6 +364,8 @@ def _merge(row: Row, unmapped: dict[str, str], partial: Mapping[str, Any] | None
                 row["class_uid"] = value
                 row["class_name"] = CLASSES[value]
         elif value is not None and key != "class_name":
+            if key in _KEPT_BESIDE and row.get(key) not in (None, value):
+                unmapped[_KEPT_BESIDE[key]] = row[key]  # what journald recorded stays
             row[key] = value
     if "time" in partial:
         row["event_date"] = row["time"].date()

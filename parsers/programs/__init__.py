@@ -88,9 +88,14 @@ def normalize_program_message(app_name: str | None, message: str) -> Row | None:
     return copy
 
 
+def reads(app_name: str | None, message: str) -> bool:
+    """Tell whether the normalizers may make more of a message than a Base Event."""
+    return app_name in _HANDLERS or message.startswith(_PAM_OR_BARE)
+
+
 def shared_program_row(app_name: str | None, message: str) -> Mapping[str, Any] | None:
     """Return what normalize_program_message does, without a copy: read it, never change it."""
-    if app_name not in _HANDLERS and not message.startswith(_PAM_OR_BARE):
+    if not reads(app_name, message):
         return None  # most lines of a busy host: nothing to look up, nothing to remember
     if len(message) > _LONGEST_REMEMBERED:
         return _normalize(app_name, message)

@@ -1076,3 +1076,59 @@ def test_burst_source_names(tmp_path: Path, addresses: list[str], source: str) -
 def test_neighbouring_ipv6_networks_are_separate_sources(tmp_path: Path) -> None:
     addresses = [f"2001:db8:1:{2 + i % 2}::1" for i in range(12)]  # 6 from each /64
     assert _findings(tmp_path, {"web-2/auth.log": _failures(addresses)}, "login.brute_force") == []
+
+
+def _journal(ident: str, message: str, uid: int, exe: str, at: float = T0) -> str:
+    """A journald JSON entry: `ident` as the sender gave it, _UID/_EXE as journald saw it."""
+    return (
+        json.dumps(
+            {
+                "__REALTIME_TIMESTAMP": str(int(at * 1_000_000)),
+                "_HOSTNAME": "web-2",
+                "_TRANSPORT": "syslog",
+                "SYSLOG_IDENTIFIER": ident,
+                "SYSLOG_PID": "812",
+                "_PID": "4242",
+                "_UID": str(uid),
+                "_EXE": exe,
+                "_COMM": exe.rsplit("/", 1)[-1],
+                "MESSAGE": message,
+            }
+        )
+        + "\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("ident", "message", "detection"),
+    [
+        (
+            "sshd",
+            "Accepted password for carol from 203.0.113.9 port 50122 ssh2",
+            "login.user_not_allowed",
+        ),
+        (
+            "sudo",
+            "alice : TTY=pts/1 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/sbin/auditctl -D",
+            "audit.tampering",
+        ),
+        (
+            "systemd",
+            "auditd.service: Main process exited, code=killed, status=9/KILL",
+            "audit.tampering",
+        ),
+        ("usermod", "add 'carol' to group 'docker'", "docker.group_change"),
+    ],
+    ids=["login", "sudo", "systemd", "usermod"],
+)
+def test_journal_messages_a_user_sent_in_a_program_s_name_are_no_finding(
+    tmp_path: Path, ident: str, message: str, detection: str
+) -> None:
+    """`logger -t sshd "Accepted password for carol ..."` by bob made a login of carol (or
+    a sudo command of alice's, auditd killed, carol put in the docker group): findings
+    at will, naming whoever bob chose. journald says bob's logger sent them."""
+    forged = _journal(ident, message, BOB, "/usr/bin/logger")
+    assert _findings(tmp_path / "forged", {"web-2/journal.json": forged}, detection) == []
+    # sent by the program itself (root), the same message is a finding
+    real = _journal(ident, message, 0, f"/usr/sbin/{ident}")
+    assert len(_findings(tmp_path / "real", {"web-2/journal.json": real}, detection)) == 1

@@ -504,3 +504,113 @@ def test_numbers_too_large_for_their_columns_are_null_not_a_failed_batch(run_par
     entry.update(_PID="9223372036854775807", _UID="0")
     out, _ = run_parser(JournaldJsonParser, orjson.dumps(entry) + b"\n")
     assert [out.events[0][c] for c in ("process_pid", "process_uid")] == [2**63 - 1, 0]
+
+
+def _sent(ident: str, message: str, uid: str, exe: str | None, **more: str) -> bytes:
+    """One journald JSON entry: `ident` is what the sender claims, _UID/_EXE who it is."""
+    entry = {
+        "__REALTIME_TIMESTAMP": "1795745882000000",
+        "_HOSTNAME": "web-2",
+        "_TRANSPORT": "syslog",
+        "SYSLOG_IDENTIFIER": ident,
+        "MESSAGE": message,
+        "_UID": uid,
+        "_PID": "4242",
+        **({"_EXE": exe, "_COMM": exe.rsplit("/", 1)[-1]} if exe else {}),
+        **more,
+    }
+    return orjson.dumps(entry) + b"\n"
+
+
+ACCEPTED = "Accepted password for alice from 203.0.113.9 port 50122 ssh2"
+SUDO = "alice : TTY=pts/1 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/sbin/auditctl -D"
+PAM_FAILURE = (
+    "pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= "
+    "rhost=203.0.113.9  user=alice"
+)
+KILLED = "auditd.service: Main process exited, code=killed, status=9/KILL"
+
+
+@pytest.mark.parametrize(
+    ("ident", "message", "uid", "exe"),
+    [
+        # `logger -t sshd ...` by bob
+        ("sshd", ACCEPTED, "1003", "/usr/bin/logger"),
+        # a copy of logger named like the program
+        ("sudo", SUDO, "1003", "/tmp/sudo"),
+        ("sudo", SUDO, "1003", "/usr/bin/python3"),
+        # a PAM module's message, under any name
+        ("cron", PAM_FAILURE, "1003", "/usr/bin/logger"),
+        ("backup", PAM_FAILURE, "1003", "/usr/bin/logger"),
+        # bob's own systemd (the user manager) killing his own unit named auditd.service
+        ("systemd", KILLED, "1003", "/usr/lib/systemd/systemd"),
+        ("usermod", "add 'carol' to group 'docker'", "1003", None),
+    ],
+    ids=["sshd", "sudo-copy", "sudo-python", "pam-as-cron", "pam-any", "user-systemd", "usermod"],
+)
+def test_a_program_named_by_a_user_who_is_not_it_is_not_believed(
+    run_parser, ident: str, message: str, uid: str, exe: str | None
+) -> None:
+    """Any local user can send a journal message under any name; journald records who
+    sent it (_UID, _EXE), which the sender cannot choose. A message claiming a program
+    that runs as root, from another uid, or a setuid program's, not from its installed
+    file, is kept as the sender's own text: normalizing it made a login, a sudo command
+    or a group change of whoever the text named."""
+    out, _ = run_parser(JournaldJsonParser, _sent(ident, message, uid, exe))
+    [row] = out.events
+    assert (row["class_uid"], row["app_name"], row.get("user_name")) == (0, None, None)
+    assert row["unmapped"]["identifier_not_sender"] == "true"
+    assert row["unmapped"]["SYSLOG_IDENTIFIER"] == ident
+    assert (row["process_uid"], row["process_file_path"]) == (int(uid), exe)
+
+
+@pytest.mark.parametrize(
+    ("ident", "message", "uid", "exe", "class_uid"),
+    [
+        ("sshd", ACCEPTED, "0", "/usr/sbin/sshd", 3002),
+        # root may have exited before journald read /proc: no _EXE
+        ("sshd", ACCEPTED, "0", None, 3002),
+        # sudo and su are setuid: the invoking user's uid, their installed file
+        ("sudo", SUDO, "1001", "/usr/bin/sudo", 1007),
+        (
+            "su",
+            "pam_unix(su:session): session opened for user root(uid=0) by alice(uid=1001)",
+            "1001",
+            "/bin/su",
+            3002,
+        ),
+        # messages no normalizer reads are left as they are
+        ("backup", "done", "1003", "/usr/bin/logger", 0),
+    ],
+    ids=["sshd", "sshd-no-exe", "sudo", "su", "other"],
+)
+def test_a_program_s_own_messages_are_still_read(
+    run_parser, ident: str, message: str, uid: str, exe: str | None, class_uid: int
+) -> None:
+    out, _ = run_parser(JournaldJsonParser, _sent(ident, message, uid, exe))
+    [row] = out.events
+    assert (row["class_uid"], row["app_name"]) == (class_uid, ident)
+    assert "identifier_not_sender" not in (row.get("unmapped") or {})
+
+
+def test_dockerd_lines_from_another_program_are_not_the_daemon_s(run_parser) -> None:
+    """`systemd-cat -t dockerd` by bob: the create it describes is no create of the
+    daemon. Rootless docker's own daemon (the user's, from its installed file) still is."""
+    create = 'time="2026-11-27T02:18:02.000000000Z" level=debug msg="Calling POST /v1.43/containers/create?name=pwn"'
+    forged, _ = run_parser(JournaldJsonParser, _sent("dockerd", create, "1003", "/usr/bin/cat"))
+    rootless, _ = run_parser(
+        JournaldJsonParser, _sent("dockerd", create, "1003", "/usr/bin/dockerd")
+    )
+    assert [(r["source_type"], r["app_name"]) for r in forged.events] == [("journald", None)]
+    assert [r["source_type"] for r in rootless.events] == ["dockerd"]
+
+
+def test_a_normalizer_s_process_columns_keep_what_journald_recorded(run_parser) -> None:
+    """sudo's line names the command it ran; the sender's _EXE and _CMDLINE stay."""
+    data = _sent("sudo", SUDO, "0", "/usr/bin/sudo", _CMDLINE="sudo auditctl -D")
+    ([row],) = [run_parser(JournaldJsonParser, data)[0].events]
+    assert row["process_cmd_line"] == "/usr/sbin/auditctl -D"
+    assert (row["unmapped"]["_EXE"], row["unmapped"]["_CMDLINE"]) == (
+        "/usr/bin/sudo",
+        "sudo auditctl -D",
+    )
