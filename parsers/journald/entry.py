@@ -15,8 +15,8 @@ Routing, by what journald recorded about the sender:
 
 from __future__ import annotations
 
-import re
 import posixpath
+import re
 from abc import abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
