@@ -462,7 +462,7 @@ def _logon_type(primary: Row) -> str | None:
     """Guess the OCSF logon type from the terminal and the program."""
     terminal = primary.get("terminal") or ""
     exe = posixpath.basename(primary.get("exe") or "")
-    if terminal == "ssh" or exe.startswith("sshd"):
+    if terminal == "ssh" or exe.startswith("sshd") or exe == "cockpit-session":
         return "network"
     if terminal == "cron" or exe in ("cron", "crond"):
         return "batch"

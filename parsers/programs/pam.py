@@ -25,6 +25,9 @@ from auditlake.parsers.programs.common import (
 # The PAM service names each logon type comes from (schema.LOGON_TYPES).
 _LOGON_TYPES = {
     "sshd": "network",
+    # Cockpit's web console, and login's service for rlogin/telnet: remote logons
+    "cockpit": "network",
+    "remote": "network",
     "login": "local",
     "gdm-password": "local",
     "gdm-autologin": "local",

@@ -1132,3 +1132,53 @@ def test_journal_messages_a_user_sent_in_a_program_s_name_are_no_finding(
     # sent by the program itself (root), the same message is a finding
     real = _journal(ident, message, 0, f"/usr/sbin/{ident}")
     assert len(_findings(tmp_path / "real", {"web-2/journal.json": real}, detection)) == 1
+
+
+def _ci_key_offers(connections: int) -> str:
+    """A CI job's ssh agent offers three keys the server refuses, then the right one
+    (sshd at LogLevel VERBOSE logs each refused key as `Failed publickey`)."""
+    lines = []
+    for c in range(connections):
+        t = f"2026-11-27T03:{2 * c:02d}:00"
+        pid, port = 4100 + c, 40100 + c
+        for i, key in enumerate(
+            ("RSA SHA256:4bcQ0M6S", "ECDSA SHA256:0eFfR2X6", "ED25519 SHA256:7Hq2cN4b")
+        ):
+            lines.append(
+                f"{t}.{100 + i:06d}+00:00 web-1 sshd[{pid}]: Failed publickey for deploy "
+                f"from 10.0.0.5 port {port} ssh2: {key}"
+            )
+        lines.append(
+            f"{t}.200000+00:00 web-1 sshd[{pid}]: Accepted publickey for deploy from 10.0.0.5 "
+            f"port {port} ssh2: ED25519 SHA256:q3Xy1cO0"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def test_keys_an_agent_offers_in_turn_are_no_password_guessing(tmp_path: Path) -> None:
+    """Four CI logins, each after three refused keys, were "12 failed logins from
+    10.0.0.5, then a successful login as deploy": a high-severity break-in of an allowed
+    user's key login. No password was guessed (fail2ban ignores these lines too)."""
+    files = {"web-1/auth.log": _ci_key_offers(4)}
+    assert _findings(tmp_path, files, "login.brute_force") == []
+
+
+def test_password_guessing_through_the_web_console(tmp_path: Path) -> None:
+    """Cockpit's logins (PAM service cockpit, cockpit-session) had no logon type, so
+    twelve failures from the internet and the root login after them were no finding."""
+    failures = "".join(
+        f"Nov 27 02:18:{i:02d} web-1 cockpit-session[{3000 + i}]: pam_unix(cockpit:auth): "
+        f"authentication failure; logname= uid=0 euid=0 tty= ruser= rhost=203.0.113.5  "
+        f"user=root\n"
+        for i in range(12)
+    )
+    success = (
+        "type=USER_AUTH msg=audit(1795745910.100:700): pid=3100 uid=0 auid=4294967295 "
+        "ses=4294967295 subj=unconfined msg='op=PAM:authentication grantors=pam_unix "
+        'acct="root" exe="/usr/libexec/cockpit-session" hostname=203.0.113.5 '
+        "addr=203.0.113.5 terminal=? res=success'\n"
+    )
+    files = {"web-1/auth.log": failures, "web-1/audit/audit.log": success}
+    [burst] = _findings(tmp_path / "burst", files, "login.brute_force")
+    assert burst["message"] == "12 failed logins from 203.0.113.5, then a successful login as root"
+    assert len(_findings(tmp_path / "outside", files, "login.untrusted_network")) == 1

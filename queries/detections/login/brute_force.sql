@@ -7,7 +7,8 @@
 -- several addresses of one is named by the network (2001:db8:1:2::/64). One finding
 -- per burst (failures chained with gaps shorter than the window), raised on the
 -- success from that source that follows it within the window (then the account it
--- broke into is named), or on the burst alone.
+-- broke into is named), or on the burst alone. A key the server refuses (sshd's
+-- `Failed publickey`: an agent offering its keys in turn) is not counted.
 -- """
 -- status = "stable"
 -- level = "high"
@@ -85,6 +86,8 @@ failures AS (
     FROM unique_login_attempts(2, (SELECT places FROM hot_places))
     WHERE time >= $since
       AND time < $until
+      -- a key the server refuses is no guess: a client's agent offers its keys in turn
+      AND coalesce(auth_protocol, '') NOT IN ('publickey', 'hostbased')
 ),
 sources AS (
     -- each source (host and address or network) numbered, so that the windows, joins
