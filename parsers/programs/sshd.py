@@ -134,7 +134,9 @@ def _auth(message: str) -> Row | None:
     )
 
 
-def _refusal(user: str | None, host: str | None, port: str | None, detail: str) -> Row:
+def _refusal(
+    user: str | None, host: str | None, port: str | None, detail: str, method: str | None = None
+) -> Row:
     """Return an Authentication failure: a login refused before any password check."""
     return event(
         AUTHENTICATION,
@@ -143,6 +145,7 @@ def _refusal(user: str | None, host: str | None, port: str | None, detail: str) 
         status_detail=detail,
         logon_type="network",
         user_name=user,
+        auth_protocol=method,
         **source(host, port),
     )
 
@@ -170,8 +173,11 @@ def _max_attempts(message: str) -> Row | None:
 
 
 def _pam_error(message: str) -> Row | None:
+    # sshd logs a PAM conversation's failure so only in keyboard-interactive's (auth-pam.c
+    # sshpam_query): the method is that attempt's, as its `Failed keyboard-interactive/pam`
+    # line (when there is one) names it
     m = _PAM_ERROR.match(message)
-    return None if m is None else _refusal(m[2], m[3], None, m[1])
+    return None if m is None else _refusal(m[2], m[3], None, m[1], "keyboard-interactive/pam")
 
 
 def _network(

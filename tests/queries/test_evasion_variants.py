@@ -1182,3 +1182,39 @@ def test_password_guessing_through_the_web_console(tmp_path: Path) -> None:
     [burst] = _findings(tmp_path / "burst", files, "login.brute_force")
     assert burst["message"] == "12 failed logins from 203.0.113.5, then a successful login as root"
     assert len(_findings(tmp_path / "outside", files, "login.untrusted_network")) == 1
+
+
+def _keyboard_interactive_guesses(n: int) -> str:
+    """n connections of one keyboard-interactive guess each, then a success. sshd at
+    LogLevel INFO logs no `Failed keyboard-interactive/pam` line for the first guesses:
+    each leaves pam_unix's failure and sshd's `error: PAM: Authentication failure`."""
+    lines = []
+    for c in range(n):
+        t = f"02:{10 + c * 20 // 60:02d}:{c * 20 % 60:02d}"
+        pid = 5000 + c
+        lines += [
+            f"Nov 27 {t} web-2 sshd[{pid}]: pam_unix(sshd:auth): authentication failure; "
+            "logname= uid=0 euid=0 tty=ssh ruser= rhost=203.0.113.5  user=alice",
+            f"Nov 27 {t} web-2 sshd[{pid}]: error: PAM: Authentication failure for alice "
+            "from 203.0.113.5",
+        ]
+    t = f"02:{10 + n * 20 // 60:02d}:{n * 20 % 60:02d}"
+    lines.append(
+        f"Nov 27 {t} web-2 sshd[6000]: Accepted keyboard-interactive/pam for alice from "
+        "203.0.113.5 port 42000 ssh2"
+    )
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("guesses", "expected"),
+    [(5, []), (12, ["12 failed logins from 203.0.113.5, then a successful login as alice"])],
+)
+def test_a_keyboard_interactive_guess_counts_once(
+    tmp_path: Path, guesses: int, expected: list[str]
+) -> None:
+    """pam_unix's line and sshd's `error: PAM:` line of one guess were two failures:
+    five mistyped one-time passwords reached the threshold of ten."""
+    files = {"web-2/auth.log": _keyboard_interactive_guesses(guesses)}
+    found = _findings(tmp_path, files, "login.brute_force")
+    assert [f["message"] for f in found] == expected

@@ -161,6 +161,7 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
             "status_detail": "Authentication failure",
             "logon_type": "network",
             "user_name": "bob",
+            "auth_protocol": "keyboard-interactive/pam",
             "src_endpoint_hostname": "host.example.com",
         },
     ),
