@@ -49,6 +49,7 @@ SELECT
     device_hostname,
     source_type,
     audit_type,
+    audit_event_id,
     app_name,
     user_name,
     src_endpoint_ip,
@@ -102,6 +103,13 @@ CREATE OR REPLACE MACRO from_places(places, src_endpoint_ip, place) AS
 -- so of the same place, and the records of other places are dropped right after the
 -- scan. Records without an
 -- address are kept only when `places` is NULL.
+-- Whether attempt record t stands for p: it is more complete, or it is the same
+-- audit record read twice (audit.log and the journal's _TRANSPORT=audit copy, one event
+-- id on one host), the copy with the lower event_uid kept.
+CREATE OR REPLACE MACRO stands_for(t_completeness, t_event, t_uid, p_completeness, p_event, p_uid) AS
+    t_completeness < p_completeness
+    OR (t_completeness = p_completeness AND t_event = p_event AND t_uid < p_uid);
+
 CREATE OR REPLACE MACRO unique_login_attempts(wanted, places := NULL) AS TABLE
 WITH attempts AS (
     -- the columns returned and what telling copies apart needs, from one scan: the
@@ -118,7 +126,8 @@ WITH attempts AS (
         completeness,
         time_us,
         bucket,
-        place
+        place,
+        audit_event_id
     FROM login_attempt_records(wanted)
     WHERE from_places(places, src_endpoint_ip, place)
 ),
@@ -134,6 +143,7 @@ probes AS NOT MATERIALIZED (
         known_user,
         completeness,
         place,
+        audit_event_id,
         unnest([bucket, CASE WHEN time_us % 10000000 < 5000000 THEN bucket - 1 ELSE bucket + 1 END])
             AS near
     FROM attempts
@@ -153,7 +163,7 @@ copies AS (
       -- `place` is a hash: the names decide (in a CASE, so that the join stays on
       -- integers rather than hashing every host and address again)
       AND CASE WHEN t.device_hostname = p.device_hostname THEN t.src_endpoint_ip = p.src_endpoint_ip ELSE false END
-      AND t.completeness < p.completeness
+      AND stands_for(t.completeness, t.audit_event_id, t.event_uid, p.completeness, p.audit_event_id, p.event_uid)
       AND t.time_us BETWEEN p.time_us - 5000000 AND p.time_us + 5000000
       AND (p.known_user IS NULL OR t.known_user = p.known_user)
     UNION ALL
@@ -165,7 +175,7 @@ copies AS (
         ON t.device_hostname = p.device_hostname
         AND t.bucket = p.near
     WHERE p.src_endpoint_ip IS NULL
-      AND t.completeness < p.completeness
+      AND stands_for(t.completeness, t.audit_event_id, t.event_uid, p.completeness, p.audit_event_id, p.event_uid)
       AND t.time_us BETWEEN p.time_us - 5000000 AND p.time_us + 5000000
       AND (p.known_user IS NULL OR t.known_user = p.known_user)
 )

@@ -7,6 +7,7 @@ what the detection should report; xfail marks a known gap, still open.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -1218,3 +1219,40 @@ def test_a_keyboard_interactive_guess_counts_once(
     files = {"web-2/auth.log": _keyboard_interactive_guesses(guesses)}
     found = _findings(tmp_path, files, "login.brute_force")
     assert [f["message"] for f in found] == expected
+
+
+LOGIN_TESTS = Path(__file__).parents[2] / "queries/detections/login/tests"
+
+
+def _as_journal(audit_text: str) -> str:
+    """audit.log's records as journald also gets them (systemd-journald-audit.socket)."""
+    entries = []
+    for line in audit_text.splitlines():
+        m = re.match(r"type=(\w+) msg=audit\((\d+)\.(\d+):(\d+)\): (.*)$", line)
+        assert m is not None
+        name, seconds, millis, serial, body = m.groups()
+        micros = int(seconds) * 1_000_000 + int(millis) * 1000
+        entry = {
+            "__REALTIME_TIMESTAMP": str(micros + 50),
+            "_HOSTNAME": "web-2",
+            "SYSLOG_IDENTIFIER": "audit",
+            "_TRANSPORT": "audit",
+            "_AUDIT_ID": serial,
+            "_SOURCE_REALTIME_TIMESTAMP": str(micros),
+            "_AUDIT_TYPE_NAME": name,
+            "MESSAGE": f"{name} {body}",
+        }
+        entries.append(json.dumps(entry))
+    return "\n".join(entries) + "\n"
+
+
+def test_audit_records_read_from_audit_log_and_the_journal_count_once(tmp_path: Path) -> None:
+    """journald reads the kernel's audit records too: with both audit.log and the
+    journal shipped, every failed login was two, and "12 failed logins" became 24."""
+    sample = LOGIN_TESTS / "bob_password_login/web-2/audit/audit.log"
+    audit = sample.read_text()
+    files = {"web-2/audit/audit.log": audit, "web-2/journal/journal.json": _as_journal(audit)}
+    found = _findings(tmp_path, files, "login.brute_force")
+    assert [f["message"] for f in found] == [
+        "12 failed logins from 203.0.113.50, then a successful login as bob"
+    ]

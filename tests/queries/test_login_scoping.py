@@ -40,6 +40,8 @@ def _attempt(rng: random.Random, i: int, status: int) -> Row:
     audit_type = (
         rng.choice(("USER_AUTH", "USER_LOGIN", "USER_ACCT")) if source == "auditd" else None
     )
+    # a few event ids, so that some records are the same audit record read twice
+    audit_event_id = f"1795745400.000:{rng.randrange(8)}" if source == "auditd" else None
     return event(
         (at("2026-11-27T02:10:00") + timedelta(milliseconds=rng.randrange(0, 240_000))).isoformat(),
         3002,
@@ -49,6 +51,7 @@ def _attempt(rng: random.Random, i: int, status: int) -> Row:
         activity_id=rng.choice((1, 1, 1, 1, 2)),
         logon_type=rng.choice(("network", "network", "network", "local", "batch")),
         audit_type=audit_type,
+        audit_event_id=audit_event_id,
         device_hostname=rng.choice(HOSTS),
         src_endpoint_ip=rng.choice(ADDRESSES),
         user_name=rng.choice(USERS),
@@ -80,7 +83,16 @@ def _is_copy(p: Row, t: Row) -> bool:
     return (
         t["device_hostname"] == p["device_hostname"]
         and abs(t["time"] - p["time"]) <= timedelta(seconds=5)
-        and _completeness(t) < _completeness(p)
+        and (
+            _completeness(t) < _completeness(p)
+            # the same audit record read twice (audit.log and the journal): one is kept
+            or (
+                _completeness(t) == _completeness(p)
+                and p.get("audit_event_id") is not None
+                and t.get("audit_event_id") == p["audit_event_id"]
+                and t["event_uid"] < p["event_uid"]
+            )
+        )
         and (p.get("src_endpoint_ip") is None or t.get("src_endpoint_ip") == p["src_endpoint_ip"])
         and (
             _known(p.get("user_name")) is None
@@ -105,7 +117,13 @@ def _unique(rows: list[Row], status: int) -> list[Row]:
 def _brute_force(rows: list[Row]) -> set[tuple[Any, ...]]:
     """Bursts of failures from one source, as login/brute_force.sql describes them."""
     successes = _unique(rows, 1)
-    failures = [f for f in _unique(rows, 2) if f.get("src_endpoint_ip") is not None]
+    failures = [
+        f
+        for f in _unique(rows, 2)
+        if f.get("src_endpoint_ip") is not None
+        # a key the server refused is no guess
+        and f.get("auth_protocol") not in ("publickey", "hostbased")
+    ]
     found = set()
     for place in {(f["device_hostname"], f["src_endpoint_ip"]) for f in failures}:
         own = sorted(
