@@ -1256,3 +1256,19 @@ def test_audit_records_read_from_audit_log_and_the_journal_count_once(tmp_path: 
     assert [f["message"] for f in found] == [
         "12 failed logins from 203.0.113.50, then a successful login as bob"
     ]
+
+
+def test_a_sudo_line_forged_before_the_real_command_does_not_take_its_actor(
+    tmp_path: Path,
+) -> None:
+    """bob writes `logger -t sudo "alice : ... COMMAND=/usr/sbin/auditctl -D"` to auth.log,
+    then runs `auditctl -D`. Both fell in one incident, whose actor was its first: alice,
+    with bob's name nowhere. What the kernel recorded comes first."""
+    forged = (
+        "Nov 27 02:18:01 web-2 sudo:    alice : TTY=pts/1 ; PWD=/home/alice ; USER=root ; "
+        "COMMAND=/usr/sbin/auditctl -D\n"
+    )
+    audit = AuditLog().login(BOB, "bob").execve(["auditctl", "-D"], uid=0)
+    files = {"web-2/auth.log": forged, "web-2/audit/audit.log": audit.text()}
+    [found] = _findings(tmp_path, files, "audit.tampering")
+    assert (found["actor_user_name"], found["actor_user_uid"]) == ("bob", BOB)

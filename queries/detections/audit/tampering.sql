@@ -95,6 +95,7 @@ commands AS (
         actor_user_name,
         process_pid,
         process_cmd_line,
+        source_type,
         CASE
             WHEN tool = 'auditctl'
                 AND list_has_any(process_args, ['-D', '-d', '-W']) THEN 'audit rules deleted by auditctl'
@@ -222,18 +223,20 @@ system_messages AS (
       AND contains(message, 'audit')
 ),
 signs AS (
-    SELECT event_uid, time, device_hostname, auid, NULL AS actor_user_name, NULL AS process_pid, NULL AS process_cmd_line, sign
+    -- `told`: the actor and command are what a log line says of itself (a sudo line in
+    -- syslog, which any local user can write), not what the kernel recorded
+    SELECT event_uid, time, device_hostname, auid, NULL AS actor_user_name, NULL AS process_pid, NULL AS process_cmd_line, false AS told, sign
     FROM audit_records
     WHERE sign IS NOT NULL
     UNION ALL
-    SELECT event_uid, time, device_hostname, auid, NULL, NULL, NULL, sign
+    SELECT event_uid, time, device_hostname, auid, NULL, NULL, NULL, false, sign
     FROM rewrites
     UNION ALL
-    SELECT event_uid, time, device_hostname, auid, actor_user_name, process_pid, process_cmd_line, sign
+    SELECT event_uid, time, device_hostname, auid, actor_user_name, process_pid, process_cmd_line, source_type <> 'auditd', sign
     FROM commands
     WHERE sign IS NOT NULL
     UNION ALL
-    SELECT event_uid, time, device_hostname, NULL, NULL, NULL, NULL, sign
+    SELECT event_uid, time, device_hostname, NULL, NULL, NULL, NULL, true, sign
     FROM system_messages
     WHERE sign IS NOT NULL
 ),
@@ -262,13 +265,13 @@ SELECT
     i.device_hostname,
     min(i.time) AS start_time,
     max(i.time) AS end_time,
-    coalesce(
-        arg_min(i.actor_user_name, i.time) FILTER (WHERE i.actor_user_name IS NOT NULL),
-        arg_min(n.user_name, i.time) FILTER (WHERE n.user_name IS NOT NULL)
-    ) AS actor_user_name,
-    arg_min(i.auid, i.time) FILTER (WHERE i.auid IS NOT NULL) AS actor_user_uid,
-    arg_min(i.process_pid, i.time) FILTER (WHERE i.process_cmd_line IS NOT NULL) AS process_pid,
-    arg_min(i.process_cmd_line, i.time) FILTER (WHERE i.process_cmd_line IS NOT NULL) AS process_cmd_line,
+    -- the first the kernel recorded, else the first a line told: a line forged in
+    -- another user's name just before the real command does not take its place
+    arg_min(coalesce(i.actor_user_name, n.user_name), (i.told, i.time))
+        FILTER (WHERE coalesce(i.actor_user_name, n.user_name) IS NOT NULL) AS actor_user_name,
+    arg_min(i.auid, (i.told, i.time)) FILTER (WHERE i.auid IS NOT NULL) AS actor_user_uid,
+    arg_min(i.process_pid, (i.told, i.time)) FILTER (WHERE i.process_cmd_line IS NOT NULL) AS process_pid,
+    arg_min(i.process_cmd_line, (i.told, i.time)) FILTER (WHERE i.process_cmd_line IS NOT NULL) AS process_cmd_line,
     string_agg(DISTINCT i.sign, '; ' ORDER BY i.sign) AS message,
     list(DISTINCT i.event_uid ORDER BY i.event_uid) AS event_uids
 FROM incidents AS i
