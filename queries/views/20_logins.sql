@@ -52,6 +52,8 @@ SELECT
     audit_event_id,
     app_name,
     user_name,
+    -- the account's uid where the record gives it (auditd's `id=`, PAM's `user(uid=N)`)
+    user_uid,
     src_endpoint_ip,
     -- a client logged by name only (PAM's rhost under sshd's UseDNS): no address then
     src_endpoint_hostname,
@@ -119,6 +121,7 @@ WITH attempts AS (
         time,
         device_hostname,
         user_name,
+        user_uid,
         src_endpoint_ip,
         src_endpoint_hostname,
         auth_protocol,
@@ -184,6 +187,7 @@ SELECT
     time,
     device_hostname,
     user_name,
+    user_uid,
     src_endpoint_ip,
     src_endpoint_hostname,
     auth_protocol
@@ -235,3 +239,15 @@ SELECT
     auth_protocol,
     [event_uid] AS event_uids
 FROM successful_logins;
+
+-- The accounts whose uid is 0 on a host, as its PAM session lines name them (`session
+-- opened for user deploy(uid=0)`): root, and any account given root's uid (`usermod -o
+-- -u 0 deploy`), which logs in as root under another name.
+CREATE OR REPLACE VIEW root_accounts AS
+SELECT DISTINCT
+    device_hostname,
+    user_name
+FROM events
+WHERE class_uid = 3002
+  AND user_uid = 0
+  AND user_name IS NOT NULL;

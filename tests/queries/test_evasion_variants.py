@@ -1272,3 +1272,38 @@ def test_a_sudo_line_forged_before_the_real_command_does_not_take_its_actor(
     files = {"web-2/auth.log": forged, "web-2/audit/audit.log": audit.text()}
     [found] = _findings(tmp_path, files, "audit.tampering")
     assert (found["actor_user_name"], found["actor_user_uid"]) == ("bob", BOB)
+
+
+def _raw_key_login(uid: int, name: str, ip: str) -> str:
+    """A key login as RAW auditd alone records it: no USER_AUTH (PAM checks no key), and
+    sshd's USER_LOGIN names the account by its uid (`id=`)."""
+    t = 1795745621.258
+    return (
+        f"type=USER_ACCT msg=audit({t:.3f}:526): pid=1767 uid=0 auid=4294967295 "
+        "ses=4294967295 subj=unconfined msg='op=PAM:accounting grantors=pam_unix "
+        f'acct="{name}" exe="/usr/sbin/sshd" hostname={ip} addr={ip} terminal=ssh res=success\'\n'
+        f"type=USER_LOGIN msg=audit({t + 0.05:.3f}:530): pid=1767 uid=0 auid={uid} ses=12 "
+        f'subj=unconfined msg=\'op=login id={uid} exe="/usr/sbin/sshd" hostname={ip} addr={ip} '
+        "terminal=/dev/pts/0 res=success'\n"
+    )
+
+
+def test_root_login_auditd_names_by_uid_only(tmp_path: Path) -> None:
+    """Only auditd saw root's key login, in RAW form: `USER_LOGIN ... id=0` named no
+    user, so login.root (which compared names) said nothing."""
+    files = {"web-1/audit/audit.log": _raw_key_login(0, "root", "198.51.100.7")}
+    [found] = _findings(tmp_path, files, "login.root")
+    assert found["message"] == "direct root login from 198.51.100.7"
+
+
+def test_login_as_an_account_given_root_s_uid(tmp_path: Path) -> None:
+    """`usermod -o -u 0 deploy`: deploy is root under another name. Its login was no root
+    login (and deploy is allowed, its network trusted: no finding at all)."""
+    auth = (
+        "Nov 27 02:18:02 web-1 sshd[1767]: Accepted publickey for deploy from 10.0.0.5 port "
+        "50122 ssh2: ED25519 SHA256:Xk2bO1rZ\n"
+        "Nov 27 02:18:02 web-1 sshd[1767]: pam_unix(sshd:session): session opened for user "
+        "deploy(uid=0) by (uid=0)\n"
+    )
+    [found] = _findings(tmp_path, {"web-1/auth.log": auth}, "login.root")
+    assert found["message"] == "direct login as deploy, whose uid is 0, from 10.0.0.5 by publickey"

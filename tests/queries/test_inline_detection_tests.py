@@ -32,7 +32,9 @@ def test_a_failing_inline_test_is_reported_with_its_location(tmp_path, monkeypat
     result = CliRunner().invoke(cli, ["rules", "test"])
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
+    # the line of the failing test's [[tests]] table
+    at = broken.splitlines().index("-- [[tests]]") + 1
     assert lines[0] == "FAIL login.root: root logs in with a password from the internet"
-    assert lines[1].startswith("  queries/detections/login/root.sql:13: no finding matches {")
+    assert lines[1].startswith(f"  queries/detections/login/root.sql:{at}: no finding matches {{")
     assert lines[2] == "PASS login.root: root cron sessions and su to root are not logins"
     assert "1 passed, 1 failed" in result.stderr

@@ -1,8 +1,11 @@
 -- id = "login.root"
 -- title = "Direct root login"
 -- description = """
--- root logged in directly (sshd or console) while [login] allow_root is false. Admins
--- should log in as themselves and elevate with sudo, which leaves a name in the logs.
+-- root logged in directly (sshd or console) while [login] allow_root is false: by
+-- that name, by uid 0 (RAW auditd names a key login's account by uid only), or as an
+-- account given root's uid (`usermod -o -u 0 deploy`, which PAM's session line shows
+-- as `deploy(uid=0)`). Admins should log in as themselves and elevate with sudo, which
+-- leaves a name in the logs.
 -- """
 -- status = "stable"
 -- level = "high"
@@ -27,12 +30,28 @@
 -- policy = "tests/policy.toml"
 -- count = 0
 SELECT
-    l.* EXCLUDE (auth_protocol, src_endpoint_hostname),
-    'direct root login from '
+    l.device_hostname,
+    l.time AS start_time,
+    l.time AS end_time,
+    l.user_name AS actor_user_name,
+    l.user_name,
+    l.src_endpoint_ip,
+    CASE
+        WHEN coalesce(l.user_name, 'root') = 'root' THEN 'direct root login from '
+        ELSE 'direct login as ' || l.user_name || ', whose uid is 0, from '
+    END
         || coalesce(l.src_endpoint_ip, l.src_endpoint_hostname, 'a local terminal')
-        || coalesce(' by ' || l.auth_protocol, '') AS message
-FROM successful_login_findings AS l
-WHERE l.start_time >= $since
-  AND l.start_time < $until
-  AND l.user_name = 'root'
+        || coalesce(' by ' || l.auth_protocol, '') AS message,
+    [l.event_uid] AS event_uids
+-- the logins themselves, not successful_login_findings: the uid is not a finding column
+FROM successful_logins AS l
+WHERE l.time >= $since
+  AND l.time < $until
+  AND (
+      l.user_name = 'root'
+      -- RAW auditd names a key login's account by uid only (`USER_LOGIN ... id=0`)
+      OR l.user_uid = 0
+      -- an account given root's uid
+      OR (l.device_hostname, l.user_name) IN (SELECT device_hostname, user_name FROM root_accounts)
+  )
   AND NOT (SELECT allow_root FROM policy_settings)
