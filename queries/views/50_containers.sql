@@ -444,8 +444,17 @@ WHERE source_type = 'dockerd'
 -- Whether ln's options hold the flag `letter` (alone, or in a cluster before -S or -t,
 -- which take the rest as their value) or its long form.
 CREATE OR REPLACE MACRO ln_has_flag(flags, letter, long) AS
-    list_contains(flags, long)
-    OR len(list_filter(flags, lambda f: regexp_matches(f, '^-[bdfFiLnPrsTv]*' || letter))) > 0;
+    len(list_filter(
+        flags,
+        lambda f: f = long OR starts_with(f, long || '=') OR regexp_matches(f, '^-[bdfFiLnPrsTv]*' || letter)
+    )) > 0;
+
+-- A path and each directory above it: `/a/b` gives `/a`, `/a/b`.
+CREATE OR REPLACE MACRO path_and_parents(p) AS
+    list_transform(
+        range(2, len(string_split(p, '/')) + 1),
+        lambda i: array_to_string(string_split(p, '/')[1:i], '/')
+    );
 
 CREATE OR REPLACE VIEW symbolic_links AS
 WITH ln_runs AS (
@@ -505,6 +514,11 @@ links AS (
         device_hostname,
         process_cwd,
         ln_has_flag(flags, 'r', '--relative') AS relative,
+        -- `-f` (or a backup) with `-n` or `-T`: an old link of that name is replaced,
+        -- not followed into the directory it points to
+        (ln_has_flag(flags, 'f', '--force') OR ln_has_flag(flags, 'b', '--backup'))
+            AND (ln_has_flag(flags, 'n', '--no-dereference') OR ln_has_flag(flags, 'T', '--no-target-directory'))
+            AS replaces,
         unnest(
             CASE
                 -- `ln -s -t DIRECTORY TARGET...`, `ln -s TARGET... DIRECTORY`: each link
@@ -537,7 +551,9 @@ SELECT
     event_uid,
     time,
     device_hostname,
-    link_path,
+    replaces,
+    -- as mounts are compared: /var/run is /run
+    host_path(link_path) AS link_path,
     clean_path(
         CASE
             WHEN starts_with(made.target, '/') THEN made.target
@@ -551,8 +567,10 @@ FROM (
         clean_path(CASE WHEN starts_with(made.link, '/') THEN made.link ELSE process_cwd || '/' || made.link END)
             AS link_path
     FROM links
-    -- a link named as a target with no name (`/`) is not made
+    -- a link named as a target with no name (`/`) is not made, nor one named `.` or
+    -- `..` (`ln -s /etc/localtime .` makes a link in the cwd, which the other reading has)
     WHERE NOT suffix(made.link, '/')
+      AND NOT regexp_matches(made.link, '(^|/)\.\.?$')
       AND (starts_with(made.link, '/') OR process_cwd IS NOT NULL)
       AND (starts_with(made.target, '/') OR process_cwd IS NOT NULL)
 );
@@ -751,8 +769,10 @@ own_paths AS (
     LEFT JOIN bound AS b USING (event_uid)
 ),
 linked AS (
-    -- a path through a symbolic link made on the host before: where the latest link of
-    -- that name pointed then, and the exec that made it
+    -- a path through a symbolic link made on the host before: where the link pointed
+    -- then, and the exec that made it. A later `ln -sfn` (or -sfT) replaces a link; any
+    -- other later ln of that name leaves it (ln makes the new link inside the directory
+    -- it points to, or fails), so its targets since the last replacement all count
     SELECT
         event_uid,
         list(DISTINCT target) AS targets,
@@ -761,21 +781,34 @@ linked AS (
         SELECT
             o.event_uid,
             host_path(clean_path(k.target_path || '/' || substr(o.path, length(k.link_path) + 1))) AS target,
-            k.event_uid AS link_uid
+            k.event_uid AS link_uid,
+            k.time,
+            max(CASE WHEN k.replaces THEN k.time END) OVER (PARTITION BY o.event_uid, o.path, k.link_path)
+                AS replaced
         FROM (
+            -- each mount path with each directory above it, so that the join on links
+            -- is on equal paths (`/a/b/c`: `/a`, `/a/b` and `/a/b/c`)
             SELECT
                 event_uid,
                 device_hostname,
                 start_time,
-                unnest(paths) AS path
-            FROM own_paths
+                path,
+                unnest(path_and_parents(path)) AS prefix
+            FROM (
+                SELECT
+                    event_uid,
+                    device_hostname,
+                    start_time,
+                    unnest(paths) AS path
+                FROM own_paths
+            )
         ) AS o
         JOIN symbolic_links AS k
             ON k.device_hostname = o.device_hostname
+            AND k.link_path = o.prefix
             AND k.time <= o.start_time
-            AND (o.path = k.link_path OR starts_with(o.path, k.link_path || '/'))
-        QUALIFY row_number() OVER (PARTITION BY o.event_uid, o.path, k.link_path ORDER BY k.time DESC, k.event_uid) = 1
     )
+    WHERE replaced IS NULL OR time >= replaced
     GROUP BY event_uid
 ),
 own AS (
@@ -805,13 +838,16 @@ taken_from AS (
 ),
 sources AS (
     -- and the containers that agent took volumes from in turn (docker copies them into
-    -- its own), at any depth; UNION ends a loop of names that log lines could make up
-    SELECT event_uid, source_uid FROM taken_from
+    -- its own), 8 deep: a chain is an exec per link, which any user can
+    -- log (docker refusing them does not stop auditd recording them), and every link of
+    -- a chain followed to its end would cost its length squared
+    SELECT event_uid, source_uid, 1 AS depth FROM taken_from
     UNION
-    SELECT s.event_uid, t.source_uid
+    SELECT s.event_uid, t.source_uid, s.depth + 1
     FROM sources AS s
     JOIN taken_from AS t
         ON t.event_uid = s.source_uid
+    WHERE s.depth < 8
 ),
 shared AS (
     SELECT

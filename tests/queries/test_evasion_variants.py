@@ -258,6 +258,8 @@ def test_compose_run_and_privileged_exec(tmp_path: Path, argv: list[str], detect
         (["ln", "-s", "/run/docker.sock", "/etc/hosts", "/tmp/d"], "/tmp/d/docker.sock:/s"),
         # LINK may be a directory already: the link is made in it
         (["ln", "-s", "/run/docker.sock", "/tmp/d"], "/tmp/d/docker.sock:/s"),
+        # /var/run is /run
+        (["ln", "-s", "/", "/var/run/user/1003/r"], "/var/run/user/1003/r:/host"),
     ],
     ids=[
         "absolute",
@@ -266,6 +268,7 @@ def test_compose_run_and_privileged_exec(tmp_path: Path, argv: list[str], detect
         "target-directory",
         "many",
         "into-directory",
+        "var-run",
     ],
 )
 def test_bind_through_a_symbolic_link(tmp_path: Path, ln: list[str], bind: str) -> None:
@@ -301,10 +304,12 @@ def test_api_bind_through_a_symbolic_link(tmp_path: Path) -> None:
         [(["ln", "-s", "/", "/tmp/r"], T0 + 30)],
         # made again to a harmless place before the run
         [(["ln", "-s", "/", "/tmp/r"], T0 - 60), (["ln", "-sfn", "/srv", "/tmp/r"], T0 - 30)],
+        # `ln -s TARGET .` makes a link in the cwd (/home/bob), not of it
+        [(["ln", "-s", "/etc/localtime", "."], T0 - 30)],
         # `-S` takes a value: `-Ss` is a suffix "s", not --symbolic
         [(["ln", "-Ss", "/", "/tmp/r"], T0 - 30)],
     ],
-    ids=["harmless", "hard-link", "later", "made-again", "suffix-value"],
+    ids=["harmless", "hard-link", "later", "made-again", "dot", "suffix-value"],
 )
 def test_bind_through_a_harmless_link_is_no_finding(
     tmp_path: Path, steps: list[tuple[list[str], float]]
@@ -313,6 +318,7 @@ def test_bind_through_a_harmless_link_is_no_finding(
     for argv, t in steps:
         audit.execve(argv, t=t, uid=BOB)
     audit.execve(["docker", "run", "-v", "/tmp/r:/data", "alpine"], uid=BOB)
+    audit.execve(["docker", "run", "-v", "/home/bob/project:/src", "node"], uid=BOB)
     files = {"web-2/audit/audit.log": audit.text()}
     assert _findings(tmp_path, files, "docker.sensitive_mount") == []
 
@@ -1307,3 +1313,18 @@ def test_login_as_an_account_given_root_s_uid(tmp_path: Path) -> None:
     )
     [found] = _findings(tmp_path, {"web-1/auth.log": auth}, "login.root")
     assert found["message"] == "direct login as deploy, whose uid is 0, from 10.0.0.5 by publickey"
+
+
+def test_ln_without_no_dereference_does_not_replace_a_link_to_a_directory(tmp_path: Path) -> None:
+    """`ln -sf /srv/x /tmp/r` over a link to / makes /tmp/r/x (ln follows the old link
+    into the directory it points to): /tmp/r still points to /. Taking the latest ln of
+    a name for the link hid it."""
+    audit = (
+        AuditLog()
+        .login(BOB, "bob")
+        .execve(["ln", "-s", "/", "/tmp/r"], t=T0 - 60, uid=BOB)
+        .execve(["ln", "-sf", "/srv/x", "/tmp/r"], t=T0 - 30, uid=BOB)
+        .execve(["docker", "run", "-v", "/tmp/r:/host", "alpine"], uid=BOB)
+    )
+    found = _findings(tmp_path, {"web-2/audit/audit.log": audit.text()}, "docker.sensitive_mount")
+    assert _actors(found) == ["bob"]
