@@ -51,16 +51,21 @@ UNSET_ID = "4294967295"  # (uid_t)-1: no login uid / no audit session
 # root, so their name on a message from another uid is not theirs...
 _ROOT_PROGRAMS = frozenset(
     {
-        "sshd", "sshd-session", "sshd-auth", "login", "systemd-logind", "systemd", "cron",
-        "CRON", "crond", "useradd", "userdel", "usermod", "groupadd", "groupdel",
-        "groupmod", "gpasswd", "chage", "chpasswd", "newusers", "kernel", "auditd",
+        "login", "systemd-logind", "systemd", "cron", "CRON", "crond", "useradd", "userdel",
+        "usermod", "groupadd", "groupdel", "groupmod", "gpasswd", "chage", "chpasswd",
+        "newusers", "kernel", "auditd",
     }
 )  # fmt: skip
-# ...and these run as any user (setuid programs; the Docker daemon, which rootless docker
-# runs as its user): theirs when the installed file sent it.
+# ...and these also run as other users (setuid programs; the Docker daemon, which
+# rootless docker runs as its user; sshd's session process, which logs as the user it
+# logged in): theirs when one of the program's installed files sent it.
+_SSHD_FILES = frozenset({"sshd", "sshd-session", "sshd-auth"})
 _PROGRAM_FILES = {
-    "sudo": "sudo", "su": "su", "passwd": "passwd", "chsh": "chsh", "chfn": "chfn",
-    "newgrp": "newgrp", "pkexec": "pkexec", "dockerd": "dockerd", "docker": "dockerd",
+    "sudo": frozenset({"sudo"}), "su": frozenset({"su"}), "passwd": frozenset({"passwd"}),
+    "chsh": frozenset({"chsh"}), "chfn": frozenset({"chfn"}), "newgrp": frozenset({"newgrp"}),
+    "pkexec": frozenset({"pkexec"}), "dockerd": frozenset({"dockerd"}),
+    "docker": frozenset({"dockerd"}), "sshd": _SSHD_FILES, "sshd-session": _SSHD_FILES,
+    "sshd-auth": _SSHD_FILES,
 }  # fmt: skip
 _SYSTEM_DIRS = ("/usr/", "/bin/", "/sbin/")  # not a user's to write
 _UNKNOWN_AUDIT_TYPE = re.compile(r"AUDIT(\d+)")  # journald's name for a type it lacks
@@ -302,7 +307,7 @@ def _sent_by_another(entry: JournalEntry, name: str | None, message: str | None)
         return (
             exe is None
             or not exe.startswith(_SYSTEM_DIRS)
-            or posixpath.basename(exe) != _PROGRAM_FILES[name]
+            or posixpath.basename(exe) not in _PROGRAM_FILES[name]
         )
     return name in _ROOT_PROGRAMS or (message is not None and reads(name, message))
 

@@ -66,9 +66,12 @@ SELECT
     CASE
         WHEN user_name NOT IN ('?', '(invalid user)', '(unknown)', 'unknown') THEN user_name
     END AS known_user,
-    -- lower is more complete: a method, then an address, then the source
+    -- lower is more complete: a method, then an address, then a port (sshd's `Failed
+    -- keyboard-interactive/pam ... port P` and its `error: PAM:` line of one guess name
+    -- both the method; only the first the port), then the source
     (CASE WHEN auth_protocol IS NULL THEN 1000 ELSE 0 END)
     + (CASE WHEN src_endpoint_ip IS NULL THEN 100 ELSE 0 END)
+    + (CASE WHEN src_endpoint_port IS NULL THEN 5 ELSE 0 END)
     + (CASE source_type WHEN 'syslog' THEN 0 WHEN 'journald' THEN 10 ELSE 20 END)
     + (CASE coalesce(audit_type, '') WHEN '' THEN 0 WHEN 'USER_LOGIN' THEN 1 WHEN 'USER_AUTH' THEN 2 ELSE 3 END)
         AS completeness,
@@ -240,12 +243,15 @@ SELECT
     [event_uid] AS event_uids
 FROM successful_logins;
 
--- The accounts whose uid is 0 on a host, as its PAM session lines name them (`session
+-- The records that name an account with uid 0, as PAM's session lines do (`session
 -- opened for user deploy(uid=0)`): root, and any account given root's uid (`usermod -o
--- -u 0 deploy`), which logs in as root under another name.
-CREATE OR REPLACE VIEW root_accounts AS
-SELECT DISTINCT
+-- -u 0 deploy`), which logs in as root under another name. By time: a login is root's
+-- when its own session says so, not because a line (which a user may forge in syslog)
+-- once said that of the name.
+CREATE OR REPLACE VIEW root_sessions AS
+SELECT
     device_hostname,
+    time,
     user_name
 FROM events
 WHERE class_uid = 3002

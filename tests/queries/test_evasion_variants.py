@@ -1191,7 +1191,7 @@ def test_password_guessing_through_the_web_console(tmp_path: Path) -> None:
     assert len(_findings(tmp_path / "outside", files, "login.untrusted_network")) == 1
 
 
-def _keyboard_interactive_guesses(n: int) -> str:
+def _keyboard_interactive_guesses(n: int, failed_lines: bool = False) -> str:
     """n connections of one keyboard-interactive guess each, then a success. sshd at
     LogLevel INFO logs no `Failed keyboard-interactive/pam` line for the first guesses:
     each leaves pam_unix's failure and sshd's `error: PAM: Authentication failure`."""
@@ -1205,6 +1205,11 @@ def _keyboard_interactive_guesses(n: int) -> str:
             f"Nov 27 {t} web-2 sshd[{pid}]: error: PAM: Authentication failure for alice "
             "from 203.0.113.5",
         ]
+        if failed_lines:  # LogLevel VERBOSE, or from failure MaxAuthTries/2 on
+            lines.append(
+                f"Nov 27 {t} web-2 sshd[{pid}]: Failed keyboard-interactive/pam for alice "
+                f"from 203.0.113.5 port {41000 + c} ssh2"
+            )
     t = f"02:{10 + n * 20 // 60:02d}:{n * 20 % 60:02d}"
     lines.append(
         f"Nov 27 {t} web-2 sshd[6000]: Accepted keyboard-interactive/pam for alice from "
@@ -1217,12 +1222,14 @@ def _keyboard_interactive_guesses(n: int) -> str:
     ("guesses", "expected"),
     [(5, []), (12, ["12 failed logins from 203.0.113.5, then a successful login as alice"])],
 )
+@pytest.mark.parametrize("failed_lines", [False, True], ids=["info", "verbose"])
 def test_a_keyboard_interactive_guess_counts_once(
-    tmp_path: Path, guesses: int, expected: list[str]
+    tmp_path: Path, guesses: int, expected: list[str], failed_lines: bool
 ) -> None:
     """pam_unix's line and sshd's `error: PAM:` line of one guess were two failures:
-    five mistyped one-time passwords reached the threshold of ten."""
-    files = {"web-2/auth.log": _keyboard_interactive_guesses(guesses)}
+    five mistyped one-time passwords reached the threshold of ten. With sshd's own
+    `Failed keyboard-interactive/pam` line too, that line stands for the guess."""
+    files = {"web-2/auth.log": _keyboard_interactive_guesses(guesses, failed_lines)}
     found = _findings(tmp_path, files, "login.brute_force")
     assert [f["message"] for f in found] == expected
 
@@ -1313,6 +1320,13 @@ def test_login_as_an_account_given_root_s_uid(tmp_path: Path) -> None:
     )
     [found] = _findings(tmp_path, {"web-1/auth.log": auth}, "login.root")
     assert found["message"] == "direct login as deploy, whose uid is 0, from 10.0.0.5 by publickey"
+    # a line once saying so (which any user can write to syslog) does not make deploy's
+    # other logins root's
+    later = auth.replace("02:18:02", "03:18:02").replace("deploy(uid=0)", "deploy(uid=1001)")
+    both = _findings(tmp_path / "later", {"web-1/auth.log": auth + later}, "login.root")
+    assert [(f["start_time"], f["message"]) for f in both] == [
+        (found["start_time"], found["message"])
+    ]
 
 
 def test_ln_without_no_dereference_does_not_replace_a_link_to_a_directory(tmp_path: Path) -> None:
@@ -1328,3 +1342,32 @@ def test_ln_without_no_dereference_does_not_replace_a_link_to_a_directory(tmp_pa
     )
     found = _findings(tmp_path, {"web-2/audit/audit.log": audit.text()}, "docker.sensitive_mount")
     assert _actors(found) == ["bob"]
+
+
+def test_a_forged_name_never_stands_beside_the_kernel_s_uid(tmp_path: Path) -> None:
+    """The kernel recorded auid 1003 removing a rule, and no record names 1003; a forged
+    sudo line names alice. Name and uid were picked apart: "alice, uid 1003"."""
+    forged = (
+        "Nov 27 02:18:01 web-2 sudo:    alice : TTY=pts/1 ; PWD=/home/alice ; USER=root ; "
+        "COMMAND=/usr/sbin/auditctl -D\n"
+    )
+    change = 'auid=1003 ses=9 subj=unconfined op=remove_rule key="exec" list=4 res=1'
+    audit = AuditLog().record("CONFIG_CHANGE", change, t=T0)
+    files = {"web-2/auth.log": forged, "web-2/audit/audit.log": audit.text()}
+    [found] = _findings(tmp_path, files, "audit.tampering")
+    assert (found["actor_user_name"], found["actor_user_uid"]) == (None, BOB)
+
+
+def test_method_none_is_no_guess(tmp_path: Path) -> None:
+    """A client tries method `none` first to learn which methods are allowed: six
+    connections of one password guess each were "12 failed logins"."""
+    lines = []
+    for c in range(6):
+        t, pid, port = f"02:18:{c * 5:02d}", 7000 + c, 42000 + c
+        for method in ("none", "password"):
+            lines.append(
+                f"Nov 27 {t} web-2 sshd[{pid}]: Failed {method} for invalid user admin from "
+                f"203.0.113.5 port {port} ssh2"
+            )
+    files = {"web-2/auth.log": "\n".join(lines) + "\n"}
+    assert _findings(tmp_path, files, "login.brute_force") == []

@@ -54,8 +54,9 @@ def _attempt(rng: random.Random, i: int, status: int) -> Row:
         audit_event_id=audit_event_id,
         device_hostname=rng.choice(HOSTS),
         src_endpoint_ip=rng.choice(ADDRESSES),
+        src_endpoint_port=rng.choice((22022, None)),
         user_name=rng.choice(USERS),
-        auth_protocol=rng.choice(("password", "publickey", None)),
+        auth_protocol=rng.choice(("password", "publickey", "none", None)),
     )
 
 
@@ -69,6 +70,7 @@ def _completeness(row: Row) -> int:
     return (
         (1000 if row.get("auth_protocol") is None else 0)
         + (100 if row.get("src_endpoint_ip") is None else 0)
+        + (5 if row.get("src_endpoint_port") is None else 0)
         + {"syslog": 0, "journald": 10}.get(row["source_type"], 20)
         + {"": 0, "USER_LOGIN": 1, "USER_AUTH": 2}.get(audit, 3)
     )
@@ -122,7 +124,7 @@ def _brute_force(rows: list[Row]) -> set[tuple[Any, ...]]:
         for f in _unique(rows, 2)
         if f.get("src_endpoint_ip") is not None
         # a key the server refused is no guess
-        and f.get("auth_protocol") not in ("publickey", "hostbased")
+        and f.get("auth_protocol") not in ("publickey", "hostbased", "none")
     ]
     found = set()
     for place in {(f["device_hostname"], f["src_endpoint_ip"]) for f in failures}:

@@ -260,22 +260,32 @@ incidents AS (
             END AS starts_incident
         FROM signs
     )
+),
+reported AS (
+    SELECT
+        i.device_hostname,
+        min(i.time) AS start_time,
+        max(i.time) AS end_time,
+        -- the first the kernel recorded, else the first a line told: a line forged in
+        -- another user's name just before the real command does not take its place. Name
+        -- and uid from one sign, so that a forged name never stands beside the kernel's uid
+        arg_min(
+            {'name': coalesce(i.actor_user_name, n.user_name), 'uid': i.auid},
+            (i.told, i.time)
+        ) FILTER (WHERE coalesce(i.actor_user_name, n.user_name) IS NOT NULL OR i.auid IS NOT NULL)
+            AS actor,
+        arg_min(i.process_pid, (i.told, i.time)) FILTER (WHERE i.process_cmd_line IS NOT NULL) AS process_pid,
+        arg_min(i.process_cmd_line, (i.told, i.time)) FILTER (WHERE i.process_cmd_line IS NOT NULL) AS process_cmd_line,
+        string_agg(DISTINCT i.sign, '; ' ORDER BY i.sign) AS message,
+        list(DISTINCT i.event_uid ORDER BY i.event_uid) AS event_uids
+    FROM incidents AS i
+    LEFT JOIN audit_user_names AS n
+        ON n.device_hostname = i.device_hostname
+        AND n.auid = i.auid
+    GROUP BY i.device_hostname, i.incident
 )
 SELECT
-    i.device_hostname,
-    min(i.time) AS start_time,
-    max(i.time) AS end_time,
-    -- the first the kernel recorded, else the first a line told: a line forged in
-    -- another user's name just before the real command does not take its place
-    arg_min(coalesce(i.actor_user_name, n.user_name), (i.told, i.time))
-        FILTER (WHERE coalesce(i.actor_user_name, n.user_name) IS NOT NULL) AS actor_user_name,
-    arg_min(i.auid, (i.told, i.time)) FILTER (WHERE i.auid IS NOT NULL) AS actor_user_uid,
-    arg_min(i.process_pid, (i.told, i.time)) FILTER (WHERE i.process_cmd_line IS NOT NULL) AS process_pid,
-    arg_min(i.process_cmd_line, (i.told, i.time)) FILTER (WHERE i.process_cmd_line IS NOT NULL) AS process_cmd_line,
-    string_agg(DISTINCT i.sign, '; ' ORDER BY i.sign) AS message,
-    list(DISTINCT i.event_uid ORDER BY i.event_uid) AS event_uids
-FROM incidents AS i
-LEFT JOIN audit_user_names AS n
-    ON n.device_hostname = i.device_hostname
-    AND n.auid = i.auid
-GROUP BY i.device_hostname, i.incident
+    * EXCLUDE (actor),
+    actor.name AS actor_user_name,
+    actor.uid AS actor_user_uid
+FROM reported

@@ -8,7 +8,8 @@
 -- per burst (failures chained with gaps shorter than the window), raised on the
 -- success from that source that follows it within the window (then the account it
 -- broke into is named), or on the burst alone. A key the server refuses (sshd's
--- `Failed publickey`: an agent offering its keys in turn) is not counted.
+-- `Failed publickey`: an agent offering its keys in turn) and method `none` (a
+-- client learning the methods allowed) are not counted.
 -- """
 -- status = "stable"
 -- level = "high"
@@ -86,8 +87,9 @@ failures AS (
     FROM unique_login_attempts(2, (SELECT places FROM hot_places))
     WHERE time >= $since
       AND time < $until
-      -- a key the server refuses is no guess: a client's agent offers its keys in turn
-      AND coalesce(auth_protocol, '') NOT IN ('publickey', 'hostbased')
+      -- a key the server refuses is no guess: a client's agent offers its keys in turn;
+      -- nor is method `none`, which clients try first to learn the methods allowed
+      AND coalesce(auth_protocol, '') NOT IN ('publickey', 'hostbased', 'none')
 ),
 sources AS (
     -- each source (host and address or network) numbered, so that the windows, joins

@@ -51,7 +51,13 @@ WHERE l.time >= $since
       l.user_name = 'root'
       -- RAW auditd names a key login's account by uid only (`USER_LOGIN ... id=0`)
       OR l.user_uid = 0
-      -- an account given root's uid
-      OR (l.device_hostname, l.user_name) IN (SELECT device_hostname, user_name FROM root_accounts)
+      -- an account given root's uid: the session the login opened says so
+      OR EXISTS (
+          SELECT 1
+          FROM root_sessions AS r
+          WHERE r.device_hostname = l.device_hostname
+            AND r.user_name = l.user_name
+            AND r.time BETWEEN l.time - INTERVAL 5 SECOND AND l.time + INTERVAL 30 SECOND
+      )
   )
   AND NOT (SELECT allow_root FROM policy_settings)

@@ -579,10 +579,25 @@ def test_a_program_named_by_a_user_who_is_not_it_is_not_believed(
             "/bin/su",
             3002,
         ),
+        # sshd's session process logs as the user it logged in (no relay through root)
+        (
+            "sshd",
+            "Disconnected from user bob 203.0.113.9 port 50122",
+            "1003",
+            "/usr/sbin/sshd",
+            3002,
+        ),
+        (
+            "sshd-session",
+            "Disconnected from user bob 203.0.113.9 port 50122",
+            "1003",
+            "/usr/lib/openssh/sshd-session",
+            3002,
+        ),
         # messages no normalizer reads are left as they are
         ("backup", "done", "1003", "/usr/bin/logger", 0),
     ],
-    ids=["sshd", "sshd-no-exe", "sudo", "su", "other"],
+    ids=["sshd", "sshd-no-exe", "sudo", "su", "sshd-as-user", "sshd-session-as-user", "other"],
 )
 def test_a_program_s_own_messages_are_still_read(
     run_parser, ident: str, message: str, uid: str, exe: str | None, class_uid: int
