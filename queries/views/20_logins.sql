@@ -243,9 +243,9 @@ SELECT
     [event_uid] AS event_uids
 FROM successful_logins;
 
--- The records that name an account with uid 0, as PAM's session lines do (`session
--- opened for user deploy(uid=0)`): root, and any account given root's uid (`usermod -o
--- -u 0 deploy`), which logs in as root under another name. By time: a login is root's
+-- The records that name an account other than root with uid 0, as PAM's session lines
+-- do (`session opened for user deploy(uid=0)`): an account given root's uid (`usermod
+-- -o -u 0 deploy`), which logs in as root under another name. By time: a login is root's
 -- when its own session says so, not because a line (which a user may forge in syslog)
 -- once said that of the name.
 CREATE OR REPLACE VIEW root_sessions AS
@@ -256,4 +256,5 @@ SELECT
 FROM events
 WHERE class_uid = 3002
   AND user_uid = 0
-  AND user_name IS NOT NULL;
+  -- root itself is known by name (and its cron sessions are many)
+  AND user_name <> 'root';

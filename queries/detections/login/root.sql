@@ -29,6 +29,27 @@
 -- logs = "tests/root_cron_and_su"
 -- policy = "tests/policy.toml"
 -- count = 0
+WITH roots AS (
+    -- root by name, or by uid 0 (RAW auditd names a key login's account by uid only:
+    -- `USER_LOGIN ... id=0`)
+    SELECT *
+    FROM successful_logins
+    WHERE time >= $since
+      AND time < $until
+      AND (user_name = 'root' OR user_uid = 0)
+    UNION ALL
+    -- an account given root's uid: the session the login opened says so
+    SELECT l.*
+    FROM successful_logins AS l
+    SEMI JOIN root_sessions AS r
+        ON r.device_hostname = l.device_hostname
+        AND r.user_name = l.user_name
+        -- as integers: TIMESTAMPTZ arithmetic goes through ICU's calendar, per row
+        AND epoch_us(r.time) BETWEEN epoch_us(l.time) - 5000000 AND epoch_us(l.time) + 30000000
+    WHERE l.time >= $since
+      AND l.time < $until
+      AND l.user_uid IS DISTINCT FROM 0
+)
 SELECT
     l.device_hostname,
     l.time AS start_time,
@@ -44,20 +65,5 @@ SELECT
         || coalesce(' by ' || l.auth_protocol, '') AS message,
     [l.event_uid] AS event_uids
 -- the logins themselves, not successful_login_findings: the uid is not a finding column
-FROM successful_logins AS l
-WHERE l.time >= $since
-  AND l.time < $until
-  AND (
-      l.user_name = 'root'
-      -- RAW auditd names a key login's account by uid only (`USER_LOGIN ... id=0`)
-      OR l.user_uid = 0
-      -- an account given root's uid: the session the login opened says so
-      OR EXISTS (
-          SELECT 1
-          FROM root_sessions AS r
-          WHERE r.device_hostname = l.device_hostname
-            AND r.user_name = l.user_name
-            AND r.time BETWEEN l.time - INTERVAL 5 SECOND AND l.time + INTERVAL 30 SECOND
-      )
-  )
-  AND NOT (SELECT allow_root FROM policy_settings)
+FROM roots AS l
+WHERE NOT (SELECT allow_root FROM policy_settings)
