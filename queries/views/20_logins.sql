@@ -55,6 +55,7 @@ SELECT
     -- the account's uid where the record gives it (auditd's `id=`, PAM's `user(uid=N)`)
     user_uid,
     src_endpoint_ip,
+    src_endpoint_port,
     -- a client logged by name only (PAM's rhost under sshd's UseDNS): no address then
     src_endpoint_hostname,
     auth_protocol,
@@ -133,7 +134,9 @@ WITH attempts AS (
         time_us,
         bucket,
         place,
-        audit_event_id
+        audit_event_id,
+        process_pid,
+        src_endpoint_port IS NOT NULL AS has_port
     FROM login_attempt_records(wanted)
     WHERE from_places(places, src_endpoint_ip, place)
 ),
@@ -147,9 +150,12 @@ probes AS NOT MATERIALIZED (
         device_hostname,
         src_endpoint_ip,
         known_user,
+        auth_protocol,
         completeness,
         place,
         audit_event_id,
+        process_pid,
+        has_port,
         unnest([bucket, CASE WHEN time_us % 10000000 < 5000000 THEN bucket - 1 ELSE bucket + 1 END])
             AS near
     FROM attempts
@@ -157,7 +163,9 @@ probes AS NOT MATERIALIZED (
 ),
 copies AS (
     -- a more complete record of the same attempt: same host, within 5 seconds, same
-    -- address and user (a record without them matches any). A record with an address
+    -- address, user and method (a record without them matches any: an attempt has one
+    -- method, so a refused key's `Failed publickey` line never stands for a password or
+    -- keyboard-interactive guess of the same client). A record with an address
     -- is compared with those from its place...
     SELECT
         p.event_uid
@@ -172,6 +180,16 @@ copies AS (
       AND stands_for(t.completeness, t.audit_event_id, t.event_uid, p.completeness, p.audit_event_id, p.event_uid)
       AND t.time_us BETWEEN p.time_us - 5000000 AND p.time_us + 5000000
       AND (p.known_user IS NULL OR t.known_user = p.known_user)
+      AND (p.auth_protocol IS NULL OR t.auth_protocol = p.auth_protocol)
+      -- where only the port tells them apart (sshd's `error: PAM:` line and its `Failed
+      -- keyboard-interactive/pam ... port P` line), the same connection's line of that
+      -- second: the guesses of one connection come seconds apart (pam_unix's delay)
+      AND (
+          p.has_port
+          OR NOT t.has_port
+          OR t.completeness < p.completeness - 5
+          OR (t.process_pid = p.process_pid AND t.time_us BETWEEN p.time_us - 1000000 AND p.time_us + 1000000)
+      )
     UNION ALL
     -- ...one without an address with those from every address on its host
     SELECT
@@ -184,6 +202,13 @@ copies AS (
       AND stands_for(t.completeness, t.audit_event_id, t.event_uid, p.completeness, p.audit_event_id, p.event_uid)
       AND t.time_us BETWEEN p.time_us - 5000000 AND p.time_us + 5000000
       AND (p.known_user IS NULL OR t.known_user = p.known_user)
+      AND (p.auth_protocol IS NULL OR t.auth_protocol = p.auth_protocol)
+      AND (
+          p.has_port
+          OR NOT t.has_port
+          OR t.completeness < p.completeness - 5
+          OR (t.process_pid = p.process_pid AND t.time_us BETWEEN p.time_us - 1000000 AND p.time_us + 1000000)
+      )
 )
 SELECT
     event_uid,

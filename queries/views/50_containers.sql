@@ -514,10 +514,22 @@ links AS (
         device_hostname,
         process_cwd,
         ln_has_flag(flags, 'r', '--relative') AS relative,
-        -- `-f` (or a backup) with `-n` or `-T`: an old link of that name is replaced,
-        -- not followed into the directory it points to
-        (ln_has_flag(flags, 'f', '--force') OR ln_has_flag(flags, 'b', '--backup'))
+        -- `-f` with `-n` or `-T`, no `-i` (which asks, and takes no answer as no) and no
+        -- option ln refuses: an old link of that name is replaced, not followed into
+        -- the directory it points to. Anything else may leave it: both targets count
+        ln_has_flag(flags, 'f', '--force')
+            AND NOT ln_has_flag(flags, 'i', '--interactive')
             AND (ln_has_flag(flags, 'n', '--no-dereference') OR ln_has_flag(flags, 'T', '--no-target-directory'))
+            AND len(list_filter(
+                flags,
+                lambda f: NOT regexp_full_match(f, '-[bdfFiLnPrsTv]*([St].*)?')
+                    AND NOT list_contains(
+                        ['--backup', '--directory', '--force', '--interactive', '--logical',
+                         '--no-dereference', '--physical', '--relative', '--suffix', '--symbolic',
+                         '--target-directory', '--no-target-directory', '--verbose'],
+                        split_part(f, '=', 1)
+                    )
+            )) = 0
             AS replaces,
         unnest(
             CASE
@@ -768,26 +780,55 @@ own_paths AS (
     FROM points AS p
     LEFT JOIN bound AS b USING (event_uid)
 ),
-linked AS (
-    -- a path through a symbolic link made on the host before: where the link pointed
-    -- then, and the exec that made it. A later `ln -sfn` (or -sfT) replaces a link; any
-    -- other later ln of that name leaves it (ln makes the new link inside the directory
-    -- it points to, or fails), so its targets since the last replacement all count
+link_states AS MATERIALIZED (
+    -- what each link may reach after each ln of its name: the target it was made with
+    -- and the 7 latest since. A later `ln -sfn` (or -sfT) replaces a link; any other
+    -- later ln of that name may leave it (ln makes the new link inside the directory it
+    -- points to, or fails), so its targets since the last replacement count. Bounded:
+    -- each ln is an exec any user can log
     SELECT
-        event_uid,
-        list(DISTINCT target) AS targets,
-        list(DISTINCT link_uid) AS link_uids
+        device_hostname,
+        link_path,
+        time,
+        list_concat([first(target_path) OVER made], list(target_path) OVER latest) AS targets,
+        list_concat([first(event_uid) OVER made], list(event_uid) OVER latest) AS link_uids
     FROM (
         SELECT
-            o.event_uid,
-            host_path(clean_path(k.target_path || '/' || substr(o.path, length(k.link_path) + 1))) AS target,
-            k.event_uid AS link_uid,
-            k.time,
-            max(CASE WHEN k.replaces THEN k.time END) OVER (PARTITION BY o.event_uid, o.path, k.link_path)
-                AS replaced
+            *,
+            max(CASE WHEN replaces THEN time END) OVER (
+                PARTITION BY device_hostname, link_path
+                ORDER BY time, event_uid
+                ROWS UNBOUNDED PRECEDING
+            ) AS made_at
+        FROM symbolic_links
+    )
+    WINDOW
+        made AS (
+            PARTITION BY device_hostname, link_path, made_at
+            ORDER BY time, event_uid
+            ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+        ),
+        latest AS (
+            PARTITION BY device_hostname, link_path, made_at
+            ORDER BY time, event_uid
+            ROWS 6 PRECEDING
+        )
+),
+linked AS (
+    -- a path through a symbolic link made on the host before: where the link may point
+    -- then (link_states), and the execs that made it so
+    SELECT
+        o.event_uid,
+        list_distinct(flatten(list(list_transform(
+            k.targets,
+            lambda t: host_path(clean_path(t || '/' || substr(o.path, length(k.link_path) + 1)))
+        )))) AS targets,
+        list_distinct(flatten(list(k.link_uids))) AS link_uids
+    FROM (
+        -- each mount path with each directory above it, so that the join on links is on
+        -- equal paths (`/a/b/c`: `/a`, `/a/b` and `/a/b/c`)...
+        SELECT *
         FROM (
-            -- each mount path with each directory above it, so that the join on links
-            -- is on equal paths (`/a/b/c`: `/a`, `/a/b` and `/a/b/c`)
             SELECT
                 event_uid,
                 device_hostname,
@@ -802,14 +843,16 @@ linked AS (
                     unnest(paths) AS path
                 FROM own_paths
             )
-        ) AS o
-        JOIN symbolic_links AS k
-            ON k.device_hostname = o.device_hostname
-            AND k.link_path = o.prefix
-            AND k.time <= o.start_time
-    )
-    WHERE replaced IS NULL OR time >= replaced
-    GROUP BY event_uid
+        )
+        -- ...where a link was made (most launches mount none): the ASOF join below
+        -- would sort every one
+        WHERE (device_hostname, prefix) IN (SELECT device_hostname, link_path FROM link_states)
+    ) AS o
+    ASOF JOIN link_states AS k
+        ON k.device_hostname = o.device_hostname
+        AND k.link_path = o.prefix
+        AND k.time <= o.start_time
+    GROUP BY o.event_uid
 ),
 own AS (
     SELECT

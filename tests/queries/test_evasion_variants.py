@@ -1329,15 +1329,30 @@ def test_login_as_an_account_given_root_s_uid(tmp_path: Path) -> None:
     ]
 
 
-def test_ln_without_no_dereference_does_not_replace_a_link_to_a_directory(tmp_path: Path) -> None:
-    """`ln -sf /srv/x /tmp/r` over a link to / makes /tmp/r/x (ln follows the old link
-    into the directory it points to): /tmp/r still points to /. Taking the latest ln of
-    a name for the link hid it."""
+@pytest.mark.parametrize(
+    "again",
+    [
+        # ln follows the old link into the directory it points to: /tmp/r/x
+        ["ln", "-sf", "/srv/x", "/tmp/r"],
+        # -i asks, and takes no answer as no (the later of -f and -i wins)
+        ["ln", "-sfni", "/srv", "/tmp/r"],
+        ["ln", "-sfn", "-i", "/srv", "/tmp/r"],
+        # no -f: "File exists"
+        ["ln", "-sn", "--backup=none", "/srv", "/tmp/r"],
+        # an option ln refuses: no link at all
+        ["ln", "-sfnX", "/srv", "/tmp/r"],
+        ["ln", "-sfn", "--bogus", "/srv", "/tmp/r"],
+    ],
+    ids=["follows", "fni", "fn-i", "backup-none", "bad-letter", "bad-long"],
+)
+def test_ln_that_does_not_replace_a_link_to_a_directory(tmp_path: Path, again: list[str]) -> None:
+    """After `ln -s / /tmp/r`, none of these makes /tmp/r point elsewhere; taking the
+    latest ln of a name for the link hid the mount of /."""
     audit = (
         AuditLog()
         .login(BOB, "bob")
         .execve(["ln", "-s", "/", "/tmp/r"], t=T0 - 60, uid=BOB)
-        .execve(["ln", "-sf", "/srv/x", "/tmp/r"], t=T0 - 30, uid=BOB)
+        .execve(again, t=T0 - 30, uid=BOB)
         .execve(["docker", "run", "-v", "/tmp/r:/host", "alpine"], uid=BOB)
     )
     found = _findings(tmp_path, {"web-2/audit/audit.log": audit.text()}, "docker.sensitive_mount")
@@ -1371,3 +1386,76 @@ def test_method_none_is_no_guess(tmp_path: Path) -> None:
             )
     files = {"web-2/auth.log": "\n".join(lines) + "\n"}
     assert _findings(tmp_path, files, "login.brute_force") == []
+
+
+@pytest.mark.parametrize("masker", ["publickey", "none"])
+def test_lines_never_counted_do_not_hide_guesses_near_them(tmp_path: Path, masker: str) -> None:
+    """Three keyboard-interactive guesses per connection at LogLevel INFO (no `Failed`
+    line for them), then a line with a port that brute_force does not count (a refused
+    key, method none): that line stood for the guesses' `error: PAM:` lines within 5 s,
+    and twelve guesses were no finding."""
+    lines = []
+    for c in range(4):
+        pid = 5000 + c
+        for g in range(3):
+            t = f"02:{10 + (c * 20 + 2 * g) // 60:02d}:{(c * 20 + 2 * g) % 60:02d}"
+            lines += [
+                f"Nov 27 {t} web-2 sshd[{pid}]: pam_unix(sshd:auth): authentication failure; "
+                "logname= uid=0 euid=0 tty=ssh ruser= rhost=203.0.113.5  user=alice",
+                f"Nov 27 {t} web-2 sshd[{pid}]: error: PAM: Authentication failure for alice "
+                "from 203.0.113.5",
+            ]
+        t = f"02:{10 + (c * 20 + 5) // 60:02d}:{(c * 20 + 5) % 60:02d}"
+        refused = ": ED25519 SHA256:abcdefgh" if masker == "publickey" else ""
+        lines.append(
+            f"Nov 27 {t} web-2 sshd[{pid}]: Failed {masker} for alice from 203.0.113.5 "
+            f"port {41000 + c} ssh2{refused}"
+        )
+    found = _findings(tmp_path, {"web-2/auth.log": "\n".join(lines) + "\n"}, "login.brute_force")
+    assert [f["message"] for f in found] == [
+        "12 failed logins from 203.0.113.5 (no success followed)"
+    ]
+
+
+@pytest.mark.parametrize("gap", [2, 3])
+def test_a_connection_s_later_failed_lines_do_not_stand_for_its_earlier_guesses(
+    tmp_path: Path, gap: int
+) -> None:
+    """Six keyboard-interactive guesses per connection, `gap` s apart (pam_unix's delay);
+    at LogLevel INFO sshd logs `Failed keyboard-interactive/pam` only from the fourth
+    failure on. That line stood for the earlier guesses' `error: PAM:` lines within 5 s:
+    two connections, twelve guesses, were no finding or ten."""
+    lines = []
+    for c in range(2):
+        pid, port = 5000 + c, 41000 + c
+        for g in range(6):
+            s = c * 60 + gap * (g + 1)
+            t = f"02:{10 + s // 60:02d}:{s % 60:02d}"
+            lines += [
+                f"Nov 27 {t} web-2 sshd[{pid}]: pam_unix(sshd:auth): authentication failure; "
+                "logname= uid=0 euid=0 tty=ssh ruser= rhost=203.0.113.5  user=alice",
+                f"Nov 27 {t} web-2 sshd[{pid}]: error: PAM: Authentication failure for alice "
+                "from 203.0.113.5",
+            ]
+            if g >= 3:
+                lines.append(
+                    f"Nov 27 {t} web-2 sshd[{pid}]: Failed keyboard-interactive/pam for alice "
+                    f"from 203.0.113.5 port {port} ssh2"
+                )
+    found = _findings(tmp_path, {"web-2/auth.log": "\n".join(lines) + "\n"}, "login.brute_force")
+    assert [f["message"] for f in found] == [
+        "12 failed logins from 203.0.113.5 (no success followed)"
+    ]
+
+
+def test_a_link_made_again_many_times_is_the_one_it_was_made_as(tmp_path: Path) -> None:
+    """Each `ln -sf` of a name is an exec any user can log: 30 of them after `ln -s /`
+    must not push / out of what the link may reach (nor grow every launch's evidence
+    with each of them)."""
+    audit = AuditLog().login(BOB, "bob").execve(["ln", "-s", "/", "/tmp/r"], t=T0 - 100, uid=BOB)
+    for i in range(30):
+        audit.execve(["ln", "-sf", f"/opt/pkg{i}", "/tmp/r"], t=T0 - 60 + i, uid=BOB)
+    audit.execve(["docker", "run", "-v", "/tmp/r:/host", "alpine"], uid=BOB)
+    [found] = _findings(tmp_path, {"web-2/audit/audit.log": audit.text()}, "docker.sensitive_mount")
+    assert found["file_path"] == "/"
+    assert len(found["event_uids"]) == 1 + 1 + 7  # the run, the first ln, the 7 latest

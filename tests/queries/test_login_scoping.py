@@ -55,6 +55,7 @@ def _attempt(rng: random.Random, i: int, status: int) -> Row:
         device_hostname=rng.choice(HOSTS),
         src_endpoint_ip=rng.choice(ADDRESSES),
         src_endpoint_port=rng.choice((22022, None)),
+        process_pid=rng.choice((800, 801)),
         user_name=rng.choice(USERS),
         auth_protocol=rng.choice(("password", "publickey", "none", None)),
     )
@@ -99,6 +100,17 @@ def _is_copy(p: Row, t: Row) -> bool:
         and (
             _known(p.get("user_name")) is None
             or _known(t.get("user_name")) == _known(p["user_name"])
+        )
+        and (p.get("auth_protocol") is None or t.get("auth_protocol") == p["auth_protocol"])
+        # where only the port tells them apart: the same connection's line of that second
+        and (
+            p.get("src_endpoint_port") is not None
+            or t.get("src_endpoint_port") is None
+            or _completeness(t) < _completeness(p) - 5
+            or (
+                t.get("process_pid") == p.get("process_pid")
+                and abs(t["time"] - p["time"]) <= timedelta(seconds=1)
+            )
         )
     )
 

@@ -39,16 +39,42 @@ WITH roots AS (
       AND (user_name = 'root' OR user_uid = 0)
     UNION ALL
     -- an account given root's uid: the session the login opened says so
-    SELECT l.*
-    FROM successful_logins AS l
-    SEMI JOIN root_sessions AS r
-        ON r.device_hostname = l.device_hostname
-        AND r.user_name = l.user_name
-        -- as integers: TIMESTAMPTZ arithmetic goes through ICU's calendar, per row
-        AND epoch_us(r.time) BETWEEN epoch_us(l.time) - 5000000 AND epoch_us(l.time) + 30000000
-    WHERE l.time >= $since
-      AND l.time < $until
-      AND l.user_uid IS DISTINCT FROM 0
+    SELECT *
+    FROM successful_logins
+    WHERE time >= $since
+      AND time < $until
+      AND user_uid IS DISTINCT FROM 0
+      AND event_uid IN (
+          -- joined on 30-second buckets, as integers (TIMESTAMPTZ arithmetic goes through
+          -- ICU's calendar, per row): a user's logins and uid-0 session lines, which a
+          -- user may write to syslog at will, are not compared all with all
+          SELECT l.event_uid
+          FROM (
+              SELECT
+                  event_uid,
+                  device_hostname,
+                  user_name,
+                  epoch_us(time) AS time_us,
+                  unnest(range(
+                      (epoch_us(time) - 5000000) // 30000000,
+                      (epoch_us(time) + 30000000) // 30000000 + 1
+                  )) AS bucket
+              FROM successful_logins
+              WHERE (device_hostname, user_name) IN (SELECT device_hostname, user_name FROM root_sessions)
+          ) AS l
+          JOIN (
+              SELECT
+                  device_hostname,
+                  user_name,
+                  epoch_us(time) AS time_us,
+                  epoch_us(time) // 30000000 AS bucket
+              FROM root_sessions
+          ) AS r
+              ON r.device_hostname = l.device_hostname
+              AND r.user_name = l.user_name
+              AND r.bucket = l.bucket
+          WHERE r.time_us BETWEEN l.time_us - 5000000 AND l.time_us + 30000000
+      )
 )
 SELECT
     l.device_hostname,
