@@ -116,6 +116,23 @@ CREATE OR REPLACE MACRO stands_for(t_completeness, t_event, t_uid, p_completenes
     t_completeness < p_completeness
     OR (t_completeness = p_completeness AND t_event = p_event AND t_uid < p_uid);
 
+-- Whether record t may stand for p by what kind of record it is: the same method (an
+-- attempt has one: a refused key's `Failed publickey` line never stands for a guess),
+-- and where only the port tells them apart (sshd's `error: PAM:` line and its `Failed
+-- keyboard-interactive/pam ... port P` line), the same connection's line of that
+-- second (the guesses of one connection come seconds apart: pam_unix's delay).
+CREATE OR REPLACE MACRO same_kind(
+    p_method, p_has_port, p_completeness, p_pid, p_us,
+    t_method, t_has_port, t_completeness, t_pid, t_us
+) AS
+    (p_method IS NULL OR t_method = p_method)
+    AND (
+        p_has_port
+        OR NOT t_has_port
+        OR t_completeness < p_completeness - 5
+        OR (t_pid = p_pid AND t_us BETWEEN p_us - 1000000 AND p_us + 1000000)
+    );
+
 CREATE OR REPLACE MACRO unique_login_attempts(wanted, places := NULL) AS TABLE
 WITH attempts AS (
     -- the columns returned and what telling copies apart needs, from one scan: the
@@ -180,15 +197,9 @@ copies AS (
       AND stands_for(t.completeness, t.audit_event_id, t.event_uid, p.completeness, p.audit_event_id, p.event_uid)
       AND t.time_us BETWEEN p.time_us - 5000000 AND p.time_us + 5000000
       AND (p.known_user IS NULL OR t.known_user = p.known_user)
-      AND (p.auth_protocol IS NULL OR t.auth_protocol = p.auth_protocol)
-      -- where only the port tells them apart (sshd's `error: PAM:` line and its `Failed
-      -- keyboard-interactive/pam ... port P` line), the same connection's line of that
-      -- second: the guesses of one connection come seconds apart (pam_unix's delay)
-      AND (
-          p.has_port
-          OR NOT t.has_port
-          OR t.completeness < p.completeness - 5
-          OR (t.process_pid = p.process_pid AND t.time_us BETWEEN p.time_us - 1000000 AND p.time_us + 1000000)
+      AND same_kind(
+          p.auth_protocol, p.has_port, p.completeness, p.process_pid, p.time_us,
+          t.auth_protocol, t.has_port, t.completeness, t.process_pid, t.time_us
       )
     UNION ALL
     -- ...one without an address with those from every address on its host
@@ -202,12 +213,9 @@ copies AS (
       AND stands_for(t.completeness, t.audit_event_id, t.event_uid, p.completeness, p.audit_event_id, p.event_uid)
       AND t.time_us BETWEEN p.time_us - 5000000 AND p.time_us + 5000000
       AND (p.known_user IS NULL OR t.known_user = p.known_user)
-      AND (p.auth_protocol IS NULL OR t.auth_protocol = p.auth_protocol)
-      AND (
-          p.has_port
-          OR NOT t.has_port
-          OR t.completeness < p.completeness - 5
-          OR (t.process_pid = p.process_pid AND t.time_us BETWEEN p.time_us - 1000000 AND p.time_us + 1000000)
+      AND same_kind(
+          p.auth_protocol, p.has_port, p.completeness, p.process_pid, p.time_us,
+          t.auth_protocol, t.has_port, t.completeness, t.process_pid, t.time_us
       )
 )
 SELECT
