@@ -61,11 +61,12 @@ _ROOT_PROGRAMS = frozenset(
 # logged in): theirs when one of the program's installed files sent it.
 _SSHD_FILES = frozenset({"sshd", "sshd-session", "sshd-auth"})
 _PROGRAM_FILES = {
-    "sudo": frozenset({"sudo"}), "su": frozenset({"su"}), "passwd": frozenset({"passwd"}),
-    "chsh": frozenset({"chsh"}), "chfn": frozenset({"chfn"}), "newgrp": frozenset({"newgrp"}),
-    "pkexec": frozenset({"pkexec"}), "dockerd": frozenset({"dockerd"}),
-    "docker": frozenset({"dockerd"}), "sshd": _SSHD_FILES, "sshd-session": _SSHD_FILES,
-    "sshd-auth": _SSHD_FILES,
+    **{
+        name: frozenset({name})
+        for name in ("sudo", "su", "passwd", "chsh", "chfn", "newgrp", "pkexec", "dockerd")
+    },
+    "docker": frozenset({"dockerd"}),
+    **dict.fromkeys(_SSHD_FILES, _SSHD_FILES),
 }  # fmt: skip
 _SYSTEM_DIRS = ("/usr/", "/bin/", "/sbin/")  # not a user's to write
 _UNKNOWN_AUDIT_TYPE = re.compile(r"AUDIT(\d+)")  # journald's name for a type it lacks

@@ -101,14 +101,6 @@ WHERE class_uid = 3002
 CREATE OR REPLACE MACRO from_places(places, src_endpoint_ip, place) AS
     places IS NULL OR (src_endpoint_ip IS NOT NULL AND place IN (SELECT unnest(places)));
 
--- Each login attempt with outcome `wanted` once, in the columns the detections read: a
--- record is dropped when a more complete record of the same attempt exists. `places`
--- (hashes of host and source, the `place` of login_attempt_records) keeps the
--- attempts from those places only, for a detection that has found the few places it
--- needs: a record with an address can only be a copy of one from the same address,
--- so of the same place, and the records of other places are dropped right after the
--- scan. Records without an
--- address are kept only when `places` is NULL.
 -- Whether attempt record t stands for p: it is more complete, or it is the same
 -- audit record read twice (audit.log and the journal's _TRANSPORT=audit copy, one event
 -- id on one host), the copy with the lower event_uid kept.
@@ -133,6 +125,13 @@ CREATE OR REPLACE MACRO same_kind(
         OR (t_pid = p_pid AND t_us BETWEEN p_us - 1000000 AND p_us + 1000000)
     );
 
+-- Each login attempt with outcome `wanted` once, in the columns the detections read: a
+-- record is dropped when a more complete record of the same attempt exists. `places`
+-- (hashes of host and source, the `place` of login_attempt_records) keeps the
+-- attempts from those places only, for a detection that has found the few places it
+-- needs: a record with an address can only be a copy of one from the same address,
+-- so of the same place, and the records of other places are dropped right after the
+-- scan. Records without an address are kept only when `places` is NULL.
 CREATE OR REPLACE MACRO unique_login_attempts(wanted, places := NULL) AS TABLE
 WITH attempts AS (
     -- the columns returned and what telling copies apart needs, from one scan: the

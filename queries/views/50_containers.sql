@@ -881,9 +881,9 @@ taken_from AS (
 ),
 sources AS (
     -- and the containers that agent took volumes from in turn (docker copies them into
-    -- its own), 8 deep: a chain is an exec per link, which any user can
-    -- log (docker refusing them does not stop auditd recording them), and every link of
-    -- a chain followed to its end would cost its length squared
+    -- its own), 8 deep: a chain is an exec per link, which any user can log (docker
+    -- refusing them does not stop auditd recording them), and every link of a chain
+    -- followed to its end would cost its length squared
     SELECT event_uid, source_uid, 1 AS depth FROM taken_from
     UNION
     SELECT s.event_uid, t.source_uid, s.depth + 1

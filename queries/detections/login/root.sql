@@ -29,7 +29,14 @@
 -- logs = "tests/root_cron_and_su"
 -- policy = "tests/policy.toml"
 -- count = 0
-WITH roots AS (
+WITH alias_sessions AS MATERIALIZED (
+    SELECT
+        device_hostname,
+        user_name,
+        epoch_us(time) AS time_us
+    FROM root_sessions
+),
+roots AS (
     -- root by name, or by uid 0 (RAW auditd names a key login's account by uid only:
     -- `USER_LOGIN ... id=0`)
     SELECT *
@@ -60,16 +67,9 @@ WITH roots AS (
                       (epoch_us(time) + 30000000) // 30000000 + 1
                   )) AS bucket
               FROM successful_logins
-              WHERE (device_hostname, user_name) IN (SELECT device_hostname, user_name FROM root_sessions)
+              WHERE (device_hostname, user_name) IN (SELECT device_hostname, user_name FROM alias_sessions)
           ) AS l
-          JOIN (
-              SELECT
-                  device_hostname,
-                  user_name,
-                  epoch_us(time) AS time_us,
-                  epoch_us(time) // 30000000 AS bucket
-              FROM root_sessions
-          ) AS r
+          JOIN (SELECT *, time_us // 30000000 AS bucket FROM alias_sessions) AS r
               ON r.device_hostname = l.device_hostname
               AND r.user_name = l.user_name
               AND r.bucket = l.bucket
