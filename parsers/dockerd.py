@@ -310,10 +310,10 @@ def _form_data(row: Row, body: str, pairing: ApiPairing | None) -> None:
             row["container_name"] = pairing.container_name
         pairing.operation = pairing.container_name = None
     try:
-        form = json.loads(body)
+        form = _struct(json.loads(body))
     except ValueError:
         return  # dockerd falls back to Go's %q of a map when it cannot marshal the form
-    if not isinstance(form, dict):
+    if form is None:
         return
     command = _field(form, "Cmd")
     if _field(form, "Image") is not None or isinstance(_field(form, "HostConfig"), dict):
@@ -329,45 +329,73 @@ def _form_data(row: Row, body: str, pairing: ApiPairing | None) -> None:
             row["container_privileged"] = privileged
 
 
-def _field(obj: dict[str, Any], name: str) -> Any:
-    """Return the value dockerd decodes for struct field `name` from a JSON object.
+# A JSON object's fields as dockerd decodes it into a struct, by case-folded name.
+Struct = dict[str, Any]
+
+
+def _struct(value: Any) -> Struct | None:
+    """Return the struct dockerd decodes from a JSON value; None if it is no object.
 
     Go's encoding/json matches keys without regard to case, by Unicode folding (U+017F,
     long s, is `s`; U+212A, Kelvin, is `k`), and the last match wins, so
     `{"hostconfig": {"privileged": true}}` is a privileged container to dockerd. Objects
     given under several matching keys fill one struct: their fields merge, later ones
-    over earlier ones.
+    over earlier ones. Each key is folded once, however many fields are looked up, and
+    merging copies each object once (many case variants of a key stay linear).
     """
-    wanted = name.casefold()
-    value = None
-    for key, item in obj.items():
-        if key.casefold() == wanted:
-            value = (
-                {**value, **item} if isinstance(value, dict) and isinstance(item, dict) else item
-            )
-    return value
+    if not isinstance(value, dict):
+        return None
+    fields: Struct = {}
+    merged: set[str] = set()  # fields holding a merge of their own, free to update
+    for key, item in value.items():
+        name = key.casefold()
+        known = fields.get(name)
+        if isinstance(known, dict) and isinstance(item, dict):
+            if name not in merged:
+                known = fields[name] = dict(known)
+                merged.add(name)
+            known.update(item)
+        else:
+            fields[name] = item
+            merged.discard(name)
+    return fields
 
 
-def _container_config(row: Row, form: dict[str, Any]) -> None:
+def _field(struct: Struct, name: str) -> Any:
+    """Return the value of struct field `name` (spelled as Go's struct spells it)."""
+    return struct.get(name.casefold())
+
+
+def _structs(value: Any) -> list[Struct]:
+    """Return the objects of a JSON list as structs (dockerd refuses anything else)."""
+    items = value if isinstance(value, list) else []
+    return [s for s in map(_struct, items) if s is not None]
+
+
+def _strings(value: Any) -> list[str]:
+    """Return a JSON list's items as text; nothing if it is no list (dockerd refuses it)."""
+    return [str(item) for item in value] if isinstance(value, list) else []
+
+
+def _container_config(row: Row, form: Struct) -> None:
     """Copy what matters for security from a containers/create request body."""
     image = _field(form, "Image")
     if isinstance(image, str):
         row["container_image_name"] = image
-    host = _field(form, "HostConfig")
-    if not isinstance(host, dict):
+    host = _struct(_field(form, "HostConfig"))
+    if host is None:
         return
     privileged = _field(host, "Privileged")
     if isinstance(privileged, bool):
         row["container_privileged"] = privileged
     row["container_mounts"] = _host_mounts(host)
-    cap_add = _field(host, "CapAdd")
-    row["container_cap_add"] = [str(c) for c in cap_add] if isinstance(cap_add, list) else []
+    row["container_cap_add"] = _strings(_field(host, "CapAdd"))
     row["container_host_namespaces"] = [
         name for key, name in _HOST_NAMESPACE_MODES if _field(host, key) == "host"
     ]
-    security_opt = _field(host, "SecurityOpt")
-    if isinstance(security_opt, list) and security_opt:
-        row.setdefault("unmapped", {})["security_opt"] = ",".join(map(str, security_opt))
+    security_opt = _strings(_field(host, "SecurityOpt"))
+    if security_opt:
+        row.setdefault("unmapped", {})["security_opt"] = ",".join(security_opt)
     devices = _host_devices(host)
     if devices:
         # a JSON list: a path may hold a comma
@@ -376,52 +404,42 @@ def _container_config(row: Row, form: dict[str, Any]) -> None:
     if volumes:
         # named volumes, which a volumes/create may have bound to a host path
         row.setdefault("unmapped", {})["volumes"] = json.dumps(volumes)
-    volumes_from = _field(host, "VolumesFrom")
-    if isinstance(volumes_from, list) and volumes_from:
+    volumes_from = _strings(_field(host, "VolumesFrom"))
+    if volumes_from:
         # `name[:ro|rw]`: the containers whose mounts this one gets
-        names = [
-            str(v).rsplit(":", 1)[0] if str(v).endswith((":ro", ":rw")) else str(v)
-            for v in volumes_from
-        ]
+        names = [v.rsplit(":", 1)[0] if v.endswith((":ro", ":rw")) else v for v in volumes_from]
         row.setdefault("unmapped", {})["volumes_from"] = json.dumps(names)
 
 
-def _host_devices(host: dict[str, Any]) -> list[str]:
+def _host_devices(host: Struct) -> list[str]:
     """Host device paths passed into the container (`--device /dev/sda1:/dev/x`)."""
-    devices = _field(host, "Devices")
-    if not isinstance(devices, list):
-        return []
-    paths = (_field(d, "PathOnHost") for d in devices if isinstance(d, dict))
+    paths = (_field(d, "PathOnHost") for d in _structs(_field(host, "Devices")))
     return [_clean(path) for path in paths if isinstance(path, str) and path]
 
 
-def _named_volumes(host: dict[str, Any]) -> list[str]:
+def _named_volumes(host: Struct) -> list[str]:
     """Named volumes mounted into the container (`data:/x`; a volume mount's Source)."""
     names = [
         source
-        for source in (
-            str(b).split(":", 1)[0] for b in _field(host, "Binds") or [] if ":" in str(b)
-        )
+        for source in (b.split(":", 1)[0] for b in _strings(_field(host, "Binds")) if ":" in b)
         if source and not source.startswith("/")
     ]
-    for mount in _field(host, "Mounts") or []:
-        if isinstance(mount, dict) and _field(mount, "Type") == "volume":
+    for mount in _structs(_field(host, "Mounts")):
+        if _field(mount, "Type") == "volume":
             source = _field(mount, "Source")
             if isinstance(source, str) and source and _bound_device(mount) is None:
                 names.append(source)
     return names
 
 
-def _host_mounts(host: dict[str, Any]) -> list[str]:
+def _host_mounts(host: Struct) -> list[str]:
     """Host paths bind-mounted into the container (named volumes are not host paths)."""
     mounts: list[str] = []
-    for bind in _field(host, "Binds") or []:
-        source = str(bind).split(":", 1)[0]
+    for bind in _strings(_field(host, "Binds")):
+        source = bind.split(":", 1)[0]
         if source.startswith("/"):
             mounts.append(_clean(source))
-    for mount in _field(host, "Mounts") or []:
-        if not isinstance(mount, dict):
-            continue
+    for mount in _structs(_field(host, "Mounts")):
         source = _field(mount, "Source")
         if _field(mount, "Type") == "bind" and source:
             mounts.append(_clean(str(source)))
@@ -432,12 +450,12 @@ def _host_mounts(host: dict[str, Any]) -> list[str]:
     return mounts
 
 
-def _bound_device(mount: dict[str, Any]) -> str | None:
+def _bound_device(mount: Struct) -> str | None:
     """The host path a local volume of a mount binds (its driver options)."""
-    volume = _field(mount, "VolumeOptions")
-    driver = _field(volume, "DriverConfig") if isinstance(volume, dict) else None
+    volume = _struct(_field(mount, "VolumeOptions"))
+    driver = _struct(_field(volume, "DriverConfig")) if volume is not None else None
     # a map, not a struct: its keys are matched as written
-    options = _field(driver, "Options") if isinstance(driver, dict) else None
+    options = _field(driver, "Options") if driver is not None else None
     return _bind_device(options) if isinstance(options, dict) else None
 
 
@@ -450,7 +468,7 @@ def _bind_device(options: dict[str, Any]) -> str | None:
     return None
 
 
-def _volume_config(row: Row, form: dict[str, Any]) -> None:
+def _volume_config(row: Row, form: Struct) -> None:
     """Keep a volumes/create request's volume name, and the host path it binds if any."""
     name = _field(form, "Name")
     if not isinstance(name, str) or not name:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -10,10 +11,12 @@ from auditlake.parsers.docker_events import DockerEventsParser
 from auditlake.parsers.dockerd import (
     _GO_ESCAPE,
     _PAIR,
+    ApiPairing,
     DockerdParser,
     _go_escape,
     go_unquote,
     logrus_fields,
+    normalize_dockerd_message,
     pairs_from,
 )
 from hypothesis import HealthCheck, given, settings
@@ -112,3 +115,66 @@ def test_logrus_fast_paths_read_corpus_lines_as_the_general_scan(corpus: Path) -
 @given(st.text(alphabet='\\"nxu0Aé', max_size=12))
 def test_unquote_of_only_quote_escapes_equals_the_escape_scan(body):
     assert go_unquote(body) == _GO_ESCAPE.sub(_go_escape, body)
+
+
+# Any JSON value, where a request body may hold it: a client chooses the body, and dockerd
+# logs it before it decodes (and refuses) it.
+_SCALAR = st.none() | st.booleans() | st.integers() | st.text(alphabet="/:ab,=", max_size=6)
+_JSON = _SCALAR | st.recursive(
+    _SCALAR,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from("ab"), inner),
+    max_leaves=6,
+)
+_MOUNT = st.fixed_dictionaries(
+    {},
+    optional={
+        "Type": st.sampled_from(["bind", "volume"]) | _JSON,
+        "Source": _JSON,
+        "VolumeOptions": st.fixed_dictionaries(
+            {}, optional={"DriverConfig": st.fixed_dictionaries({}, optional={"Options": _JSON})}
+        )
+        | _JSON,
+    },
+)
+_ANY_FIELDS = ("Privileged", "CapAdd", "SecurityOpt", "VolumesFrom", "PidMode", "NetworkMode")
+_HOST_CONFIG = st.fixed_dictionaries(
+    {},
+    optional=dict.fromkeys(_ANY_FIELDS, _JSON)
+    | {
+        "Binds": st.lists(_JSON, max_size=3) | _JSON,
+        "Mounts": st.lists(_MOUNT | _JSON, max_size=3) | _JSON,
+        "Devices": st.lists(st.fixed_dictionaries({"PathOnHost": _JSON}) | _JSON) | _JSON,
+    },
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    body=st.fixed_dictionaries(
+        {"Image": _JSON},
+        optional={"HostConfig": _HOST_CONFIG | _JSON, "Cmd": _JSON, "DriverOpts": _JSON},
+    )
+)
+def test_any_value_in_a_request_body_parses(body):
+    message = json.dumps("form data: " + json.dumps(body))
+    row = normalize_dockerd_message(
+        f'time="2026-01-01T00:00:00Z" level=debug msg={message}', ApiPairing()
+    )
+    assert row is not None and row["class_uid"] == 6003
+    assert all(isinstance(m, str) for m in row.get("container_mounts", []))
+
+
+def test_a_body_dockerd_would_refuse_still_gives_its_row_and_the_next_line(run_parser):
+    data = (
+        b'time="2026-01-01T00:00:00Z" level=debug msg="Calling POST /v1.41/containers/create"\n'
+        b'time="2026-01-01T00:00:00Z" level=debug msg="form data: '
+        b'{\\"Image\\":\\"x\\",\\"HostConfig\\":{\\"Binds\\":5,\\"Mounts\\":7}}"\n'
+        b'time="2026-01-01T00:00:01Z" level=info msg="ok"\n'
+    )
+    out, _ = run_parser(DockerdParser, data)
+    assert not out.rejects
+    assert [(e["message"][:9], e.get("container_mounts")) for e in out.events] == [
+        ("Calling P", None),
+        ("form data", []),
+        ("ok", None),
+    ]
