@@ -179,6 +179,20 @@ def reject(ctx: SourceContext, offset: int, line: bytes, reason: str, source_typ
     }
 
 
+# How much of a parser's own error message a row keeps (it may quote the input).
+PARSER_ERROR_CAP = 300
+
+
+def parser_error(exc: Exception) -> str:
+    """Describe an error a parser raised on some input: a bug, kept beside the input.
+
+    What a parser fails on is never lost, and never stops the run: a line it fails to
+    read is a reject with this reason; a message or audit event it fails to interpret
+    stays a Base Event, this text in `unmapped.parser_error`.
+    """
+    return f"parser error (a bug: please report it): {type(exc).__name__}: {exc}"[:PARSER_ERROR_CAP]
+
+
 def event_uid(file_id: str, offset: int, index: int = 0) -> str:
     """Return the deterministic id of the `index`-th event that starts at `offset`.
 

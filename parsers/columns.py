@@ -7,7 +7,8 @@ in runs (`slow_runs`).
 
 from __future__ import annotations
 
-from typing import Any, TypeAlias
+from collections.abc import Callable
+from typing import Any, TypeAlias, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -20,6 +21,26 @@ from auditlake.schema import EVENTS, STR
 
 # An Arrow array of any type (the stubs type only concrete ones).
 Column: TypeAlias = Any
+R = TypeVar("R")  # what a column path reuses of its reference parser
+S = TypeVar("S")  # what its scan finds
+
+
+def column_scan(
+    scan: Callable[[bytes, int, SourceContext, R], S | None],
+    block: bytes,
+    offset: int,
+    ctx: SourceContext,
+    reference: R,
+) -> S | None:
+    """Run a column path's `scan` of a block; None (read it line by line) if it fails.
+
+    The reference parser reads every line a scan builds, so a failing scan (a bug) costs
+    only speed: each line it fails on is then kept as that parser keeps it.
+    """
+    try:
+        return scan(block, offset, ctx, reference)
+    except Exception:
+        return None
 
 
 def slow_runs(plain: npt.NDArray[np.bool_]) -> list[tuple[int, int]]:

@@ -24,7 +24,8 @@ from typing import Any, ClassVar
 from urllib.parse import parse_qs
 
 from auditlake.parsers import dockerd_columns
-from auditlake.parsers.base import Row, SourceContext
+from auditlake.parsers.base import Row, SourceContext, parser_error
+from auditlake.parsers.columns import column_scan
 from auditlake.parsers.line_parser import LineParser, mostly
 from auditlake.parsers.rows import UNMAPPED_CAP, cap_value, event_row, gc_paused, parse_rfc3339
 
@@ -145,6 +146,18 @@ class ApiPairing:
     operation: str | None = None
     activity: tuple[int, str] = (99, "Other")
     container_name: str | None = None
+
+
+def relayed_dockerd_row(message: str, pairing: ApiPairing) -> Row | None:
+    """`normalize_dockerd_message` of a message another log carried (syslog, journald).
+
+    A failure (a bug) leaves a Base Event flagged with base.parser_error: the carrier's
+    row keeps the message.
+    """
+    try:
+        return normalize_dockerd_message(message, pairing)
+    except Exception as exc:
+        return {"class_uid": 0, "unmapped": {"parser_error": parser_error(exc)}}
 
 
 def normalize_dockerd_message(message: str, pairing: ApiPairing | None = None) -> Row | None:
@@ -542,7 +555,7 @@ class DockerdParser(LineParser):
 
     def feed(self, block: bytes, offset: int) -> None:
         """Build the rows of plain logrus lines as columns; the rest line by line, in order."""
-        found = dockerd_columns.scan(block, offset, self.ctx, _REFERENCE)
+        found = column_scan(dockerd_columns.scan, block, offset, self.ctx, _REFERENCE)
         if found is None:
             super().feed(block, offset)
             return
@@ -561,7 +574,7 @@ class DockerdParser(LineParser):
                 start, stop = int(starts[first]), int(starts[end])
                 lines = block[start:stop]
                 if end - first == 1 and not lines.isspace():  # most runs: one line
-                    self._line(offset + start, lines)
+                    self._kept_line(offset + start, lines)
                 else:  # the reference's own loop (a run of blank lines is one reject)
                     super().feed(lines, offset + start)
         if found.plain[-1]:

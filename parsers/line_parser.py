@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import abstractmethod
 from collections.abc import Callable
 
-from auditlake.parsers.base import ParseOutput, Parser, SourceContext, reject
+from auditlake.parsers.base import ParseOutput, Parser, SourceContext, parser_error, reject
 from auditlake.parsers.rows import blank_reject, gc_paused, split_lines_merging_blanks
 
 SNIFF_LINES = 50
@@ -39,7 +39,7 @@ class LineParser(Parser):
     def feed(self, block: bytes, offset: int) -> None:
         """Feed each line to `_line`; a run of blank lines becomes one reject."""
         with gc_paused():
-            line_of = self._line
+            line_of = self._kept_line
             for line_offset, line in split_lines_merging_blanks(block, offset):
                 if line.isspace():
                     blank = blank_reject(self.ctx, line_offset, line, self.source_type)
@@ -47,6 +47,13 @@ class LineParser(Parser):
                 else:
                     line_of(line_offset, line)
         self._end = offset + len(block)
+
+    def _kept_line(self, offset: int, line: bytes) -> None:
+        """`_line`; a line it fails on is a reject (base.parser_error), never a failed run."""
+        try:
+            self._line(offset, line)
+        except Exception as exc:
+            self._reject(offset, line, parser_error(exc))
 
     def _reject(self, offset: int, line: bytes, reason: str) -> None:
         self._out.rejects.append(reject(self.ctx, offset, line, reason, self.source_type))

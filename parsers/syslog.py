@@ -48,8 +48,9 @@ from typing import Any, ClassVar
 from auditlake.parsers import syslog_columns
 from auditlake.parsers.audit_relay import AuditRelay
 from auditlake.parsers.base import ParseOutput, Parser, Row, SourceContext, reject
+from auditlake.parsers.columns import column_scan
 from auditlake.parsers.cuts import Spans, line_starts, whole_lines
-from auditlake.parsers.dockerd import ApiPairing, afresh_row, normalize_dockerd_message
+from auditlake.parsers.dockerd import ApiPairing, afresh_row, relayed_dockerd_row
 from auditlake.parsers.programs import shared_program_row
 from auditlake.parsers.rows import (
     blank_reject,
@@ -214,7 +215,7 @@ class SyslogParser(Parser):
         record (the one pending before it is complete) and the line after it opens
         another; the block's last line is never plain.
         """
-        found = syslog_columns.scan(block, offset, self.ctx, self._reference_columns)
+        found = column_scan(syslog_columns.scan, block, offset, self.ctx, self._reference_columns)
         if found is None:
             self._lines(block, offset)
         else:
@@ -454,7 +455,7 @@ class SyslogParser(Parser):
         if app in _DOCKER_PROGRAMS:
             source_type = "dockerd"
             pairing = self._pairing.setdefault(record.host, ApiPairing())
-            partial = normalize_dockerd_message(message, pairing)
+            partial = relayed_dockerd_row(message, pairing)
         else:
             partial = shared_program_row(app, message) if app else None
         events = self._out.events

@@ -27,9 +27,14 @@ from auditlake.parsers.auditd.assemble import Event
 from auditlake.parsers.auditd.execve import argv, proctitle_argv
 from auditlake.parsers.auditd.fields import to_int
 from auditlake.parsers.auditd.record import Record
-from auditlake.parsers.auditd.records import add_sockaddr, little_endian, record_row
+from auditlake.parsers.auditd.records import (
+    add_sockaddr,
+    bare_record_row,
+    little_endian,
+    record_row,
+)
 from auditlake.parsers.auditd.tables import ERRNO_NAMES
-from auditlake.parsers.base import SourceContext, event_uid
+from auditlake.parsers.base import SourceContext, event_uid, parser_error
 
 from auditlake.schema import CLASSES, STATUS_FAILURE, STATUS_SUCCESS, STATUS_UNKNOWN
 
@@ -141,6 +146,15 @@ def build_rows(event: Event, ctx: SourceContext) -> tuple[Row, list[Row]]:
         "serial": first.serial,
         "source_file": ctx.source_file,
     }
+    try:
+        return _rows(event, base, first)
+    except Exception as exc:  # a bug (base.parser_error): the records are kept, raw
+        return _failed_rows(event, base, first, parser_error(exc))
+
+
+def _rows(event: Event, base: Row, first: Record) -> tuple[Row, list[Row]]:
+    """Return the `events` row and the `auditd_records` rows (`base`: their shared columns)."""
+    records = event.records
     rows: list[Row] = []
     texts: list[list[str]] = []  # each record's fields as `key=value` texts
     for i, record in enumerate(records):
@@ -158,6 +172,27 @@ def build_rows(event: Event, ctx: SourceContext) -> tuple[Row, list[Row]]:
                 add_sockaddr(row, le)
     event_row = _event_row(event, rows, texts, types, base, first)
     return event_row, rows
+
+
+def _failed_rows(event: Event, base: Row, first: Record, error: str) -> tuple[Row, list[Row]]:
+    """Return a Base Event and the bare record rows (raw text kept) of an event `_rows` failed on."""
+    event_row = {
+        **{key: base[key] for key in _FAILED_EVENT_COLUMNS},
+        "source_type": "auditd",
+        "class_uid": 0,
+        "class_name": CLASSES[0],
+        "audit_type": first.type,
+        "source_offset": first.offset,
+        "source_length": first.length,
+        "unmapped": {"parser_error": error, "records": str(len(event.records))},
+    }
+    records = [bare_record_row(r, base, i, error) for i, r in enumerate(event.records)]
+    return event_row, records
+
+
+_FAILED_EVENT_COLUMNS = (
+    "event_uid", "time", "event_date", "device_hostname", "audit_event_id", "source_file"
+)  # fmt: skip
 
 
 def _raw(texts: list[str], key: str) -> str | None:

@@ -134,6 +134,13 @@ def record_row(rec: Record, base: Row, index: int) -> tuple[Row, list[str]]:
     return row, texts
 
 
+def bare_record_row(rec: Record, base: Row, index: int, error: str) -> Row:
+    """Return the row of a record whose event could not be built: its raw text and `error`."""
+    row = _head(rec, base, index)
+    row["fields"] = {"parser_error": error}
+    return row
+
+
 def add_sockaddr(row: Row, le: bool) -> None:
     """Move a SOCKADDR row's `saddr` to its column and decode it (`le`: byte order)."""
     fields = row["fields"]

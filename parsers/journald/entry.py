@@ -25,9 +25,16 @@ from typing import Any, ClassVar
 
 from auditlake.parsers.audit_relay import AuditRelay
 from auditlake.parsers.auditd.fields import INT64_MAX, decimal
-from auditlake.parsers.base import ParseOutput, Parser, Row, SourceContext, reject
+from auditlake.parsers.base import (
+    ParseOutput,
+    Parser,
+    Row,
+    SourceContext,
+    parser_error,
+    reject,
+)
 from auditlake.parsers.cuts import Spans
-from auditlake.parsers.dockerd import ApiPairing, afresh_row, normalize_dockerd_message
+from auditlake.parsers.dockerd import ApiPairing, afresh_row, relayed_dockerd_row
 from auditlake.parsers.programs import reads, shared_program_row
 from auditlake.parsers.rows import (
     UNMAPPED_CAP,
@@ -153,7 +160,13 @@ class JournalParser(Parser):
         self._held.rejects.append(reject(self.ctx, offset, raw, reason, SOURCE_TYPE))
 
     def _emit(self, entry: JournalEntry, offset: int, raw: bytes) -> None:
-        """Turn one entry spanning `raw` (at `offset`) into rows."""
+        """Turn one entry spanning `raw` (at `offset`) into rows; one it fails on, a reject."""
+        try:
+            self._entry_rows(entry, offset, raw)
+        except Exception as exc:  # a bug (base.parser_error): the entry is kept
+            self._reject(offset, raw, parser_error(exc))
+
+    def _entry_rows(self, entry: JournalEntry, offset: int, raw: bytes) -> None:
         record = _audit_record(entry)
         # text output (`audit[1]: SERVICE_START pid=1 ...`) prints no stamp: pass the time
         if record is not None and self._audit.feed(
@@ -180,7 +193,7 @@ class JournalParser(Parser):
             pass  # container output: its own text, not the daemon's
         elif _is_dockerd(entry):
             if message is not None:
-                _merge(row, unmapped, normalize_dockerd_message(message, self._pairing))
+                _merge(row, unmapped, relayed_dockerd_row(message, self._pairing))
             row["source_type"] = "dockerd"
         elif _sent_by_another(entry, row["app_name"], message):
             # kept as the sender's text: the name it gave stays beside its _UID and _EXE

@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
-from auditlake.parsers.base import Row
+from auditlake.parsers.base import Row, parser_error
 from auditlake.parsers.programs.accounts import normalize_account
 from auditlake.parsers.programs.pam import BARE_BODIES, normalize_pam, pam_body
 from auditlake.parsers.programs.sessions import (
@@ -103,6 +103,14 @@ def shared_program_row(app_name: str | None, message: str) -> Mapping[str, Any] 
 
 
 def _normalize(app_name: str | None, message: str) -> Row | None:
+    """Return the program's row; a normalizer that fails leaves a flagged Base Event."""
+    try:
+        return _program_row(app_name, message)
+    except Exception as exc:  # a bug (base.parser_error): the message is kept, as text
+        return {"class_uid": 0, "unmapped": {"parser_error": parser_error(exc)}}
+
+
+def _program_row(app_name: str | None, message: str) -> Row | None:
     if message.startswith(_PAM_PREFIXES):
         row = normalize_pam(_PAM_SERVICE.get(app_name, app_name) if app_name else None, message)
         if row is not None:
