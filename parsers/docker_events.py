@@ -9,12 +9,12 @@ operations done through its socket) with `api_operation` "<type> <action>".
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import datetime
 from typing import Any, ClassVar
 
 from auditlake.parsers.base import Row, SourceContext
+from auditlake.parsers.dockerd import go_json
 from auditlake.parsers.line_parser import LineParser, mostly
 from auditlake.parsers.rows import cap_value, event_row, parse_rfc3339, utc_from_micros
 
@@ -59,7 +59,7 @@ def _parse_text(line: str) -> _Parsed | str:
 def _parse_json(line: str) -> _Parsed | str:
     """Split one JSON event into (time, type, action, actor id, attributes), or a reason."""
     try:
-        data = json.loads(line)
+        data = go_json(line)
     except ValueError as e:
         return f"invalid JSON: {e}"
     if not isinstance(data, dict):

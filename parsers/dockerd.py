@@ -203,9 +203,37 @@ def afresh_row(message: str) -> Row | None:
     return row
 
 
+def go_json(text: str) -> Any:
+    """Decode JSON as dockerd (Go) reads it: a lone surrogate escape (`\\ud800`) is U+FFFD.
+
+    Python keeps such a surrogate, which no UTF-8 column can hold. ValueError for text
+    that is not JSON, or that nests deeper than Python's decoder goes.
+    """
+    try:
+        value = json.loads(text)
+        return _without_surrogates(value) if _SURROGATE_ESCAPE.search(text) else value
+    except RecursionError as exc:
+        raise ValueError("JSON nested too deep") from exc
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(value: Any) -> Any:
+    """Return a decoded JSON value with every lone surrogate replaced by U+FFFD."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_without_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    return value
+
+
 def _json_row(text: str, pairing: ApiPairing | None) -> Row:
     try:
-        data = json.loads(text)
+        data = go_json(text)
     except ValueError:
         return {"class_uid": 0, "message": text}
     if not isinstance(data, dict) or not {"msg", "level", "time"} & data.keys():
@@ -323,7 +351,7 @@ def _form_data(row: Row, body: str, pairing: ApiPairing | None) -> None:
             row["container_name"] = pairing.container_name
         pairing.operation = pairing.container_name = None
     try:
-        form = _struct(json.loads(body))
+        form = _struct(go_json(body))
     except ValueError:
         return  # dockerd falls back to Go's %q of a map when it cannot marshal the form
     if form is None:

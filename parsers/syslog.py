@@ -378,7 +378,7 @@ class SyslogParser(Parser):
             time,
             None if host == "-" else host,
             None if app == "-" else app,
-            int(procid) if procid.isdigit() and len(procid) < 19 else None,
+            int(procid) if _is_number(procid) else None,
             message,
             unmapped=unmapped,
         )
@@ -592,6 +592,11 @@ def _header_start(text: str) -> re.Match[str] | None:
     return _RFC3164_TIME.match(text) or _ISO_TIME.match(text)
 
 
+def _is_number(text: str) -> bool:
+    """Tell whether a pid or procid is ASCII digits that fit int64 (`²` is a digit to Python)."""
+    return text.isascii() and text.isdigit() and len(text) < 19
+
+
 def _host_tag(
     rest: str, unmapped: dict[str, str]
 ) -> tuple[str | None, str | None, int | None, str]:
@@ -612,7 +617,7 @@ def _host_tag(
     if m is None:
         return host, None, None, f"{tag_text} {message}".strip(" ")
     app, module, pid_text = m.groups()
-    pid = int(pid_text) if pid_text and pid_text.isdigit() and len(pid_text) < 19 else None
+    pid = int(pid_text) if pid_text and _is_number(pid_text) else None
     if module is not None or (pid_text and pid is None):
         unmapped["syslog_tag"] = tag_text.rstrip(":")  # `sshd(pam_unix)[123]`
     message = message.lstrip(" ")

@@ -141,7 +141,12 @@ class JournaldJsonParser(JournalLineParser):
         if not isinstance(obj, dict):
             self._reject(offset, raw, "JSON value is not an object")
             return
-        self._last = (entry_from_json(obj), offset, [raw])
+        try:
+            entry = entry_from_json(obj)
+        except orjson.JSONEncodeError:  # orjson reads 1024 levels and writes 255
+            self._reject(offset, raw, "a field holds JSON nested too deep to keep")
+            return
+        self._last = (entry, offset, [raw])
 
     def _flush_last(self) -> None:
         if self._last is not None:

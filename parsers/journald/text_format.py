@@ -141,9 +141,11 @@ class JournaldTextParser(JournalLineParser):
                 int((frac or "0").ljust(6, "0")),
                 self.ctx.tz,
             )
-        except ValueError:  # Feb 29 outside a leap year, day 32
+            return local.astimezone(UTC)
+        except ValueError:  # Feb 29 outside a leap year, day 32, year 10000
             return None
-        return local.astimezone(UTC)
+        except OverflowError:  # the last hours of year 9999 in a zone west of UTC
+            return None
 
     def _flush(self) -> None:
         if self._open is not None:

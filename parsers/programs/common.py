@@ -57,7 +57,7 @@ def source(host: str | None, port: str | None = None) -> Row:
 
 def to_port(text: str | None) -> int | None:
     """Return a TCP/UDP port number, or None when `text` is absent or out of range."""
-    if not text or len(text) > 5 or not text.isdigit():
+    if not text or len(text) > 5 or not (text.isascii() and text.isdigit()):
         return None
     number = int(text)
     return number if number <= 65535 else None
@@ -65,6 +65,6 @@ def to_port(text: str | None) -> int | None:
 
 def to_int(text: str | None) -> int | None:
     """Return a non-negative id (uid, gid) that fits int64; None when absent or too long."""
-    if not text or len(text) > 18 or not text.isdigit():
+    if not text or len(text) > 18 or not (text.isascii() and text.isdigit()):
         return None
     return int(text)

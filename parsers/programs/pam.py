@@ -56,7 +56,7 @@ _PREFIX = re.compile(r"\(?(pam_[\w-]+)\)?(?:\(([^()]*)\))?:? +")
 # attacker put them there, so each value is taken up to the next known key.
 _AUTH_FAILURE = re.compile(
     r"authentication failure; logname=(.*?) uid=(\d*) euid=(\d*) tty=(.*?) ruser=(.*?)"
-    r" rhost=(\S*)(?:\s+user=(.*?))?(?: \[preauth\])?\s*$"
+    r" rhost=(\S*)(?:\s+user=(.*?))?(?: \[preauth\])?\Z"
 )
 _SESSION_PREFIXES = ("session opened for user ", "session closed for user ")
 _PASSWORD_CHANGED = re.compile(r"password changed for (\S+)\s*$")
@@ -108,7 +108,7 @@ def pam_body(
 
 
 def _auth_failure(body: str, logon_type: str | None, unmapped: dict[str, str]) -> Row | None:
-    m = _AUTH_FAILURE.match(body)
+    m = _AUTH_FAILURE.match(body.rstrip())
     if m is None:
         return None
     logname, uid, _euid, tty, ruser, rhost, user = m.groups()

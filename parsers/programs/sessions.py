@@ -32,7 +32,7 @@ from auditlake.parsers.programs.common import (
 
 # DOTALL and \Z: sudo before 1.9.13 logs a newline in a command or directory as is
 # (CVE-2023-28486), and the journal keeps it; the line is still sudo's.
-_SUDO = re.compile(r"\s*(\S+) : (.*?)\s*\Z", re.S)
+_SUDO = re.compile(r"\s*(\S+) : (.*?)\Z", re.S)  # matched on the message, right-stripped
 _COMMAND = " ; COMMAND="
 _USER = " ; USER="
 
@@ -51,7 +51,7 @@ def normalize_sudo(message: str) -> Row | None:
     A line where either key occurs twice has no single reading: it is marked
     `unmapped["sudo_ambiguous"]`, and `message` keeps the whole line.
     """
-    m = _SUDO.match(message)
+    m = _SUDO.match(message.rstrip())
     if m is None:
         return None
     actor, body = m.groups()
@@ -156,7 +156,7 @@ _LOGIN = re.compile(
     r"(?:(ROOT) LOGIN|LOGIN) +(?:ON|on) '?(\S+?)'?(?: BY (\S+))?(?: FROM (\S+))?\s*$"
 )
 _LOGIN_FAILED = re.compile(
-    r"FAILED LOGIN \(?\d+\)? (?:ON|on|FROM) '?(\S+?)'? FOR '?(.*?)'?, (.*?)\s*$"
+    r"FAILED LOGIN \(?\d+\)? (?:ON|on|FROM) '?(\S+?)'? FOR '?(.*?)'?, (.*?)\Z"
 )
 
 
@@ -174,7 +174,7 @@ def normalize_login(message: str) -> Row | None:
             process_tty=tty,
             **source(host),
         )
-    m = _LOGIN_FAILED.match(message)
+    m = _LOGIN_FAILED.match(message.rstrip())
     if m is not None:
         where, user, reason = m.groups()
         return event(

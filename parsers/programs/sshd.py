@@ -51,7 +51,7 @@ _AUTH_NO_PORT = re.compile(
 )
 _KEY = re.compile(r"(\S+) (\S+)")
 _INVALID = re.compile(r"(?:Invalid|Illegal) user (.*?) from (\S+)(?: port (\d+))?\s*$")
-_NOT_ALLOWED = re.compile(r"User (.*?) (?:from (\S+) )?not allowed because (.+?)\s*$")
+_NOT_ALLOWED = re.compile(r"User (.*?) (?:from (\S+) )?not allowed because (.+?)\Z")
 _ROOT_REFUSED = re.compile(r"ROOT LOGIN REFUSED FROM (\S+)(?: port (\d+))?")
 _MAX_ATTEMPTS = re.compile(
     r"maximum authentication attempts exceeded for (invalid user )?(.*?) from (\S+)"
@@ -71,14 +71,14 @@ _CONNECTION_BY = re.compile(r"Connection (closed|reset) by (\S+?)(?: port (\d+))
 _CONNECTION_FROM = re.compile(r"Connection from (\S+)(?: port (\d+))?(?: on (\S+) port (\d+))?")
 _RECEIVED_DISCONNECT = re.compile(r"Received disconnect from (\S+?)(?: port (\d+))?: ?\d+: (.*)$")
 _DISCONNECTING_USER = re.compile(
-    r"Disconnecting (?:(invalid|authenticating) )?user (.*) (\S+) port (\d+): (.*?)\s*$"
+    r"Disconnecting (?:(invalid|authenticating) )?user (.*) (\S+) port (\d+): (.*?)\Z"
 )
 _DISCONNECTING = re.compile(
-    r"Disconnecting: (.*?)(?: for (?:invalid user |illegal user )?(.*?))?\s*$"
+    r"Disconnecting: (.*?)(?: for (?:invalid user |illegal user )?(.*?))?\Z"
 )
 _NO_IDENTIFICATION = re.compile(r"Did not receive identification string from (\S+)(?: port (\d+))?")
 _BAD_VERSION = re.compile(r"Bad protocol version identification .* from (\S+) port (\d+)\s*$")
-_UNABLE = re.compile(r"Unable to negotiate with (\S+) port (\d+): (.*?)\s*$")
+_UNABLE = re.compile(r"Unable to negotiate with (\S+) port (\d+): (.*?)\Z")
 _TIMEOUT = re.compile(
     r"Timeout before authentication for (?:connection from )?(\S+)(?: port (\d+))?"
 )
@@ -156,7 +156,7 @@ def _invalid(message: str) -> Row | None:
 
 
 def _not_allowed(message: str) -> Row | None:
-    m = _NOT_ALLOWED.match(message)
+    m = _NOT_ALLOWED.match(message.rstrip())
     return None if m is None else _refusal(m[1], m[2], None, m[3])
 
 
@@ -244,6 +244,7 @@ def _received(message: str) -> Row | None:
 
 
 def _disconnecting(message: str) -> Row | None:
+    message = message.rstrip()
     m = _DISCONNECTING_USER.match(message)
     if m is not None:
         return _network(CLOSE, m[3], m[4], m[5], m[2])
@@ -262,7 +263,7 @@ def _bad_version(message: str) -> Row | None:
 
 
 def _unable(message: str) -> Row | None:
-    m = _UNABLE.match(message)
+    m = _UNABLE.match(message.rstrip())
     return None if m is None else _network(FAIL, m[1], m[2], m[3])
 
 

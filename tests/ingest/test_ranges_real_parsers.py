@@ -295,3 +295,23 @@ def test_any_window_is_cut_at_a_line_start_at_or_after_the_planned_place(
     window = b"\n".join(pieces)
     cut = registry.get(fmt).find_cut(window, at)
     assert cut is None or (at <= cut < len(window) and window[cut - 1] == 0x0A)
+
+
+def test_a_find_cut_that_fails_leaves_fewer_ranges_not_a_failed_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = tmp_path / "input.log"
+    log.write_bytes(_log(syslog_block, 5 * RANGE_BYTES))
+    make_idle(log)
+    whole, ranged = tmp_path / "whole", tmp_path / "ranged"
+    _ingest(whole, log, "syslog", jobs=1)
+
+    def failing(window: bytes, at: int) -> int | None:
+        raise RecursionError("a bug")
+
+    monkeypatch.setattr(SyslogParser, "find_cut", staticmethod(failing))
+    monkeypatch.setattr(pipeline, "RANGE_BYTES", RANGE_BYTES)
+    _ingest(ranged, log, "syslog", jobs=2)
+    for table in ("events", "auditd_records", "rejects"):
+        assert _rows(ranged, table) == _rows(whole, table)
+    verified(ranged)

@@ -1,0 +1,49 @@
+"""Program messages any local user can log (`logger -t sudo ...`): linear time, no error."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from auditlake.parsers.programs import normalize_program_message
+
+SPACES = " " * 100_000  # a run of spaces inside the message, then more text
+
+
+@pytest.mark.parametrize(
+    ("program", "message"),
+    [
+        ("sudo", f"bob : user NOT in sudoers ; TTY=pts/0 ; USER=root ; COMMAND=/bin/a{SPACES}b"),
+        ("login", f"FAILED LOGIN 1 FROM tty1 FOR bob, a{SPACES}b"),
+        ("sshd", f"User bob from 10.0.0.1 not allowed because a{SPACES}b"),
+        ("sshd", f"Disconnecting: a{SPACES}for b{SPACES}c"),
+        ("sshd", f"Disconnecting user bob 10.0.0.1 port 22: a{SPACES}b"),
+        ("sshd", f"Unable to negotiate with 10.0.0.1 port 22: a{SPACES}b"),
+        (
+            "sshd",
+            "pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh "
+            f"ruser= rhost=10.0.0.1  user=a{SPACES}b",
+        ),
+        ("sshd", f"Failed password for a from b{SPACES}c from 10.0.0.1 port 22 ssh2"),
+    ],
+)
+def test_a_long_run_of_spaces_takes_linear_time(program, message):
+    # a lazy group before `\s*$` tried the run at each of its spaces: a minute per 100 KB
+    started = time.perf_counter()
+    normalize_program_message(program, message)
+    assert time.perf_counter() - started < 1
+
+
+def test_a_trailing_run_of_spaces_is_no_part_of_a_value():
+    row = normalize_program_message("sshd", "Unable to negotiate with 10.0.0.1 port 22: no kex  ")
+    assert row is not None and row["status_detail"] == "no kex"
+
+
+@pytest.mark.parametrize("digits", ["²", "١٢", "①"])  # digits to str.isdigit, some to int()
+def test_ids_and_ports_in_other_scripts_digits_are_no_numbers(digits):
+    message = f"pam_unix(su:session): session opened for user root(uid={digits}) by (uid=0)"
+    row = normalize_program_message("su", message)
+    assert row is not None and row.get("user_uid") is None
+    message = f"Accepted password for bob from 10.0.0.1 port {digits} ssh2"
+    row = normalize_program_message("sshd", message)
+    assert row is None or row.get("src_endpoint_port") is None
