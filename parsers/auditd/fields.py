@@ -42,13 +42,18 @@ import re
 
 Pair = tuple[str, str]
 
-_VALUE = r"""("[^"]*"(?!\S)|\{[^}]*\}(?!\S)|\S*)"""
+# A brace value (ENRICHED's `SADDR={ saddr_fam=inet laddr=... }`, under 200 characters)
+# is at most BRACE_MAX long: each `k={` is scanned to its `}`, and `k={ ` repeated with
+# no `}` near made that quadratic (a minute per 100 KB).
+BRACE_MAX = 512
+_BRACE = r"\{[^}]{0," + str(BRACE_MAX) + r"}\}(?!\S)"
+_VALUE = r"""("[^"]*"(?!\S)|""" + _BRACE + r"""|\S*)"""
 _TOKEN = re.compile(r"([^\s=]+)=" + _VALUE + r"|(\S+)")
 _PAIR = re.compile(r"([^\s=]+)=" + _VALUE)
 # Text made only of `key=value` pairs (the common case) is split by one findall.
 # Each pair is atomic, as `_PAIR.findall` reads it: else a failed match tried every way
 # of cutting `a=a=a=...` into pairs (2**n: 30 pairs took minutes).
-_ONLY_PAIRS = re.compile(r"""(?>\s*[^\s=]+=(?:"[^"]*"(?!\S)|\{[^}]*\}(?!\S)|\S*))*\s*""")
+_ONLY_PAIRS = re.compile(r"""(?>\s*[^\s=]+=(?:"[^"]*"(?!\S)|""" + _BRACE + r"""|\S*))*\s*""")
 _HEX = re.compile(r"(?:[0-9A-F]{2})+")
 _EXECVE_ARG = re.compile(r"a\d+(?:\[\d+\])?")
 _OLD_PAM = re.compile(r" \((hostname=.*)\)$")

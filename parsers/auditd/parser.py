@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from operator import attrgetter
 from typing import ClassVar
 
 from auditlake.parsers.auditd import cuts
@@ -33,6 +34,7 @@ from auditlake.parsers.rows import blank_reject, gc_paused, split_lines_merging_
 
 _SNIFF = re.compile(rb"(?:node=\S+ )?type=\S+ msg=audit\(\d+\.\d+:\d+\)")
 _NEVER = 2**63  # a resume point past any offset: nothing held back
+_FIRST_OFFSET = attrgetter("first_offset")
 
 
 class AuditdParser(Parser):
@@ -137,17 +139,14 @@ class AuditdParser(Parser):
     def _release_before(self, still_open: list[Event]) -> int:
         """Emit what lies wholly before the resume point; return that point."""
         point = min((e.first_offset for e in still_open), default=_NEVER)
-        while True:
-            lowered = min(
-                (e.first_offset for e in self._closed if e.last_offset >= point), default=point
-            )
-            if lowered >= point:
-                break
-            point = lowered
-        ready = sorted(
-            (e for e in self._closed if e.last_offset < point), key=lambda e: e.first_offset
-        )
-        self._closed = [e for e in self._closed if e.last_offset >= point]
+        closed = sorted(self._closed, key=_FIRST_OFFSET)
+        # One pass from the last event back: each event that spans the point lowers it to
+        # its first line, and an event passed starts at or after the point, held back.
+        for event in reversed(closed):
+            if event.first_offset < point <= event.last_offset:
+                point = event.first_offset
+        ready = [e for e in closed if e.last_offset < point]
+        self._closed = [e for e in closed if e.last_offset >= point]
         for event in ready:
             event_row, record_rows = build_rows(event, self.ctx)
             self._out.events.append(event_row)

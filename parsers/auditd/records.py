@@ -269,15 +269,17 @@ def _enriched_parts(enriched_text: str) -> tuple[tuple[tuple[str, str], ...], di
     """Split ENRICHED text into upper-case column values and the `enriched` map."""
     columns: dict[str, str] = {}
     enriched: dict[str, str] = {}
+    numbered: dict[str, int] = {}  # the next number to try for a repeated key
     for key, raw in tokens(enriched_text):
         value = raw[1:-1] if len(raw) > 1 and raw[0] == '"' and raw[-1] == '"' else raw
         column = ENRICHED_COLUMNS.get(key)
         if column is not None and column not in columns:
             columns[column] = value
             continue
-        name, n = key, 2
-        while name in enriched:
+        name, n = key, numbered.get(key, 2)
+        while name in enriched:  # each number is tried once per key: linear in the keys
             name, n = f"{key}#{n}", n + 1
+        numbered[key] = n
         enriched[name] = value
     return tuple(columns.items()), enriched
 

@@ -29,11 +29,13 @@ ARCH_NAMES: dict[str, str] = _TABLES["arches"]
 ERRNO_NAMES: dict[int, str] = {int(k): v for k, v in _TABLES["errnos"].items()}
 
 
-@cache
 def syscall_names(arch_name: str) -> dict[int, str]:
     """Return the syscall number -> name table of an architecture ({} if none is shipped)."""
-    if arch_name not in SYSCALL_TABLE_ARCHES:
-        return {}
+    return _syscall_tables(arch_name) if arch_name in SYSCALL_TABLE_ARCHES else {}
+
+
+@cache  # only the shipped arches: `arch=` is log text, any string a record may hold
+def _syscall_tables(arch_name: str) -> dict[int, str]:
     return {int(k): v for k, v in _load(f"syscalls_{arch_name}.json")["syscalls"].items()}
 
 

@@ -217,3 +217,13 @@ def test_old_pam_hostname_of_a_long_line_is_linear() -> None:
         ("terminal", "cron"),
         ("res", "success"),
     ]
+
+
+def test_many_unclosed_braces_split_in_linear_time() -> None:
+    # each `k={` was scanned to the end for its `}`: a minute per 100 KB
+    text = "k={ " * 25_000
+    start = time.perf_counter()
+    assert len(tokens(text)) == 25_000
+    assert time.perf_counter() - start < 1
+    saddr = "SADDR={ saddr_fam=inet laddr=10.0.0.1 lport=22 } x=1"
+    assert tokens(saddr) == [("SADDR", "{ saddr_fam=inet laddr=10.0.0.1 lport=22 }"), ("x", "1")]
