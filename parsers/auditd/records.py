@@ -20,6 +20,7 @@ against.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -196,12 +197,11 @@ def fill_general(row: Row, fields: dict[str, str | None], rtype: str, texts: lis
     `texts` are `key=value` texts of any kind (fields.field_texts); the reference for
     `fill_plain`.
     """
-    seen: dict[str, int] = {}
+    numbered: dict[str, int] = {}
     unique: dict[str, str] = {}
     for text in texts:
         key, _, raw = text.partition("=")
-        n = seen[key] = seen.get(key, 0) + 1
-        unique[key if n == 1 else f"{key}#{n}"] = raw
+        unique[_free_name(key, unique, numbered)] = raw
     plans = _EXECVE_PLANS if rtype == "EXECVE" else _OTHER_PLANS
     for name, raw in unique.items():
         key, where, value = _entry(plans.get(name) or _plan(plans, rtype, name), name, raw)
@@ -212,6 +212,19 @@ def fill_general(row: Row, fields: dict[str, str | None], rtype: str, texts: lis
         else:
             row[key] = None
             fields[key] = value
+
+
+def _free_name(key: str, taken: Mapping[str, object], numbered: dict[str, int]) -> str:
+    """Return `key`, or for a key seen again `key#n`, the first n from 2 not `taken`.
+
+    A name the text itself spells (`uid#2=5`) is never overwritten. `numbered` keeps each
+    key's next n, so each number is tried once per key: linear in the keys.
+    """
+    name, n = key, numbered.get(key, 2)
+    while name in taken:
+        name, n = f"{key}#{n}", n + 1
+    numbered[key] = n
+    return name
 
 
 def _entry(plan: Plan, key: str, raw: str) -> Entry:
@@ -276,11 +289,7 @@ def _enriched_parts(enriched_text: str) -> tuple[tuple[tuple[str, str], ...], di
         if column is not None and column not in columns:
             columns[column] = value
             continue
-        name, n = key, numbered.get(key, 2)
-        while name in enriched:  # each number is tried once per key: linear in the keys
-            name, n = f"{key}#{n}", n + 1
-        numbered[key] = n
-        enriched[name] = value
+        enriched[_free_name(key, enriched, numbered)] = value
     return tuple(columns.items()), enriched
 
 

@@ -78,6 +78,12 @@ def test_repeated_keys_are_numbered_never_overwritten() -> None:
     assert (row["res"], row["auid"], row["ses"]) == ("success", 1000, 14)
 
 
+def test_a_name_the_text_spells_is_not_overwritten_by_a_numbered_key() -> None:
+    # `uid#2=5` in user-space text was overwritten by the second `uid`: 5 was lost
+    (row,) = records(b"type=USER_CMD msg=audit(1.000:1): pid=1 uid=0 msg='uid#2=5 uid=7'\n")
+    assert row["uid"] == 0 and row["fields"] == {"uid#2": "5", "uid#3": "7"}
+
+
 def test_user_space_fields_are_promoted_from_the_nested_msg() -> None:
     (row,) = records(
         b"type=USER_LOGIN msg=audit(1.000:1): pid=1 uid=0 auid=4294967295 ses=4294967295 subj=unconfined msg='op=login acct=28696E76616C6964207573657229 exe=\"/usr/sbin/sshd\" hostname=? addr=36.156.24.99 terminal=sshd res=failed'\n"
