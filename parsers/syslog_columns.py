@@ -36,6 +36,7 @@ from auditlake.parsers.columns import (
     slices,
     slow_runs,
 )
+from auditlake.parsers.programs import MAX_MESSAGE
 from auditlake.parsers.programs.shapes import Groups, Messages, group_column, group_unmapped
 from auditlake.parsers.rows import EPOCH
 
@@ -110,6 +111,7 @@ def scan(block: bytes, offset: int, ctx: SourceContext, reference: Reference) ->
         text = buffer(masked)
     lines = pa.StringArray.from_buffers(count, buffer(starts.astype(np.int32)), text)
     header = bools(pc.match_substring_regex(lines, _HEADER))
+    header &= ends - starts[:-1] <= MAX_MESSAGE  # a longer message is no program's
     header[np.searchsorted(ends, odd, side="right")] = False
     opens = bools(pc.match_substring_regex(lines, _OPENS))
     header[:-1] &= opens[1:]

@@ -174,10 +174,12 @@ def tokens(text: str) -> list[Pair]:
         return _PAIR.findall(text)
     out: list[Pair] = []
     words: list[str] = []
+    tail: list[str] = []  # words after the last field, joined to its value once
     prefix = ""
     for m in _TOKEN.finditer(text):
         key, value, word = m.group(1, 2, 3)
         if word is None:
+            _extend_last(out, tail)
             if prefix:  # today's names: "old auid" -> old-auid, "new auid" -> auid
                 key, prefix = (key if prefix == "new-" else prefix + key), ""
             out.append((key, value))
@@ -189,10 +191,10 @@ def tokens(text: str) -> list[Pair]:
         elif word == ":":
             continue
         elif out:
-            last_key, last_value = out[-1]
-            out[-1] = (last_key, f"{last_value} {word}")
+            tail.append(word)
         else:
             words.append(word)
+    _extend_last(out, tail)
     if prefix:
         if out:
             out[-1] = (out[-1][0], f"{out[-1][1]} {prefix[:-1]}")
@@ -201,6 +203,14 @@ def tokens(text: str) -> list[Pair]:
     if words:
         out.insert(0, ("text", " ".join(words)))
     return out
+
+
+def _extend_last(out: list[Pair], words: list[str]) -> None:
+    """Join `words` to the value of the last pair (a word at a time was quadratic); empty them."""
+    if words:
+        key, value = out[-1]
+        out[-1] = (key, " ".join([value, *words]))
+        words.clear()
 
 
 def is_string_kind(record_type: str, key: str) -> bool:

@@ -93,10 +93,20 @@ def reads(app_name: str | None, message: str) -> bool:
     return app_name in _HANDLERS or message.startswith(_PAM_OR_BARE)
 
 
+# No program these normalizers read writes a longer message: sudo splits its lines at
+# 960 bytes, sshd cuts names to 100 and addresses to 200 characters, and rsyslog's
+# default limit is 8 KB. Longer text is someone's own, kept as written but not matched:
+# the normalizers' patterns backtrack, and a crafted 40 KB line took seconds to minutes.
+MAX_MESSAGE = 4096
+_TOO_LONG: Row = {"class_uid": 0, "unmapped": {"not_read": f"over {MAX_MESSAGE} characters"}}
+
+
 def shared_program_row(app_name: str | None, message: str) -> Mapping[str, Any] | None:
     """Return what normalize_program_message does, without a copy: read it, never change it."""
     if not reads(app_name, message):
         return None  # most lines of a busy host: nothing to look up, nothing to remember
+    if len(message) > MAX_MESSAGE:
+        return _TOO_LONG
     if len(message) > _LONGEST_REMEMBERED:
         return _normalize(app_name, message)
     return _remembered(app_name, message)

@@ -118,7 +118,8 @@ _RULES: list[_Rule] = [
     ),
     (
         # `change user 'bob' UID from '1001' to '0'`, shell, home, GID, expiration, ...
-        re.compile(r"change user '(.*?)' (\S+) from '(.*)' to '(.*)'\s*$"),
+        # a user name holds no `'` (shadow-utils refuses one): no name is tried again
+        re.compile(r"change user '([^']*)' (\S+) from '(.*)' to '(.*)'\s*$"),
         lambda m: _change(
             MODIFY,
             user_name=m[1],

@@ -119,7 +119,7 @@ def _sudo_fields(head: str) -> tuple[dict[str, str], str | None]:
 # and its sulog-style `+ pts/0 alice:root` / `- pts/0 alice:root`.
 _SU_UTIL_LINUX = re.compile(r"(FAILED SU )?\(to (\S+)\) (\S+) on (\S+)\s*$")
 _SU_SHADOW = re.compile(r"(Successful|FAILED) su for (\S+) by (\S+)\s*$")
-_SU_SULOG = re.compile(r"([+-]) (\S+) (\S+):(\S+)\s*$")
+_SU_SULOG = re.compile(r"([+-]) (\S+) (\S+):([^\s:]+)\s*$")  # names hold no `:`
 
 
 def normalize_su(message: str) -> Row | None:

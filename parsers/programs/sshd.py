@@ -84,7 +84,7 @@ _TIMEOUT = re.compile(
 )
 _FATAL_FROM = re.compile(
     r"(?:banner exchange|ssh_dispatch_run_fatal): Connection from "
-    r"(?:(?:invalid|authenticating) user (.*) )?(\S+) port (\d+): (.*?)\s*$"
+    r"(?:(?:invalid|authenticating) user (.*) )?(\S+) port (\d+): (.*?)\Z"
 )
 _REFUSED = re.compile(r"refused connect from (?:.* \((\S+)\)|(\S+))\s*$")
 _PREAUTH = " [preauth]"
@@ -273,7 +273,7 @@ def _timeout(message: str) -> Row | None:
 
 
 def _fatal_from(message: str) -> Row | None:
-    m = _FATAL_FROM.match(message)
+    m = _FATAL_FROM.match(message.rstrip())
     return None if m is None else _network(FAIL, m[2], m[3], m[4], m[1])
 
 

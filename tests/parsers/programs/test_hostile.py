@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from auditlake.parsers.programs import normalize_program_message
+from auditlake.parsers.programs import MAX_MESSAGE, normalize_program_message
 
 SPACES = " " * 100_000  # a run of spaces inside the message, then more text
 
@@ -32,6 +32,42 @@ def test_a_long_run_of_spaces_takes_linear_time(program, message):
     started = time.perf_counter()
     normalize_program_message(program, message)
     assert time.perf_counter() - started < 1
+
+
+def _fill(head: str, unit: str, tail: str) -> str:
+    """Return head + unit repeated + tail, as long as the longest message read."""
+    return head + unit * ((MAX_MESSAGE - len(head) - len(tail)) // len(unit)) + tail
+
+
+@pytest.mark.parametrize(
+    ("program", "message"),
+    [  # a fuzzer's worst lines for each pattern (cubic, quadratic, or with a newline)
+        (
+            "myapp",
+            _fill("authentication failure; logname=", " uid= euid= tty= ruser= rhost=x", "y z"),
+        ),
+        ("usermod", _fill("change user '", "' a from '' to '", "x")),
+        ("usermod", _fill("add '", "' to group '", "x")),
+        ("su", _fill("+ tty ", "a:", " x")),
+        ("cron", _fill("(", ") CMD (", "x")),
+        ("sshd", _fill("banner exchange: Connection from a port 1: ", " ", "x")),
+        ("sshd", _fill("PAM: x", " for a from b via c", " x")),
+        ("sshd", _fill("Failed password for ", " from a port 1: x", "\nz")),
+        ("sshd", _fill("Disconnecting: ", " for a", "\nx")),
+        ("login", _fill("FAILED LOGIN 1 ON a FOR a", ", ", "\nx")),
+    ],
+)
+def test_the_longest_message_read_takes_little_time(program, message):
+    assert len(message) <= MAX_MESSAGE
+    started = time.perf_counter()
+    normalize_program_message(program, message)
+    assert time.perf_counter() - started < 0.2
+
+
+def test_a_message_longer_than_any_program_writes_is_kept_unread():
+    message = "Accepted password for bob from 10.0.0.1 port 22 ssh2" + " " * MAX_MESSAGE + "x"
+    row = normalize_program_message("sshd", message)
+    assert row == {"class_uid": 0, "unmapped": {"not_read": f"over {MAX_MESSAGE} characters"}}
 
 
 def test_a_trailing_run_of_spaces_is_no_part_of_a_value():
