@@ -193,6 +193,11 @@ def parser_error(exc: Exception) -> str:
     return f"parser error (a bug: please report it): {type(exc).__name__}: {exc}"[:PARSER_ERROR_CAP]
 
 
+def parser_error_row(exc: Exception) -> Row:
+    """Return a normalizer's partial row for a message it failed on: a flagged Base Event."""
+    return {"class_uid": 0, "unmapped": {"parser_error": parser_error(exc)}}
+
+
 def event_uid(file_id: str, offset: int, index: int = 0) -> str:
     """Return the deterministic id of the `index`-th event that starts at `offset`.
 

@@ -24,7 +24,7 @@ from typing import Any, ClassVar
 from urllib.parse import parse_qs
 
 from auditlake.parsers import dockerd_columns
-from auditlake.parsers.base import Row, SourceContext, parser_error
+from auditlake.parsers.base import Row, SourceContext, parser_error_row
 from auditlake.parsers.columns import column_scan
 from auditlake.parsers.line_parser import LineParser, mostly
 from auditlake.parsers.rows import UNMAPPED_CAP, cap_value, event_row, gc_paused, parse_rfc3339
@@ -157,7 +157,7 @@ def relayed_dockerd_row(message: str, pairing: ApiPairing) -> Row | None:
     try:
         return normalize_dockerd_message(message, pairing)
     except Exception as exc:
-        return {"class_uid": 0, "unmapped": {"parser_error": parser_error(exc)}}
+        return parser_error_row(exc)
 
 
 def normalize_dockerd_message(message: str, pairing: ApiPairing | None = None) -> Row | None:

@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
-from auditlake.parsers.base import Row, parser_error
+from auditlake.parsers.base import Row, parser_error_row
 from auditlake.parsers.programs.accounts import normalize_account
 from auditlake.parsers.programs.pam import BARE_BODIES, normalize_pam, pam_body
 from auditlake.parsers.programs.sessions import (
@@ -117,7 +117,7 @@ def _normalize(app_name: str | None, message: str) -> Row | None:
     try:
         return _program_row(app_name, message)
     except Exception as exc:  # a bug (base.parser_error): the message is kept, as text
-        return {"class_uid": 0, "unmapped": {"parser_error": parser_error(exc)}}
+        return parser_error_row(exc)
 
 
 def _program_row(app_name: str | None, message: str) -> Row | None:
