@@ -118,8 +118,9 @@ _RULES: list[_Rule] = [
     ),
     (
         # `change user 'bob' UID from '1001' to '0'`, shell, home, GID, expiration, ...
-        # a user name holds no `'` (shadow-utils refuses one): no name is tried again
-        re.compile(r"change user '([^']*)' (\S+) from '(.*)' to '(.*)'\s*$"),
+        # a user name holds no space (shadow-utils refuses one, --badname too), so the
+        # name is one word: three lazy or greedy groups were cubic in the line
+        re.compile(r"change user '(\S*)' (\S+) from '(.*)' to '(.*)'\s*$"),
         lambda m: _change(
             MODIFY,
             user_name=m[1],
