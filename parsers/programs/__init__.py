@@ -60,13 +60,14 @@ _HANDLERS: dict[str, Callable[[str], Row | None]] = {
     "cron": normalize_cron,
     "CRON": normalize_cron,
     "crond": normalize_cron,
+    "CROND": normalize_cron,  # cronie's tag (RHEL's /var/log/cron)
     **dict.fromkeys(_ACCOUNT_PROGRAMS, normalize_account),
 }
 
 # PAM service names of programs whose syslog tag differs from it (sshd-session runs
 # sshd's PAM stack, CRON the cron one).
 _PAM_PREFIXES = ("pam_", "(pam_")
-_PAM_SERVICE = {"sshd-session": "sshd", "sshd-auth": "sshd", "CRON": "cron"}
+_PAM_SERVICE = {"sshd-session": "sshd", "sshd-auth": "sshd", "CRON": "cron", "CROND": "crond"}
 
 
 # Hosts repeat the same messages (cron's and sudo's sessions, a service's warnings) all
@@ -93,19 +94,24 @@ def reads(app_name: str | None, message: str) -> bool:
     return app_name in _HANDLERS or message.startswith(_PAM_OR_BARE)
 
 
-# No program these normalizers read writes a longer message: sudo splits its lines at
-# 960 bytes, sshd cuts names to 100 and addresses to 200 characters, and rsyslog's
-# default limit is 8 KB. Longer text is someone's own, kept as written but not matched:
-# the normalizers' patterns backtrack, and a crafted 40 KB line took seconds to minutes.
+# sshd writes no longer message (it formats each into 1,024 bytes), sudo splits its lines
+# at 960 bytes, and login, logind, su and PAM modules write names and ttys. A longer
+# message of theirs is someone's own text, kept as written but not matched: their
+# patterns backtrack, and a crafted 40 KB line took seconds to minutes. cron and the
+# account tools do write longer ones (cronie a command of up to 128 KB, usermod a home
+# or shell path), and their patterns are linear: they read any length.
 MAX_MESSAGE = 4096
 _TOO_LONG: Row = {"class_uid": 0, "unmapped": {"not_read": f"over {MAX_MESSAGE} characters"}}
+_ANY_LENGTH = frozenset({"cron", "CRON", "crond", "CROND", *_ACCOUNT_PROGRAMS})
 
 
 def shared_program_row(app_name: str | None, message: str) -> Mapping[str, Any] | None:
     """Return what normalize_program_message does, without a copy: read it, never change it."""
     if not reads(app_name, message):
         return None  # most lines of a busy host: nothing to look up, nothing to remember
-    if len(message) > MAX_MESSAGE:
+    if len(message) > MAX_MESSAGE and not (
+        app_name in _ANY_LENGTH and not message.startswith(_PAM_OR_BARE)
+    ):
         return _TOO_LONG
     if len(message) > _LONGEST_REMEMBERED:
         return _normalize(app_name, message)

@@ -135,9 +135,22 @@ _RULES: list[_Rule] = [
 
 
 def normalize_account(message: str) -> Row | None:
-    """Return an Account Change row for one shadow-utils message; None if it is not one."""
+    """Return an Account Change row for one shadow-utils message; None if it is not one.
+
+    A pattern that ends in a quoted value is tried only on a message that ends in a
+    quote and holds no line break before it (none of them can match another): its
+    greedy values then match at their last separator at once, where any other message
+    had each separator tried to the end (quadratic; the account tools' messages may be
+    of any length).
+    """
+    text = message.rstrip()
+    quoted = text.endswith("'") and "\n" not in text
     for pattern, build in _RULES:
-        m = pattern.match(message)
-        if m is not None:
-            return build(m)
+        if quoted or not pattern.pattern.endswith(_QUOTED_END):
+            m = pattern.match(message)
+            if m is not None:
+                return build(m)
     return None
+
+
+_QUOTED_END = "'\\s*$"  # how a pattern ending in a quoted value ends

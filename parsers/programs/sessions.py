@@ -204,7 +204,7 @@ def normalize_logind(message: str) -> Row | None:
     return None
 
 
-_CRON_COMMAND = re.compile(r"\((.*?)\) CMD \((.*)\)\s*$")
+_CRON_COMMAND = re.compile(r"\(([^)]*)\) CMD \((.*)\)\s*$")  # a user name holds no `)`
 
 
 def normalize_cron(message: str) -> Row | None:

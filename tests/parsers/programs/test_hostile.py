@@ -64,6 +64,38 @@ def test_the_longest_message_read_takes_little_time(program, message):
     assert time.perf_counter() - started < 0.2
 
 
+@pytest.mark.parametrize(
+    ("program", "message"),
+    [  # cron and the account tools read messages of any length: linear patterns
+        ("cron", "(" + ") CMD (" * 20_000 + "x"),
+        ("CROND", "(root) CMD (" + ")" * 100_000 + " x"),
+        ("usermod", "add '" + "' to group '" * 10_000 + "x"),
+        ("usermod", "add '" + "' to group '" * 10_000 + "\nx'"),
+        ("usermod", "change user 'a' b from '" + "' to '" * 20_000 + "x"),
+        ("usermod", "change user name '" + "' to '" * 20_000 + "\nx'"),
+        ("groupdel", "removed group '" + "' owned by '" * 10_000 + "x"),
+    ],
+)
+def test_programs_that_write_long_messages_are_read_in_linear_time(program, message):
+    started = time.perf_counter()
+    normalize_program_message(program, message)
+    assert time.perf_counter() - started < 0.5
+
+
+def test_long_cron_commands_and_account_paths_are_read():
+    command = "/usr/local/bin/job.sh " + "x" * 6_000  # cronie logs commands of 128 KB
+    row = normalize_program_message("CROND", f"(alice) CMD ({command})")
+    assert row is not None and (row["actor_user_name"], row["process_cmd_line"]) == (
+        "alice",
+        command,
+    )
+    home = "/srv/" + "h" * 5_000
+    row = normalize_program_message(
+        "usermod", f"change user 'bob' home from '/home/bob' to '{home}'"
+    )
+    assert row is not None and row["unmapped"]["new_value"] == home
+
+
 def test_a_message_longer_than_any_program_writes_is_kept_unread():
     message = "Accepted password for bob from 10.0.0.1 port 22 ssh2" + " " * MAX_MESSAGE + "x"
     row = normalize_program_message("sshd", message)
