@@ -62,6 +62,9 @@ from auditlake.parsers.rows import (
 
 SOURCE_TYPE = "syslog"
 MAX_CONTINUATION_LINES = 100
+# dockerd's API pairings kept, one per host, the least recently seen host's dropped (a
+# pairing lasts from a `Calling` line to the request's form data, the next line of it).
+MAX_PAIRED_HOSTS = 1024
 # Events made of one repeat line at most. Count-based detections need a threshold of
 # failures (fail2ban's maxretry is 5, sshd's MaxAuthTries 6, login.brute_force's default
 # 10); 100 exceeds any threshold in use, while 10^9 claimed repeats would exhaust memory.
@@ -454,7 +457,10 @@ class SyslogParser(Parser):
         partial: Mapping[str, Any] | None
         if app in _DOCKER_PROGRAMS:
             source_type = "dockerd"
-            pairing = self._pairing.setdefault(record.host, ApiPairing())
+            pairing = self._pairing.pop(record.host, None) or ApiPairing()
+            self._pairing[record.host] = pairing  # the host seen last, last
+            if len(self._pairing) > MAX_PAIRED_HOSTS:  # host names are the senders' text
+                del self._pairing[next(iter(self._pairing))]
             partial = relayed_dockerd_row(message, pairing)
         else:
             partial = shared_program_row(app, message) if app else None

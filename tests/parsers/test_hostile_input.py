@@ -10,11 +10,12 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from auditlake.parsers.base import SourceContext
 from auditlake.parsers.docker_events import DockerEventsParser
 from auditlake.parsers.dockerd import DockerdParser
 from auditlake.parsers.journald import JournaldJsonParser
 from auditlake.parsers.journald.text_format import JournaldTextParser
-from auditlake.parsers.syslog import SyslogParser
+from auditlake.parsers.syslog import MAX_PAIRED_HOSTS, SyslogParser
 
 REFERENCE = datetime(2024, 12, 1, tzinfo=UTC)  # the year of the syslog lines
 NESTED = b"[" * 1000 + b"]" * 1000  # deeper than Python's JSON decoder goes
@@ -96,3 +97,20 @@ def _zone(name: str):
     from zoneinfo import ZoneInfo
 
     return ZoneInfo(name)
+
+
+def test_dockerd_pairings_are_kept_for_a_bounded_number_of_hosts(run_parser):
+    # a remote sender names its host: one pairing per name was kept, without a bound
+    calling = 'dockerd[1]: time="2024-01-01T00:00:00Z" level=debug msg="Calling POST /v1.41/containers/create?name=c"'
+    form = (
+        'dockerd[1]: time="2024-01-01T00:00:00Z" level=debug msg="form data: {\\"Image\\":\\"x\\"}"'
+    )
+    lines = [f"Jun  1 10:00:00 h{i} {calling}" for i in range(5000)]
+    lines += [f"Jun  1 10:00:01 h4999 {form}", f"Jun  1 10:00:01 h0 {form}"]
+    parser = SyslogParser(SourceContext("x", file_id="x", reference_time=REFERENCE))
+    parser.feed("".join(f"{line}\n" for line in lines).encode(), 0)
+    parser.finish(True)
+    assert len(parser._pairing) <= MAX_PAIRED_HOSTS
+    rows = parser.drain().all_events()
+    assert rows[-2]["container_name"] == "c"  # the host seen last keeps its pairing
+    assert "container_name" not in rows[-1]  # the oldest's was dropped
