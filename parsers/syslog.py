@@ -52,6 +52,7 @@ from auditlake.parsers.columns import column_scan
 from auditlake.parsers.cuts import Spans, line_starts, whole_lines
 from auditlake.parsers.dockerd import ApiPairing, afresh_row, relayed_dockerd_row
 from auditlake.parsers.programs import shared_program_row
+from auditlake.parsers.programs.common import to_int
 from auditlake.parsers.rows import (
     blank_reject,
     event_row,
@@ -381,7 +382,7 @@ class SyslogParser(Parser):
             time,
             None if host == "-" else host,
             None if app == "-" else app,
-            int(procid) if _is_number(procid) else None,
+            to_int(procid),
             message,
             unmapped=unmapped,
         )
@@ -598,11 +599,6 @@ def _header_start(text: str) -> re.Match[str] | None:
     return _RFC3164_TIME.match(text) or _ISO_TIME.match(text)
 
 
-def _is_number(text: str) -> bool:
-    """Tell whether a pid or procid is ASCII digits that fit int64 (`²` is a digit to Python)."""
-    return text.isascii() and text.isdigit() and len(text) < 19
-
-
 def _host_tag(
     rest: str, unmapped: dict[str, str]
 ) -> tuple[str | None, str | None, int | None, str]:
@@ -623,7 +619,7 @@ def _host_tag(
     if m is None:
         return host, None, None, f"{tag_text} {message}".strip(" ")
     app, module, pid_text = m.groups()
-    pid = int(pid_text) if pid_text and _is_number(pid_text) else None
+    pid = to_int(pid_text)
     if module is not None or (pid_text and pid is None):
         unmapped["syslog_tag"] = tag_text.rstrip(":")  # `sshd(pam_unix)[123]`
     message = message.lstrip(" ")

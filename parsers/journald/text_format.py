@@ -142,9 +142,8 @@ class JournaldTextParser(JournalLineParser):
                 self.ctx.tz,
             )
             return local.astimezone(UTC)
-        except ValueError:  # Feb 29 outside a leap year, day 32, year 10000
-            return None
-        except OverflowError:  # the last hours of year 9999 in a zone west of UTC
+        # Feb 29 outside a leap year, day 32, year 10000; 9999's last hours west of UTC
+        except (ValueError, OverflowError):
             return None
 
     def _flush(self) -> None:
