@@ -157,10 +157,12 @@ def test_feed_record_accepts_the_wrapped_forms() -> None:
         for e in out.events
     ] == [
         ("web-1", "SERVICE_START", "1700000000.123:45", 0),
-        ("n1", "USER_LOGIN", "1700000000.200:46", 90),
+        # node=n1 is kept in the record, but the record is the wrapper's host's
+        ("web-1", "USER_LOGIN", "1700000000.200:46", 90),
         ("web-1", "SERVICE_STOP", "1700000000.500:47", 185),
         ("web-1", "SERVICE_START", "1700000000.500:0", 255),  # no serial: never merged
     ]
+    assert [(r["device_hostname"], r["node"]) for r in out.auditd_records][1] == ("web-1", "n1")
     assert out.rejects == []
 
 

@@ -341,6 +341,19 @@ def test_audit_records_inside_syslog_go_to_the_auditd_parser() -> None:
     )
 
 
+def test_a_relayed_record_naming_another_node_stays_with_the_host_that_sent_it() -> None:
+    # any user of web-1 can write this line (`logger -t audispd ...`): it must not land
+    # in db-1's audit trail
+    out = parse(
+        b"Nov 27 02:10:00 web-1 audispd: node=db-1 type=LOGIN msg=audit(1795745400.123:9): "
+        b"pid=7 uid=0 old-auid=1001 auid=1003 tty=(none) old-ses=3 ses=4 res=1\n"
+    )
+    (record,) = out.auditd_records
+    (event,) = out.events
+    assert (record["device_hostname"], record["node"]) == ("web-1", "db-1")
+    assert event["device_hostname"] == "web-1"
+
+
 def test_kernel_message_that_is_not_an_audit_record_stays_a_syslog_row() -> None:
     (row,) = parse(
         b"Jul 27 14:41:59 combo kernel: audit: initializing netlink socket (disabled)\n"
