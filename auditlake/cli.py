@@ -188,7 +188,7 @@ class _ProgressBar:
     help="table (escaped for the terminal), json (JSON Lines) or csv (formula-guarded).",
 )
 def query(sql: str, lake: Path, fmt: str) -> None:
-    """Run SQL over the views events, auditd_records, rejects, findings, gaps."""
+    """Run SQL over the views events, auditd_records, rejects, findings, gaps, source_files."""
     from auditlake.queries.connection import run_sql
 
     columns, rows = run_sql(lake, sql)

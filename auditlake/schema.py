@@ -259,6 +259,20 @@ GAPS = _schema(
     ]
 )
 
+# Each file the lake has read (its checkpoint in the manifest), exposed as the view
+# `source_files`; not a Parquet table. `relays_audit`: the audit records read from it
+# came through syslog or the journal's text output, which any local user writes to
+# (Parser.relays_audit); NULL for a format this auditlake does not know.
+SOURCE_FILES = _schema(
+    [
+        pa.field("source_file_id", STR, nullable=False),
+        pa.field("source_file", STR, nullable=False),  # the name it was read under last
+        pa.field("format", STR),  # None: its format was not known
+        pa.field("host", STR),  # the host given for it (--host), if any
+        pa.field("relays_audit", pa.bool_()),
+    ]
+)
+
 SCHEMAS: dict[str, pa.Schema] = {
     "events": EVENTS,
     "auditd_records": AUDITD_RECORDS,

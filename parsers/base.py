@@ -120,6 +120,11 @@ class Parser(ABC):
     splittable: ClassVar[bool] = False
     # Bytes on each side of a planned cut that `find_cut` is shown.
     cut_context: ClassVar[int] = 1 << 20
+    # True if the audit records it hands on came through a carrier any local user writes
+    # to (syslog's `audispd:` lines, the journal's text output): as forgeable as its
+    # lines. Not so for audit.log and the journal's JSON and export forms, whose audit
+    # records the kernel wrote (_TRANSPORT=audit). The view `source_files` shows it.
+    relays_audit: ClassVar[bool] = False
 
     def __init__(self, ctx: SourceContext) -> None:
         self.ctx = ctx

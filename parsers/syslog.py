@@ -172,6 +172,7 @@ class SyslogParser(Parser):
 
     source_type: ClassVar[str] = SOURCE_TYPE
     name: ClassVar[str] = "syslog"
+    relays_audit: ClassVar[bool] = True
 
     def __init__(self, ctx: SourceContext) -> None:
         super().__init__(ctx)

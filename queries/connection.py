@@ -9,10 +9,11 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+from auditlake.parsers.registry import FORMATS
 
 from auditlake.errors import QueryError
 from auditlake.lake import TABLES, Lake, Manifest
-from auditlake.schema import GAPS, SCHEMAS
+from auditlake.schema import GAPS, SCHEMAS, SOURCE_FILES
 
 VIEWS_DIR = Path(__file__).parent / "views"
 # A finding whose evidence grows from one `detect` run to the next is stored again
@@ -31,7 +32,7 @@ def connect(
     threads: int | None = None,
     manifest: Manifest | None = None,
 ) -> duckdb.DuckDBPyConnection:
-    """Open an in-memory DuckDB with the views `events`, `auditd_records`, `rejects`, `findings`, `gaps`.
+    """Open an in-memory DuckDB with a view per table, and `gaps` and `source_files`.
 
     The views read the parts listed in the manifest at the moment of the call (or in
     `manifest`, one the caller read), so a concurrent ingest never shows a half-written
@@ -73,9 +74,28 @@ def connect(
         for g in (manifest.extra or {}).get("gaps", [])
     ]
     con.from_arrow(pa.Table.from_pylist(gaps, GAPS)).create_view("gaps", replace=True)
+    files = [
+        _source_file(file_id, doc)
+        for file_id, doc in (manifest.extra or {}).get("files", {}).items()
+    ]
+    con.from_arrow(pa.Table.from_pylist(files, SOURCE_FILES)).create_view(
+        "source_files", replace=True
+    )
     for sql_file in sorted(VIEWS_DIR.glob("*.sql")):
         con.execute(sql_file.read_text())
     return con
+
+
+def _source_file(file_id: str, state: dict[str, Any]) -> dict[str, Any]:
+    """Return a `source_files` row from a file's checkpoint in the manifest."""
+    parser = FORMATS.get(state.get("format") or "")
+    return {
+        "source_file_id": file_id,
+        "source_file": state["path"],
+        "format": state.get("format") or None,
+        "host": state.get("host"),
+        "relays_audit": None if parser is None else parser.relays_audit,
+    }
 
 
 def arrow_table(

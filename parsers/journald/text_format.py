@@ -48,6 +48,7 @@ class JournaldTextParser(JournalLineParser):
     """journalctl short-family text output."""
 
     name: ClassVar[str] = "journald-text"
+    relays_audit: ClassVar[bool] = True
 
     def __init__(self, ctx: SourceContext) -> None:
         super().__init__(ctx)

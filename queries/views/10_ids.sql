@@ -1,13 +1,36 @@
+-- The hosts some of whose session records in the lake (LOGIN, USER_START and the like:
+-- every login writes them) the kernel wrote: audit.log, the journal's JSON and export
+-- forms. On them, records relayed through syslog or the journal's text output
+-- (relayed_audit), which any local user can write, name no user and move no session.
+CREATE OR REPLACE VIEW kernel_audit_hosts AS
+SELECT DISTINCT
+    device_hostname
+FROM (
+    -- parts are sorted by record type: DuckDB skips the others' row groups by their min/max
+    SELECT DISTINCT
+        device_hostname,
+        source_file_id
+    FROM auditd_records
+    WHERE type IN ('LOGIN', 'USER_START', 'USER_END', 'USER_LOGIN', 'USER_LOGOUT', 'CRED_REFR')
+)
+WHERE NOT relayed_audit(source_file_id);
+
 -- Login names behind audit ids. RAW audit logs carry only numeric `auid`s; the PAM
 -- session records of a login (sshd, login) pair that auid with the account name.
 -- sudo, su, cron and friends also write USER_START, but with the *target* account
 -- (acct="root" under alice's auid), so they never name an auid.
+--
+-- Relayed records (relayed_audit: syslog, the journal's text output) name users only on
+-- hosts not in kernel_audit_hosts: any local user can write them, and a few forged
+-- USER_START lines would otherwise rename the auid behind the kernel's own records
+-- (bob's docker socket use named alice's).
 CREATE OR REPLACE VIEW audit_user_names AS
 WITH named AS (
     SELECT
         device_hostname,
         auid,
-        acct AS user_name
+        acct AS user_name,
+        source_file_id
     FROM auditd_records
     -- IN, not list_contains(): parts are sorted by record type, and DuckDB skips the
     -- row groups that hold none of these types by their min/max
@@ -22,22 +45,36 @@ WITH named AS (
     SELECT
         device_hostname,
         actor_user_uid AS auid,
-        actor_user_name AS user_name
+        actor_user_name AS user_name,
+        source_file_id
     FROM events
     WHERE source_type = 'auditd'
       AND actor_user_uid IS NOT NULL
       AND actor_user_name IS NOT NULL
       AND actor_user_uid <> 4294967295
 ),
-counted AS (
+counted_per_file AS (
     -- millions of records name a few thousand (host, auid, name): counted first, the
-    -- most frequent name per auid is picked among a few rows instead of mode() over all
+    -- most frequent name per auid is picked among a few rows instead of mode() over all,
+    -- and whether a file relays audit is asked once per file
     SELECT
         device_hostname,
         auid,
         user_name,
+        relayed_audit(source_file_id) AS relayed,
         count(*) AS records
     FROM named
+    GROUP BY device_hostname, auid, user_name, source_file_id
+),
+counted AS (
+    SELECT
+        device_hostname,
+        auid,
+        user_name,
+        sum(records) AS records
+    FROM counted_per_file
+    WHERE NOT relayed
+       OR device_hostname NOT IN (SELECT device_hostname FROM kernel_audit_hosts)
     GROUP BY device_hostname, auid, user_name
 )
 SELECT
@@ -48,6 +85,26 @@ SELECT
     first(user_name ORDER BY records DESC, user_name) AS user_name
 FROM counted
 GROUP BY device_hostname, auid;
+
+-- The LOGIN records that set a login uid (res=1), believed: relayed ones only on hosts
+-- not in kernel_audit_hosts (anyone writes those, and a forged one would move the
+-- kernel's records of a session to another user below).
+CREATE OR REPLACE VIEW login_uid_settings AS
+SELECT
+    event_uid,
+    time,
+    device_hostname,
+    ses,
+    auid,
+    fields
+FROM auditd_records
+-- parts are sorted by record type: DuckDB skips the others' row groups by their min/max
+WHERE type = 'LOGIN'
+  AND coalesce(res, '1') IN ('1', 'success', 'yes')
+  AND (
+      NOT relayed_audit(source_file_id)
+      OR device_hostname NOT IN (SELECT device_hostname FROM kernel_audit_hosts)
+  );
 
 -- Login uids changed once set: a LOGIN record whose old-auid is set. A login sets the
 -- login uid of a process that has none; changing a set one (root writing
@@ -64,11 +121,8 @@ SELECT
     try_cast(fields['old-ses'] AS BIGINT)::VARCHAR AS old_session_uid,
     set_login_uid(try_cast(fields['old-auid'] AS BIGINT)) AS old_auid,
     set_login_uid(auid) AS new_auid
-FROM auditd_records
--- parts are sorted by record type: DuckDB skips the others' row groups by their min/max
-WHERE type = 'LOGIN'
-  AND coalesce(res, '1') IN ('1', 'success', 'yes')
-  AND set_login_uid(try_cast(fields['old-auid'] AS BIGINT)) IS NOT NULL
+FROM login_uid_settings
+WHERE set_login_uid(try_cast(fields['old-auid'] AS BIGINT)) IS NOT NULL
   AND try_cast(fields['old-auid'] AS BIGINT) IS DISTINCT FROM auid;
 
 -- Each login uid rewrite with who wrote it (`writer_auid`): `old_auid`, unless the
@@ -89,9 +143,7 @@ openings AS (
         time,
         device_hostname,
         ses::VARCHAR AS session_uid
-    FROM auditd_records
-    WHERE type = 'LOGIN'
-      AND coalesce(res, '1') IN ('1', 'success', 'yes')
+    FROM login_uid_settings
 ),
 links AS (
     -- each rewrite's link down the chain: the latest LOGIN, at or before it, that

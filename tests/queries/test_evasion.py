@@ -442,6 +442,81 @@ def test_alice_in_her_own_session_is_still_allowed(tmp_path: Path) -> None:
     assert found == []
 
 
+def _relayed(log: AuditLog, host: str = "web-2") -> str:
+    """The records of `log` as a syslog file's audispd lines: what `logger -t audispd` writes."""
+    return "".join(f"Nov 27 02:18:00 {host} audispd: {line}\n" for line in log.lines)
+
+
+def _bob_on_the_socket() -> AuditLog:
+    """Kernel records (audit.log): alice and bob log in, bob uses the socket in ses 9."""
+    return (
+        AuditLog()
+        .login(ALICE, "alice")
+        .login(BOB, "bob")
+        .execve(["docker", "ps"], auid=BOB, uid=BOB)
+        .connect("/run/docker.sock")
+    )
+
+
+@pytest.mark.parametrize(
+    ("syslog_file", "sender", "node"),
+    [("web-2/syslog", "web-2", ""), ("web-1/syslog", "web-1", "node=web-2 ")],
+)
+def test_relayed_login_record_does_not_move_the_kernels_session(
+    tmp_path: Path, syslog_file: str, sender: str, node: str
+) -> None:
+    """Impact: any user of web-2 (or of any host, naming web-2 with node=) runs
+    `logger -t audispd "type=LOGIN ... old-auid=1001 auid=1003 old-ses=8 ses=9 res=1"`:
+    bob's session 9 in the kernel's audit.log then read as opened by alice's rewrite,
+    and his docker socket use passed as hers (allowed): no finding.
+    Was missed in: the views login_uid_rewrites/writers, which believed a LOGIN record
+    relayed through syslog as the kernel's, and the auditd parser, which put a relayed
+    record on the host its node= named."""
+    forged = AuditLog().record(
+        "LOGIN",
+        f"{node}pid=2251 uid=0 subj=unconfined old-auid={ALICE} auid={BOB} tty=pts0 "
+        "old-ses=8 ses=9 res=1",
+        t=T0 - 10,
+    )
+    files = {
+        "web-2/audit/audit.log": _bob_on_the_socket().text(),
+        syslog_file: _relayed(forged, sender),
+    }
+    found = _findings(tmp_path, files, "docker.socket_access")
+    assert [(f["device_hostname"], f["actor_user_name"]) for f in found] == [("web-2", "bob")]
+
+
+def test_relayed_session_records_do_not_rename_the_kernels_login_uid(tmp_path: Path) -> None:
+    """Impact: a user writes five `audispd: type=USER_START ... auid=1003 ... acct="alice"`
+    lines; the most frequent name of auid 1003 became alice, and bob's socket use passed
+    as hers (allowed): no finding.
+    Was missed in: audit_user_names, which counted relayed records with the kernel's."""
+    forged = AuditLog()
+    for i in range(5):
+        forged.login(BOB, "alice", t=T0 - 200 + i)
+    files = {"web-2/audit/audit.log": _bob_on_the_socket().text(), "web-2/syslog": _relayed(forged)}
+    found = _findings(tmp_path, files, "docker.socket_access")
+    assert [f["actor_user_name"] for f in found] == ["bob"]
+
+
+def test_a_host_whose_audit_comes_only_through_syslog_is_still_named(tmp_path: Path) -> None:
+    """Where audispd's syslog lines are all a host's audit trail, their session records
+    still name its login uids (they are as forgeable as the rest of that trail)."""
+    files = {"web-2/syslog": _relayed(_bob_on_the_socket())}
+    found = _findings(tmp_path, files, "docker.socket_access")
+    assert [f["actor_user_name"] for f in found] == ["bob"]
+    rewritten = _bob_on_the_socket().record(
+        "LOGIN",
+        f"pid=2251 uid=0 subj=unconfined old-auid={ALICE} auid={BOB} tty=pts0 "
+        "old-ses=8 ses=9 res=1",
+        t=T0 - 10,
+    )
+    found = _findings(
+        tmp_path / "rewritten", {"web-2/syslog": _relayed(rewritten)}, "docker.socket_access"
+    )
+    assert found == []  # alice's rewrite, believed: her session, and she is allowed
+
+
 # A process in a container runs under the container's security profile: AppArmor's
 # docker-default (Debian, Ubuntu), SELinux's container_t (RHEL, Fedora), and the like.
 CONTAINER_LABELS = [
