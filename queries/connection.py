@@ -9,9 +9,9 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
-from auditlake.parsers.registry import FORMATS
+from auditlake.parsers import registry
 
-from auditlake.errors import QueryError
+from auditlake.errors import InputError, QueryError
 from auditlake.lake import TABLES, Lake, Manifest
 from auditlake.schema import GAPS, SCHEMAS, SOURCE_FILES
 
@@ -74,9 +74,17 @@ def connect(
         for g in (manifest.extra or {}).get("gaps", [])
     ]
     con.from_arrow(pa.Table.from_pylist(gaps, GAPS)).create_view("gaps", replace=True)
+    states = (manifest.extra or {}).get("files", {})
+    relays = {name: _relays_audit(name) for name in {s.get("format") for s in states.values()}}
     files = [
-        _source_file(file_id, doc)
-        for file_id, doc in (manifest.extra or {}).get("files", {}).items()
+        {
+            "source_file_id": file_id,
+            "source_file": state["path"],
+            "format": state.get("format") or None,
+            "host": state.get("host"),
+            "relays_audit": relays[state.get("format")],
+        }
+        for file_id, state in states.items()
     ]
     con.from_arrow(pa.Table.from_pylist(files, SOURCE_FILES)).create_view(
         "source_files", replace=True
@@ -86,16 +94,12 @@ def connect(
     return con
 
 
-def _source_file(file_id: str, state: dict[str, Any]) -> dict[str, Any]:
-    """Return a `source_files` row from a file's checkpoint in the manifest."""
-    parser = FORMATS.get(state.get("format") or "")
-    return {
-        "source_file_id": file_id,
-        "source_file": state["path"],
-        "format": state.get("format") or None,
-        "host": state.get("host"),
-        "relays_audit": None if parser is None else parser.relays_audit,
-    }
+def _relays_audit(format_name: str | None) -> bool | None:
+    """Return whether a format relays audit records (Parser.relays_audit); None: unknown."""
+    # a file of unknown format (no name), or a parser plugin that is not installed here
+    with contextlib.suppress(InputError):
+        return None if not format_name else registry.get(format_name).relays_audit
+    return None
 
 
 def arrow_table(

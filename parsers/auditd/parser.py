@@ -90,11 +90,10 @@ class AuditdParser(Parser):
     ) -> bool:
         """Take one unwrapped audit record (forms in the module docstring); False if none.
 
-        The record belongs to `host`, the host its wrapper names, whatever its `node=`
-        says (kept in `node`): whoever writes a relayed line chooses its node=, and must
-        not place it in another host's trail.
+        The record belongs to `host`, the host its wrapper names (else the file's host),
+        whatever its `node=` says (kept in `node`): whoever writes a relayed line chooses
+        its node=, and must not place it in another host's trail.
         """
-        sender = host
         host = host or self.ctx.host
         record = parse_record(text.rstrip(b"\n"), offset, length, host)
         if isinstance(record, str):
@@ -105,8 +104,8 @@ class AuditdParser(Parser):
             if bare is None:
                 return False
             record = bare
-        if sender is not None and record.host != sender:
-            record = record._replace(host=sender)
+        if host is not None and record.host != host:
+            record = record._replace(host=host)
         self._closed.extend(self._assembler.push(record))
         self._end = max(self._end, offset + length)
         return True

@@ -265,10 +265,17 @@ def _audit_record(entry: JournalEntry) -> bytes | None:
         return None
     if transport == "audit":
         return _audit_record_text(entry)
+    # text output has no fields, only the name an entry gives (its records are relayed:
+    # JournaldTextParser.relays_audit); a JSON entry without _TRANSPORT (`--output-fields`)
+    # named `kernel` or `audit` may be anyone's `logger -t`
+    text_output = transport is None and entry.time is not None
+    name = get("SYSLOG_IDENTIFIER")
     # kauditd's printk form when no audit daemon reads netlink: "audit: type=1400 audit(...)"
-    if message.startswith("audit: type=") and (transport or get("SYSLOG_IDENTIFIER")) == "kernel":
+    if message.startswith("audit: type=") and (
+        transport == "kernel" or (text_output and name == "kernel")
+    ):
         return message[len("audit: ") :].encode()
-    if transport is None and entry.time is not None and get("SYSLOG_IDENTIFIER") == "audit":
+    if text_output and name == "audit":
         return message.encode()  # text output of a _TRANSPORT=audit entry
     return None
 

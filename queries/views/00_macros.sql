@@ -15,9 +15,14 @@ CREATE OR REPLACE MACRO login_uid(resolved_uid, process_auid) AS
 -- Whether a row (an audit record, or the event made of it) was read from a file whose
 -- audit records came through syslog or the journal's text output (source_files): any
 -- local user writes those (`logger -t audispd "type=LOGIN ..."`). audit.log and the
--- journal's JSON and export forms hold what the kernel wrote.
+-- journal's JSON and export forms hold what the kernel wrote. A file whose format this
+-- auditlake does not know (a parser plugin not installed) counts as relaying; a row of
+-- no file the manifest lists (a lake built by hand) does not.
 CREATE OR REPLACE MACRO relayed_audit(file_id) AS
-    coalesce(file_id IN (SELECT source_file_id FROM source_files WHERE relays_audit), false);
+    coalesce(
+        file_id IN (SELECT source_file_id FROM source_files WHERE relays_audit IS NOT false),
+        false
+    );
 
 -- Whether a command line (argv joined with spaces) has a word that ends in `name`: the
 -- tool's name as argv[0] (`docker ps`, `/usr/bin/docker ps`) or as an argument

@@ -96,7 +96,8 @@ SELECT
     device_hostname,
     ses,
     auid,
-    fields
+    fields,
+    source_file_id
 FROM auditd_records
 -- parts are sorted by record type: DuckDB skips the others' row groups by their min/max
 WHERE type = 'LOGIN'
@@ -120,7 +121,8 @@ SELECT
     ses::VARCHAR AS session_uid,
     try_cast(fields['old-ses'] AS BIGINT)::VARCHAR AS old_session_uid,
     set_login_uid(try_cast(fields['old-auid'] AS BIGINT)) AS old_auid,
-    set_login_uid(auid) AS new_auid
+    set_login_uid(auid) AS new_auid,
+    source_file_id
 FROM login_uid_settings
 WHERE set_login_uid(try_cast(fields['old-auid'] AS BIGINT)) IS NOT NULL
   AND try_cast(fields['old-auid'] AS BIGINT) IS DISTINCT FROM auid;

@@ -47,6 +47,7 @@ SELECT
     actor_user_name,
     session_uid,
     audit_key,
+    source_file_id,
     -- the program as invoked: argv[0]'s base name, else comm. The caller chooses
     -- argv[0] (`exec -a x docker ...`): readers that look for a tool match it with
     -- `program_among`, which also reads the file the kernel ran

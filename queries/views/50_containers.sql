@@ -59,7 +59,9 @@ WITH docker_cli AS (
         auid,
         actor_user_name,
         process_uid,
-        process_cwd
+        process_cwd,
+        source_type,
+        source_file_id
     FROM (
         -- cheap on every exec: the command line names a client...
         SELECT *
@@ -281,7 +283,10 @@ SELECT
     ) AS container_mounts,
     p.container_devices,
     p.container_volumes,
-    p.container_volumes_from
+    p.container_volumes_from,
+    -- an audit record relayed through syslog or the journal's text output (anyone can
+    -- write one: relayed_audit)
+    c.source_type = 'auditd' AND relayed_audit(c.source_file_id) AS relayed
 FROM docker_cli AS c
 JOIN parsed AS p
     ON p.args IS NOT DISTINCT FROM c.args;
@@ -399,7 +404,8 @@ SELECT
     container_mounts,
     container_devices,
     container_volumes,
-    container_volumes_from
+    container_volumes_from,
+    relayed
 FROM docker_cli_runs
 UNION ALL
 SELECT
@@ -422,7 +428,8 @@ SELECT
     -- the parser keeps HostConfig.Devices' host paths as a JSON list
     coalesce(from_json(unmapped['devices'], '["VARCHAR"]'), []) AS container_devices,
     coalesce(from_json(unmapped['volumes'], '["VARCHAR"]'), []) AS container_volumes,
-    coalesce(from_json(unmapped['volumes_from'], '["VARCHAR"]'), []) AS container_volumes_from
+    coalesce(from_json(unmapped['volumes_from'], '["VARCHAR"]'), []) AS container_volumes_from,
+    false AS relayed
 FROM events
 WHERE source_type = 'dockerd'
   AND (
@@ -640,6 +647,10 @@ twins AS (
       AND list_has_all(coalesce(c.container_volumes, []), coalesce(d.container_volumes, []))
       AND list_has_all(coalesce(c.container_volumes_from, []), coalesce(d.container_volumes_from, []))
       AND (c.container_name IS NULL OR d.container_name IS NULL OR c.container_name = d.container_name)
+      -- not a relayed record where the kernel's own are in the lake: there it repeats
+      -- one of those, or is forged (`logger -t audispd` of a `docker run` that asked
+      -- for everything bob's API create holds, to put it on alice)
+      AND NOT (c.relayed AND c.device_hostname IN (SELECT device_hostname FROM kernel_audit_hosts))
     QUALIFY row_number() OVER (PARTITION BY d.event_uid ORDER BY abs(epoch(d.time) - epoch(c.time)), c.event_uid) = 1
 ),
 cli_merged AS (

@@ -70,3 +70,10 @@ def test_source_files_say_which_files_relay_audit_records(tmp_path: Path) -> Non
         "SELECT type, relayed_audit(source_file_id) FROM auditd_records ORDER BY type"
     ).fetchall()
     assert relayed == [("DAEMON_START", False), ("LOGIN", True)]
+    # a file whose format is not known here (a plugin not installed) counts as relaying;
+    # a row of no file the manifest lists (a lake built by hand) does not
+    unknown = con.execute(
+        "SELECT relayed_audit(source_file_id), relayed_audit('no-such-file'), relayed_audit(NULL) "
+        "FROM source_files WHERE format IS NULL"
+    ).fetchall()
+    assert unknown == [(True, False, False)]

@@ -442,9 +442,14 @@ def test_alice_in_her_own_session_is_still_allowed(tmp_path: Path) -> None:
     assert found == []
 
 
-def _relayed(log: AuditLog, host: str = "web-2") -> str:
-    """The records of `log` as a syslog file's audispd lines: what `logger -t audispd` writes."""
-    return "".join(f"Nov 27 02:18:00 {host} audispd: {line}\n" for line in log.lines)
+def _relayed(log: AuditLog, host: str | None = "web-2", node: str = "") -> str:
+    """The records of `log` as a syslog file's audispd lines: what `logger -t audispd` writes.
+
+    `host` None: lines with no host name (a per-host file's template); `node`: a `node=N `
+    prefix to each record.
+    """
+    sender = "" if host is None else f"{host} "
+    return "".join(f"Nov 27 02:18:00 {sender}audispd: {node}{line}\n" for line in log.lines)
 
 
 def _bob_on_the_socket() -> AuditLog:
@@ -460,10 +465,14 @@ def _bob_on_the_socket() -> AuditLog:
 
 @pytest.mark.parametrize(
     ("syslog_file", "sender", "node"),
-    [("web-2/syslog", "web-2", ""), ("web-1/syslog", "web-1", "node=web-2 ")],
+    [
+        ("web-2/syslog", "web-2", ""),
+        ("web-1/syslog", "web-1", "node=web-2 "),
+        ("web-1/audispd.log", None, "node=web-2 "),
+    ],
 )
 def test_relayed_login_record_does_not_move_the_kernels_session(
-    tmp_path: Path, syslog_file: str, sender: str, node: str
+    tmp_path: Path, syslog_file: str, sender: str | None, node: str
 ) -> None:
     """Impact: any user of web-2 (or of any host, naming web-2 with node=) runs
     `logger -t audispd "type=LOGIN ... old-auid=1001 auid=1003 old-ses=8 ses=9 res=1"`:
@@ -474,16 +483,65 @@ def test_relayed_login_record_does_not_move_the_kernels_session(
     record on the host its node= named."""
     forged = AuditLog().record(
         "LOGIN",
-        f"{node}pid=2251 uid=0 subj=unconfined old-auid={ALICE} auid={BOB} tty=pts0 "
+        f"pid=2251 uid=0 subj=unconfined old-auid={ALICE} auid={BOB} tty=pts0 "
         "old-ses=8 ses=9 res=1",
         t=T0 - 10,
     )
     files = {
         "web-2/audit/audit.log": _bob_on_the_socket().text(),
-        syslog_file: _relayed(forged, sender),
+        syslog_file: _relayed(forged, sender, node),
     }
     found = _findings(tmp_path, files, "docker.socket_access")
     assert [(f["device_hostname"], f["actor_user_name"]) for f in found] == [("web-2", "bob")]
+
+
+def test_relayed_records_do_not_take_the_kernels_tampering_actor(tmp_path: Path) -> None:
+    """Impact: bob, about to run `auditctl -D`, first writes an audispd line of the same
+    command under alice's login uid, 5 s earlier: the finding named alice (the earliest
+    sign the kernel recorded). A relayed record is now a sign a line told.
+    Was missed in: tampering.sql, which took relayed records for the kernel's."""
+    real = AuditLog().login(ALICE, "alice").login(BOB, "bob").execve(["auditctl", "-D"], uid=0)
+    forged = AuditLog().execve(["auditctl", "-D"], t=T0 - 5, auid=ALICE, uid=0, pid=2100)
+    files = {"web-2/audit/audit.log": real.text(), "web-2/syslog": _relayed(forged)}
+    found = _findings(tmp_path, files, "audit.tampering")
+    assert [(f["actor_user_name"], f["actor_user_uid"]) for f in found] == [("bob", BOB)]
+
+
+def test_a_relayed_docker_run_does_not_take_the_daemons_create(tmp_path: Path) -> None:
+    """Impact: bob creates a privileged container with / mounted through the API
+    (curl), and writes an audispd line of alice running `docker run --privileged -v
+    /:/host alpine` 2 s before: the create paired with that run and the findings named
+    alice. Where the kernel's records are in the lake, a relayed one pairs with nothing.
+    Was missed in: container_launches, which paired relayed runs like the kernel's."""
+    audit = (
+        AuditLog()
+        .login(ALICE, "alice")
+        .login(BOB, "bob")
+        .execve(
+            ["curl", "--unix-socket", "/run/docker.sock", "http://x/containers/create"],
+            t=T0 - 1,
+            uid=BOB,
+        )
+    )
+    forged = AuditLog().execve(
+        ["docker", "run", "--privileged", "-v", "/:/host", "alpine"],
+        t=T0 - 2,
+        auid=ALICE,
+        uid=ALICE,
+        pid=3000,
+    )
+    form = {"Image": "alpine", "HostConfig": {"Privileged": True, "Binds": ["/:/host"]}}
+    files = {
+        "web-2/audit/audit.log": audit.text(),
+        "web-2/docker.log": _dockerd_create(form),
+        "web-2/syslog": _relayed(forged),
+    }
+    found = _findings(tmp_path, files, "docker.privileged_container")
+    # the relayed run is a finding of its own (believed as written), the create another
+    assert sorted((f["actor_user_name"] or "", f["process_cmd_line"] or "") for f in found) == [
+        ("", ""),
+        ("alice", "docker run --privileged -v /:/host alpine"),
+    ]
 
 
 def test_relayed_session_records_do_not_rename_the_kernels_login_uid(tmp_path: Path) -> None:

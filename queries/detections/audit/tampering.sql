@@ -54,6 +54,7 @@ WITH audit_records AS (
         time,
         device_hostname,
         set_login_uid(auid) AS auid,
+        relayed_audit(source_file_id) AS relayed,
         CASE
             WHEN type = 'CONFIG_CHANGE' AND op = 'remove_rule' THEN 'audit rule removed'
             WHEN type = 'CONFIG_CHANGE' AND fields['audit_enabled'] = '0' THEN 'auditing disabled'
@@ -81,7 +82,8 @@ rewrites AS (
         device_hostname,
         writer_auid AS auid,
         'login uid rewritten (' || old_auid || ' to ' || coalesce(new_auid::VARCHAR, 'unset') || ')'
-            AS sign
+            AS sign,
+        relayed_audit(source_file_id) AS relayed
     FROM login_uid_writers
     WHERE time >= $since
       AND time < $until
@@ -95,7 +97,7 @@ commands AS (
         actor_user_name,
         process_pid,
         process_cmd_line,
-        source_type,
+        source_type <> 'auditd' OR relayed_audit(source_file_id) AS told,
         CASE
             WHEN tool = 'auditctl'
                 AND list_has_any(process_args, ['-D', '-d', '-W']) THEN 'audit rules deleted by auditctl'
@@ -224,15 +226,16 @@ system_messages AS (
 ),
 signs AS (
     -- `told`: the actor and command are what a log line says of itself (a sudo line in
-    -- syslog, which any local user can write), not what the kernel recorded
-    SELECT event_uid, time, device_hostname, auid, NULL AS actor_user_name, NULL AS process_pid, NULL AS process_cmd_line, false AS told, sign
+    -- syslog, or an audit record relayed through it: any local user can write those),
+    -- not what the kernel recorded
+    SELECT event_uid, time, device_hostname, auid, NULL AS actor_user_name, NULL AS process_pid, NULL AS process_cmd_line, relayed AS told, sign
     FROM audit_records
     WHERE sign IS NOT NULL
     UNION ALL
-    SELECT event_uid, time, device_hostname, auid, NULL, NULL, NULL, false, sign
+    SELECT event_uid, time, device_hostname, auid, NULL, NULL, NULL, relayed, sign
     FROM rewrites
     UNION ALL
-    SELECT event_uid, time, device_hostname, auid, actor_user_name, process_pid, process_cmd_line, source_type <> 'auditd', sign
+    SELECT event_uid, time, device_hostname, auid, actor_user_name, process_pid, process_cmd_line, told, sign
     FROM commands
     WHERE sign IS NOT NULL
     UNION ALL

@@ -398,6 +398,20 @@ def test_kernel_printk_audit_record_goes_to_the_auditd_parser(run_parser):
     assert [e["source_type"] for e in out.events] == ["auditd"]
 
 
+@pytest.mark.parametrize("transport", ['"_TRANSPORT":"syslog",', ""])
+def test_an_audit_record_logged_under_the_kernels_name_is_no_audit_record(run_parser, transport):
+    # `logger -t kernel "audit: type=1105 ..."`; without _TRANSPORT (`--output-fields`)
+    # the entry cannot tell who sent it either
+    line = (
+        b'{"__REALTIME_TIMESTAMP":"1795745401200000",' + transport.encode() + b'"_UID":"1003",'
+        b'"SYSLOG_IDENTIFIER":"kernel","MESSAGE":"audit: type=1105 audit(1795745401.123:45): '
+        b'pid=1 uid=0 auid=1003 ses=9 msg=\'op=PAM:session_open acct=\\"alice\\" res=success\'"}\n'
+    )
+    out, _ = run_parser(JournaldJsonParser, line)
+    assert out.auditd_records == []
+    assert [e["source_type"] for e in out.events] == ["journald"]
+
+
 def test_json_seq_record_separators_are_accepted(run_parser):
     data = b'\x1e{"__REALTIME_TIMESTAMP":"1795745401000000","MESSAGE":"a"}\n'
     assert JournaldJsonParser.sniff(data)

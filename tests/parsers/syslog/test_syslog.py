@@ -341,12 +341,17 @@ def test_audit_records_inside_syslog_go_to_the_auditd_parser() -> None:
     )
 
 
-def test_a_relayed_record_naming_another_node_stays_with_the_host_that_sent_it() -> None:
+@pytest.mark.parametrize("sender", [b"web-1 ", b""])  # a per-host file may name no host
+def test_a_relayed_record_naming_another_node_stays_with_the_host_that_sent_it(
+    sender: bytes,
+) -> None:
     # any user of web-1 can write this line (`logger -t audispd ...`): it must not land
     # in db-1's audit trail
     out = parse(
-        b"Nov 27 02:10:00 web-1 audispd: node=db-1 type=LOGIN msg=audit(1795745400.123:9): "
-        b"pid=7 uid=0 old-auid=1001 auid=1003 tty=(none) old-ses=3 ses=4 res=1\n"
+        b"Nov 27 02:10:00 " + sender + b"audispd: node=db-1 type=LOGIN "
+        b"msg=audit(1795745400.123:9): "
+        b"pid=7 uid=0 old-auid=1001 auid=1003 tty=(none) old-ses=3 ses=4 res=1\n",
+        host="web-1",
     )
     (record,) = out.auditd_records
     (event,) = out.events
