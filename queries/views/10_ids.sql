@@ -15,6 +15,13 @@ FROM (
 )
 WHERE NOT relayed_audit(source_file_id);
 
+-- Whether a row of a file that relays audit (relayed_audit) is of a host in
+-- kernel_audit_hosts. An audit record relayed there repeats one of the kernel's, or is
+-- forged: it changes how no other record is read (who an auid is, whose a session is,
+-- which run an API create was, what a group id names).
+CREATE OR REPLACE MACRO relayed_beside_kernel(file_id, host) AS
+    relayed_audit(file_id) AND host IN (SELECT device_hostname FROM kernel_audit_hosts);
+
 -- Login names behind audit ids. RAW audit logs carry only numeric `auid`s; the PAM
 -- session records of a login (sshd, login) pair that auid with the account name.
 -- sudo, su, cron and friends also write USER_START, but with the *target* account
@@ -61,7 +68,7 @@ counted_per_file AS (
         device_hostname,
         auid,
         user_name,
-        relayed_audit(source_file_id) AS relayed,
+        source_file_id,
         count(*) AS records
     FROM named
     GROUP BY device_hostname, auid, user_name, source_file_id
@@ -73,8 +80,7 @@ counted AS (
         user_name,
         sum(records) AS records
     FROM counted_per_file
-    WHERE NOT relayed
-       OR device_hostname NOT IN (SELECT device_hostname FROM kernel_audit_hosts)
+    WHERE NOT relayed_beside_kernel(source_file_id, device_hostname)
     GROUP BY device_hostname, auid, user_name
 )
 SELECT
@@ -102,10 +108,7 @@ FROM auditd_records
 -- parts are sorted by record type: DuckDB skips the others' row groups by their min/max
 WHERE type = 'LOGIN'
   AND coalesce(res, '1') IN ('1', 'success', 'yes')
-  AND (
-      NOT relayed_audit(source_file_id)
-      OR device_hostname NOT IN (SELECT device_hostname FROM kernel_audit_hosts)
-  );
+  AND NOT relayed_beside_kernel(source_file_id, device_hostname);
 
 -- Login uids changed once set: a LOGIN record whose old-auid is set. A login sets the
 -- login uid of a process that has none; changing a set one (root writing

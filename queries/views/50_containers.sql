@@ -284,9 +284,10 @@ SELECT
     p.container_devices,
     p.container_volumes,
     p.container_volumes_from,
-    -- an audit record relayed through syslog or the journal's text output (anyone can
-    -- write one: relayed_audit)
-    c.source_type = 'auditd' AND relayed_audit(c.source_file_id) AS relayed
+    -- an audit record relayed through syslog or the journal's text output where the
+    -- kernel's own are in the lake: it pairs with no API create (container_launches)
+    c.source_type = 'auditd' AND relayed_beside_kernel(c.source_file_id, c.device_hostname)
+        AS relayed_beside_kernel
 FROM docker_cli AS c
 JOIN parsed AS p
     ON p.args IS NOT DISTINCT FROM c.args;
@@ -405,7 +406,7 @@ SELECT
     container_devices,
     container_volumes,
     container_volumes_from,
-    relayed
+    relayed_beside_kernel
 FROM docker_cli_runs
 UNION ALL
 SELECT
@@ -429,7 +430,7 @@ SELECT
     coalesce(from_json(unmapped['devices'], '["VARCHAR"]'), []) AS container_devices,
     coalesce(from_json(unmapped['volumes'], '["VARCHAR"]'), []) AS container_volumes,
     coalesce(from_json(unmapped['volumes_from'], '["VARCHAR"]'), []) AS container_volumes_from,
-    false AS relayed
+    false AS relayed_beside_kernel
 FROM events
 WHERE source_type = 'dockerd'
   AND (
@@ -650,7 +651,7 @@ twins AS (
       -- not a relayed record where the kernel's own are in the lake: there it repeats
       -- one of those, or is forged (`logger -t audispd` of a `docker run` that asked
       -- for everything bob's API create holds, to put it on alice)
-      AND NOT (c.relayed AND c.device_hostname IN (SELECT device_hostname FROM kernel_audit_hosts))
+      AND NOT c.relayed_beside_kernel
     QUALIFY row_number() OVER (PARTITION BY d.event_uid ORDER BY abs(epoch(d.time) - epoch(c.time)), c.event_uid) = 1
 ),
 cli_merged AS (
