@@ -544,6 +544,63 @@ def test_a_relayed_docker_run_does_not_take_the_daemons_create(tmp_path: Path) -
     ]
 
 
+_ADD_GROUP = (
+    'pid=311 uid=0 auid=0 ses=1 subj=unconfined msg=\'op=add-group id=999 grp="{}" '
+    'exe="/usr/sbin/groupadd" hostname=? addr=? terminal=? res=success\''
+)
+_DEL_DOCKER = (
+    'pid=312 uid=0 auid=0 ses=1 subj=unconfined msg=\'op=delete-group grp="docker" '
+    'exe="/usr/sbin/groupdel" hostname=? addr=? terminal=? res=success\''
+)
+
+
+@pytest.mark.parametrize("usermod_group", ["999", "dockr"])
+def test_relayed_group_records_do_not_end_the_kernels_docker_group(
+    tmp_path: Path, usermod_group: str
+) -> None:
+    """Impact: before bob runs `usermod -aG 999 eve` (docker's gid), or adds eve to
+    `dockr` (made with docker's gid), a user writes audispd lines of docker deleted and
+    gid 999 given to `devs`: no finding.
+    Was missed in: group_ids_named and docker_group_aliases, which read relayed group
+    records like the kernel's."""
+    audit = (
+        AuditLog()
+        .record("ADD_GROUP", _ADD_GROUP.format("docker"), t=T0 - 1000)
+        .record("ADD_GROUP", _ADD_GROUP.format("dockr"), t=T0 - 900)
+        .login(BOB, "bob")
+        .execve(["usermod", "-aG", usermod_group, "eve"])
+    )
+    forged = AuditLog()
+    forged.serial = 50
+    forged.record("DEL_GROUP", _DEL_DOCKER, t=T0 - 70)
+    forged.record("ADD_GROUP", _ADD_GROUP.format("devs"), t=T0 - 60)
+    files = {"web-2/audit/audit.log": audit.text(), "web-2/syslog": _relayed(forged)}
+    found = _findings(tmp_path, files, "docker.group_change")
+    assert [(f["user_name"], f["group_name"]) for f in found] == [("eve", "docker")]
+
+
+def test_a_relayed_enriched_record_does_not_rename_the_kernels_gid(tmp_path: Path) -> None:
+    """Impact: an audispd line of an ENRICHED PATH record (`ogid=999 ... OGID="devs"`)
+    a minute before `usermod -aG 999 eve` named docker's gid `devs`: no finding."""
+    audit = (
+        AuditLog()
+        .record("ADD_GROUP", _ADD_GROUP.format("docker"), t=T0 - 1000)
+        .login(BOB, "bob")
+        .execve(["usermod", "-aG", "999", "eve"])
+    )
+    forged = AuditLog()
+    forged.serial = 50
+    forged.record(
+        "PATH",
+        'item=0 name="/tmp/x" inode=1127 dev=00:19 mode=0100660 ouid=0 ogid=999 '
+        'rdev=00:00 nametype=NORMAL\x1dOUID="root" OGID="devs"',
+        t=T0 - 60,
+    )
+    files = {"web-2/audit/audit.log": audit.text(), "web-2/syslog": _relayed(forged)}
+    found = _findings(tmp_path, files, "docker.group_change")
+    assert [(f["user_name"], f["group_name"]) for f in found] == [("eve", "docker")]
+
+
 def test_relayed_session_records_do_not_rename_the_kernels_login_uid(tmp_path: Path) -> None:
     """Impact: a user writes five `audispd: type=USER_START ... auid=1003 ... acct="alice"`
     lines; the most frequent name of auid 1003 became alice, and bob's socket use passed
