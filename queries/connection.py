@@ -9,6 +9,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+from auditlake.ingest import checkpoints
 from auditlake.parsers import registry
 
 from auditlake.errors import InputError, QueryError
@@ -63,26 +64,26 @@ def connect(
             rel = con.from_arrow(pa.Table.from_batches([], SCHEMAS[table]))
         rel.create_view(STORED_AS.get(table, table), replace=True)
     con.execute(LATEST_FINDINGS)
+    states, recorded_gaps = checkpoints.load(manifest)
     gaps = [
         {
-            "source_file_id": g["file_id"],
-            "source_file": g["source_file"],
-            "source_offset": g["offset"],
-            "source_length": g["length"],
-            "reason": g["reason"],
+            "source_file_id": g.file_id,
+            "source_file": g.source_file,
+            "source_offset": g.offset,
+            "source_length": g.length,
+            "reason": g.reason,
         }
-        for g in (manifest.extra or {}).get("gaps", [])
+        for g in recorded_gaps
     ]
     con.from_arrow(pa.Table.from_pylist(gaps, GAPS)).create_view("gaps", replace=True)
-    states = (manifest.extra or {}).get("files", {})
-    relays = {name: _relays_audit(name) for name in {s.get("format") for s in states.values()}}
+    relays = {name: _relays_audit(name) for name in {s.format for s in states.values()}}
     files = [
         {
             "source_file_id": file_id,
-            "source_file": state["path"],
-            "format": state.get("format") or None,
-            "host": state.get("host"),
-            "relays_audit": relays[state.get("format")],
+            "source_file": state.path,
+            "format": state.format or None,  # a file of unknown format's state has none
+            "host": state.host,
+            "relays_audit": relays[state.format],
         }
         for file_id, state in states.items()
     ]
@@ -94,7 +95,7 @@ def connect(
     return con
 
 
-def _relays_audit(format_name: str | None) -> bool | None:
+def _relays_audit(format_name: str) -> bool | None:
     """Return whether a format relays audit records (Parser.relays_audit); None: unknown."""
     # a file of unknown format (no name), or a parser plugin that is not installed here
     with contextlib.suppress(InputError):
